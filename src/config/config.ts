@@ -1,0 +1,58 @@
+import { HASH_PROFILES, type HashProfile, type HashProfileName } from './hash-profiles.ts';
+import { decodeSecretKey, envSchema } from './schema.ts';
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly dataDir: string;
+  /** Undefined only outside production, where a generated key is kept in DATA_DIR. */
+  readonly secretKey: Buffer | undefined;
+  readonly bootstrapApiKey: string | undefined;
+  readonly trustProxy: string | undefined;
+  readonly smsRoutes: string;
+  readonly smsBrand: string;
+  readonly webOtpDomain: string | undefined;
+  readonly codeHashProfileName: HashProfileName;
+  readonly codeHashProfile: HashProfile;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once into a frozen Config; every problem is reported, not just the first. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    dataDir: e.DATA_DIR,
+    secretKey: e.SECRET_KEY ? (decodeSecretKey(e.SECRET_KEY) ?? undefined) : undefined,
+    bootstrapApiKey: e.BOOTSTRAP_API_KEY,
+    trustProxy: e.TRUST_PROXY,
+    smsRoutes: e.SMS_ROUTES,
+    smsBrand: e.SMS_BRAND,
+    webOtpDomain: e.WEBOTP_DOMAIN,
+    codeHashProfileName: e.CODE_HASH_PROFILE,
+    codeHashProfile: HASH_PROFILES[e.CODE_HASH_PROFILE],
+    logLevel: e.LOG_LEVEL,
+  });
+}

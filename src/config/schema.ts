@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
+
+/** Decodes SECRET_KEY: hex (64+ chars) or base64; at least 32 bytes of key material. */
+export function decodeSecretKey(value: string): Buffer | null {
+  const trimmed = value.trim();
+  const bytes = /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
+  return bytes.length >= 32 ? bytes : null;
+}
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyAsUndefined, z.string().default('development')),
+    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+    DATABASE_URL: optionalString,
+    REDIS_URL: optionalString,
+    REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().min(1).default('tessera:')),
+    DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.tessera')),
+    SECRET_KEY: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine((v) => decodeSecretKey(v) !== null, 'must be at least 32 bytes, hex or base64')
+        .optional(),
+    ),
+    BOOTSTRAP_API_KEY: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
+    TRUST_PROXY: optionalString,
+    SMS_ROUTES: z.preprocess(emptyAsUndefined, z.string().default('console')),
+    SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
+    WEBOTP_DOMAIN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'must be a host name like example.com')
+        .optional(),
+    ),
+    CODE_HASH_PROFILE: z.preprocess(
+      emptyAsUndefined,
+      z.enum(Object.keys(HASH_PROFILES) as [HashProfileName, ...HashProfileName[]]).default('otp'),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    // Production must never run on a generated secret or on the embedded stores: a restart would
+    // lose every pending code and rate-limit counter, and a generated key would not be backed up.
+    if (env.NODE_ENV !== 'production') return;
+    for (const name of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'] as const) {
+      if (!env[name]) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

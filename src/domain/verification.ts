@@ -1,0 +1,75 @@
+/** The shape of a verification and the rules that derive its visible state. No I/O here. */
+
+export const PURPOSES = [
+  'login',
+  'signup',
+  'password_reset',
+  'transaction',
+  'lead',
+  'signature',
+  'other',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const LOCALES = ['en', 'fr'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export type StoredStatus = 'pending' | 'approved' | 'canceled';
+export type VerificationStatus = StoredStatus | 'expired' | 'max_attempts_reached';
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'delivered' | 'undelivered';
+
+export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
+
+/**
+ * Defaults of the contract (api.md): 5 checks per verification (resends never refill them),
+ * at most 5 sends per verification, 30 s between two sends.
+ */
+export const VERIFICATION_POLICY = {
+  maxAttempts: 5,
+  maxSends: 5,
+  resendCooldownMs: 30_000,
+  /** How long a finished or expired verification stays readable before Redis purges it. */
+  retentionMs: 60 * 60_000,
+} as const;
+
+export interface VerificationRecord {
+  id: string;
+  appId: string;
+  purpose: Purpose;
+  channel: 'sms';
+  locale: Locale;
+  country: string;
+  phoneHmac: string;
+  phoneMasked: string;
+  /** AES-GCM copy of the E.164 number, bound to the id; only resends decrypt it. */
+  phoneSealed: string;
+  codeLength: number;
+  ttlMs: number;
+  status: StoredStatus;
+  codeVersion: number;
+  attempts: number;
+  maxAttempts: number;
+  sendCount: number;
+  maxSends: number;
+  createdAt: number;
+  expiresAt: number;
+  lastSentAt: number;
+  approvedAt: number | null;
+  deliveryStatus: DeliveryStatus;
+  deliveryRoute: string | null;
+}
+
+export function visibleStatus(record: VerificationRecord, now: number): VerificationStatus {
+  if (record.status !== 'pending') return record.status;
+  if (now >= record.expiresAt) return 'expired';
+  if (record.attempts >= record.maxAttempts) return 'max_attempts_reached';
+  return 'pending';
+}
+
+export function attemptsRemaining(record: VerificationRecord): number {
+  return Math.max(0, record.maxAttempts - record.attempts);
+}
+
+export function resendAvailableAt(record: VerificationRecord, cooldownMs: number): number {
+  return record.lastSentAt + cooldownMs;
+}

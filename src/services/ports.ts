@@ -1,0 +1,128 @@
+/**
+ * The outside world as the use cases see it. Implementations live in stores/, sms/ and crypto/;
+ * only deps.ts joins them, so tests build the app over real Redis and Postgres or the embedded ones.
+ */
+import type { DeliveryStatus, VerificationRecord } from '../domain/verification.ts';
+
+/** Epoch milliseconds; injected so expiry and cooldowns are tested without sleeping. */
+export interface Clock {
+  now(): number;
+}
+
+export interface CodeHasher {
+  hash(code: string): Promise<string>;
+  /** Constant-time comparison happens inside argon2's verify. */
+  verify(encodedHash: string, code: string): Promise<boolean>;
+}
+
+export type CheckStart =
+  | { kind: 'not_found' }
+  /** Not pending, expired or out of attempts: nothing was spent. */
+  | { kind: 'closed'; record: VerificationRecord }
+  /** One attempt was counted atomically before the caller compares the code. */
+  | { kind: 'evaluate'; record: VerificationRecord; codeHash: string };
+
+export type ReplaceCodeResult =
+  | { kind: 'not_found' }
+  | { kind: 'closed'; record: VerificationRecord }
+  | { kind: 'cooldown'; record: VerificationRecord; retryAfterMs: number }
+  | { kind: 'max_sends'; record: VerificationRecord }
+  | { kind: 'replaced'; record: VerificationRecord };
+
+/**
+ * Pending verifications and their code hashes, each key with a TTL. Every method is atomic on its
+ * own: two concurrent calls never both see the state from before the other.
+ */
+export interface CodeStore {
+  /** Stores a new verification and cancels the pending one for the same app, number and purpose. */
+  create(record: VerificationRecord, codeHash: string): Promise<void>;
+  get(appId: string, id: string): Promise<VerificationRecord | null>;
+  /** Counts an attempt before any comparison, so N parallel guesses never exceed the budget. */
+  beginCheck(appId: string, id: string, now: number): Promise<CheckStart>;
+  /** Consumes the code if it is still pending and still the code `codeVersion` names. */
+  approve(
+    appId: string,
+    id: string,
+    codeVersion: number,
+    now: number,
+  ): Promise<{ approved: boolean; record: VerificationRecord | null }>;
+  /** A resend: a new code and a new expiry, attempts unchanged. Cooldown and send cap re-checked atomically. */
+  replaceCode(
+    appId: string,
+    id: string,
+    codeHash: string,
+    now: number,
+    cooldownMs: number,
+  ): Promise<ReplaceCodeResult>;
+  cancel(appId: string, id: string): Promise<VerificationRecord | null>;
+  setDelivery(appId: string, id: string, status: DeliveryStatus, route: string | null): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OutgoingSms {
+  /** E.164; only SMS routes ever see the clear number. */
+  to: string;
+  text: string;
+  /** The verification id, so receipts can be matched and providers can deduplicate. */
+  reference: string;
+}
+
+export interface SmsSendResult {
+  route: string;
+  providerMessageId: string | null;
+}
+
+export interface SmsRoute {
+  readonly name: string;
+  /** Resolves once the provider accepted the message; rejects when it did not. */
+  send(sms: OutgoingSms): Promise<SmsSendResult>;
+}
+
+export const SCOPES = ['verify', 'audit:read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface AppRecord {
+  id: string;
+  name: string;
+  /** Shown in the SMS; the app name when unset. */
+  brand: string | null;
+  /** WebOTP origin for the `@domain #code` line; the service default when unset. */
+  webOtpDomain: string | null;
+}
+
+export interface Principal {
+  keyId: string;
+  scopes: Scope[];
+  app: AppRecord;
+}
+
+export interface ApiKeyListing {
+  id: string;
+  appName: string;
+  hint: string;
+  scopes: Scope[];
+  label: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** Apps and their API keys (Postgres). Keys are looked up by their SHA-256 only. */
+export interface AccessStore {
+  findActiveKey(keyHash: string): Promise<Principal | null>;
+  ensureApp(name: string): Promise<AppRecord>;
+  /** Inserts a key; a key whose hash already exists is left as it is (bootstrap is idempotent). */
+  insertKey(key: {
+    id: string;
+    appId: string;
+    keyHash: string;
+    hint: string;
+    scopes: Scope[];
+    label: string | null;
+  }): Promise<void>;
+  listKeys(appName?: string): Promise<ApiKeyListing[]>;
+  /** Returns false when no active key has that id. */
+  revokeKey(keyId: string, at: Date): Promise<boolean>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
