@@ -54,7 +54,8 @@ export interface CodeStore {
     now: number,
     cooldownMs: number,
   ): Promise<ReplaceCodeResult>;
-  cancel(appId: string, id: string): Promise<VerificationRecord | null>;
+  /** Cancels a pending, unexpired verification; returns the record as it stands, or null when gone. */
+  cancel(appId: string, id: string, now: number): Promise<VerificationRecord | null>;
   setDelivery(appId: string, id: string, status: DeliveryStatus, route: string | null): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

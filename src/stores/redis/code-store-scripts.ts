@@ -1,0 +1,90 @@
+/**
+ * Lua scripts for the Redis code store. Redis runs each script alone, which is what makes the
+ * attempt count, the approval and the resend atomic (no race gives an extra guess or a second
+ * approval). Times come from the caller's clock; Redis TTLs only purge.
+ *
+ * Layout: KEYS[1] the verification hash, KEYS[2] the code hash string (its TTL is the code's
+ * life), KEYS[3] the "pending for app + purpose + phone HMAC" index where a script needs it.
+ */
+
+/** Shared prologue: read the record into `f`, or answer not_found. */
+const READ_RECORD = `
+local flat = redis.call('HGETALL', KEYS[1])
+if #flat == 0 then return {'not_found'} end
+local f = {}
+for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
+local now = tonumber(ARGV[1])
+local open = f.status == 'pending' and tonumber(f.expires_at) > now
+  and tonumber(f.attempts) < tonumber(f.max_attempts)
+`;
+
+/** ARGV: record TTL ms, code TTL ms, record key prefix of the app, code key prefix of the app, code hash, id, field/value pairs... */
+export const CREATE = `
+local previous = redis.call('GET', KEYS[3])
+if previous and previous ~= ARGV[6] then
+  local previousRecord = ARGV[3] .. previous
+  if redis.call('HGET', previousRecord, 'status') == 'pending' then
+    redis.call('HSET', previousRecord, 'status', 'canceled')
+    redis.call('DEL', ARGV[4] .. previous)
+  end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[2])
+redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[2])
+return 1
+`;
+
+/** ARGV: now. The attempt is counted before the caller compares anything. */
+export const BEGIN_CHECK = `${READ_RECORD}
+if not open then return {'closed', flat} end
+local codeHash = redis.call('GET', KEYS[2])
+if not codeHash then return {'closed', flat} end
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+return {'evaluate', redis.call('HGETALL', KEYS[1]), codeHash}
+`;
+
+/** ARGV: now, code version. Only the code that was checked, still pending and unexpired, approves. */
+export const APPROVE = `${READ_RECORD}
+if f.status == 'pending' and f.code_version == ARGV[2] and tonumber(f.expires_at) > now
+  and redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('HSET', KEYS[1], 'status', 'approved', 'approved_at', ARGV[1])
+  redis.call('DEL', KEYS[2])
+  return {'approved', redis.call('HGETALL', KEYS[1])}
+end
+return {'refused', flat}
+`;
+
+/** ARGV: now, new code hash, cooldown ms, retention ms, pending key prefix of the app. */
+export const REPLACE_CODE = `${READ_RECORD}
+if not open then return {'closed', flat} end
+if tonumber(f.send_count) >= tonumber(f.max_sends) then return {'max_sends', flat} end
+local readyAt = tonumber(f.last_sent_at) + tonumber(ARGV[3])
+if now < readyAt then return {'cooldown', flat, string.format('%d', readyAt - now)} end
+local ttl = tonumber(f.ttl_ms)
+redis.call('HINCRBY', KEYS[1], 'code_version', 1)
+redis.call('HINCRBY', KEYS[1], 'send_count', 1)
+redis.call('HSET', KEYS[1], 'last_sent_at', ARGV[1], 'expires_at', string.format('%d', now + ttl),
+  'delivery_status', 'queued', 'delivery_route', '')
+redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl + tonumber(ARGV[4])))
+redis.call('SET', KEYS[2], ARGV[2], 'PX', string.format('%d', ttl))
+redis.call('PEXPIRE', ARGV[5] .. f.purpose .. ':' .. f.phone_hmac, string.format('%d', ttl))
+return {'replaced', redis.call('HGETALL', KEYS[1])}
+`;
+
+/** ARGV: now. Cancelling a verification that is no longer open changes nothing. */
+export const CANCEL = `${READ_RECORD}
+if f.status == 'pending' and tonumber(f.expires_at) > now then
+  redis.call('HSET', KEYS[1], 'status', 'canceled')
+  redis.call('DEL', KEYS[2])
+  return {'canceled', redis.call('HGETALL', KEYS[1])}
+end
+return {'unchanged', flat}
+`;
+
+/** ARGV: delivery status, route. HSET on a purged key would recreate it without a TTL; never do that. */
+export const SET_DELIVERY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'delivery_status', ARGV[1], 'delivery_route', ARGV[2])
+return 1
+`;

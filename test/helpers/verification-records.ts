@@ -1,0 +1,34 @@
+import { newId } from '../../src/domain/ids.ts';
+import { VERIFICATION_POLICY, type VerificationRecord } from '../../src/domain/verification.ts';
+
+/** A pending verification as start-verification would build it; the phone fields are opaque here. */
+export function makeRecord(overrides: Partial<VerificationRecord> = {}): VerificationRecord {
+  const createdAt = overrides.createdAt ?? Date.now();
+  const ttlMs = overrides.ttlMs ?? 600_000;
+  return {
+    id: newId('ver'),
+    appId: 'app_test',
+    purpose: 'login',
+    channel: 'sms',
+    locale: 'en',
+    country: 'FR',
+    phoneHmac: 'a'.repeat(64),
+    phoneMasked: '+33 6•• •• •• 78',
+    phoneSealed: 'sealed',
+    codeLength: 6,
+    ttlMs,
+    status: 'pending',
+    codeVersion: 1,
+    attempts: 0,
+    maxAttempts: VERIFICATION_POLICY.maxAttempts,
+    sendCount: 1,
+    maxSends: VERIFICATION_POLICY.maxSends,
+    createdAt,
+    expiresAt: createdAt + ttlMs,
+    lastSentAt: createdAt,
+    approvedAt: null,
+    deliveryStatus: 'queued',
+    deliveryRoute: null,
+    ...overrides,
+  };
+}
