@@ -2,7 +2,7 @@
  * The outside world as the use cases see it. Implementations live in stores/, sms/ and crypto/;
  * only deps.ts joins them, so tests build the app over real Redis and Postgres or the embedded ones.
  */
-import type { DeliveryStatus, VerificationRecord } from '../domain/verification.ts';
+import type { DeliveryStatus, Purpose, VerificationRecord } from '../domain/verification.ts';
 
 /** Epoch milliseconds; injected so expiry and cooldowns are tested without sleeping. */
 export interface Clock {
@@ -13,6 +13,13 @@ export interface CodeHasher {
   hash(code: string): Promise<string>;
   /** Constant-time comparison happens inside argon2's verify. */
   verify(encodedHash: string, code: string): Promise<boolean>;
+}
+
+/** Phone numbers never rest in clear: an HMAC joins records, a sealed copy serves resends. */
+export interface PhoneProtector {
+  hmac(e164: string): string;
+  seal(e164: string, recordId: string): string;
+  open(sealed: string, recordId: string): string;
 }
 
 export type CheckStart =
@@ -62,6 +69,8 @@ export interface CodeStore {
 }
 
 export interface OutgoingSms {
+  /** The app the message is sent for (the dev outbox shows each app its own messages only). */
+  appId: string;
   /** E.164; only SMS routes ever see the clear number. */
   to: string;
   text: string;
@@ -126,4 +135,11 @@ export interface AccessStore {
   revokeKey(keyId: string, at: Date): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the use cases count; the Prometheus registry lives in telemetry/. */
+export interface ServiceMetrics {
+  verificationStarted(purpose: Purpose): void;
+  codeChecked(outcome: 'approved' | 'wrong' | 'closed'): void;
+  smsSent(route: string, outcome: 'sent' | 'failed'): void;
 }

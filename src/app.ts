@@ -1,0 +1,77 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { requestId } from 'hono/request-id';
+import type { AppEnv } from './http/app-env.ts';
+import { authenticate } from './http/auth.ts';
+import { createErrorHandler } from './http/error-handler.ts';
+import { problemResponse } from './http/problem.ts';
+import { validationHook } from './http/validation-hook.ts';
+import { registerDevOutbox } from './routes/dev/outbox.ts';
+import { type ReadinessProbe, registerHealth } from './routes/ops/health.ts';
+import { registerMetrics } from './routes/ops/metrics.ts';
+import type { RouteDeps } from './routes/route-deps.ts';
+import { registerCancelVerification } from './routes/verify/cancel.ts';
+import { registerCheckVerification } from './routes/verify/check.ts';
+import { registerGetVerification } from './routes/verify/get.ts';
+import { registerResendVerification } from './routes/verify/resend.ts';
+import { registerStartVerification } from './routes/verify/start.ts';
+import type { AccessStore } from './services/ports.ts';
+import type { Logger } from './telemetry/logger.ts';
+import type { Metrics } from './telemetry/metrics.ts';
+
+export interface AppDeps extends RouteDeps {
+  logger: Logger;
+  metrics: Metrics;
+  access: AccessStore;
+  readiness: ReadinessProbe;
+}
+
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Tessera',
+    version: '1.0.0',
+    description:
+      'Self-hosted OTP / 2FA verification: send a one-time code by SMS and check it. Errors are RFC 9457 problem+json with a stable `code`.',
+  },
+} as const;
+
+/** The HTTP app over the given dependencies. No I/O happens here; deps.ts builds what it needs. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key created with `tessera keys create`.',
+  });
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    // The route pattern, not the path: ids stay out of metric labels and logs.
+    const route = c.req.routePath;
+    deps.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    deps.logger.info(
+      { reqId: c.get('requestId'), method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) },
+      'request',
+    );
+  });
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));
+
+  registerHealth(app, deps.readiness);
+  registerMetrics(app, deps.metrics.registry);
+  app.use('/v1/*', authenticate(deps.access));
+  registerStartVerification(app, deps);
+  registerCheckVerification(app, deps);
+  registerResendVerification(app, deps);
+  registerGetVerification(app, deps);
+  registerCancelVerification(app, deps);
+  if (deps.outbox) registerDevOutbox(app, deps.outbox);
+
+  app.doc31('/openapi.json', OPENAPI_INFO);
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}

@@ -1,0 +1,175 @@
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import {
+  createApiKey,
+  InvalidAppNameError,
+  InvalidScopesError,
+  listApiKeys,
+  parseScopes,
+  revokeApiKey,
+} from '../services/manage-api-keys.ts';
+import type { AccessStore, ApiKeyListing } from '../services/ports.ts';
+import { createPostgresAccessStore } from '../stores/postgres/access-store.ts';
+import { type Database, migrateDatabase, openDatabase } from '../stores/postgres/database.ts';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Usage and configuration mistakes: the command did nothing and can be retried as written. */
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+/** A refusal already explained to the user; runCli turns it into an exit code. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
+/**
+ * The admin command (every subcommand but `serve`). Returns the exit code and never calls
+ * process.exit, so tests run it in-process and the launcher decides how to exit.
+ */
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  // Config is read only when a command needs the database, so `--help` works with any environment.
+  async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+    let config: Config;
+    try {
+      config = loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliFailure(error.message, EXIT_USAGE);
+      throw error;
+    }
+    const database = await openDatabase(
+      config.databaseUrl
+        ? { url: config.databaseUrl }
+        : { pgliteDir: join(config.dataDir, 'pglite') },
+    );
+    try {
+      await migrateDatabase(database);
+      return await work(database);
+    } finally {
+      await database.close();
+    }
+  }
+
+  const withStore = <T>(work: (store: AccessStore) => Promise<T>) =>
+    withDatabase((database) => work(createPostgresAccessStore(database)));
+
+  const program = new Command('tessera')
+    .description('Tessera administration: API keys and database migrations')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+    })
+    .showHelpAfterError();
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const kind = await withDatabase(async (database) => database.kind);
+      io.out(`migrations applied (${kind})`);
+    });
+
+  const keys = program.command('keys').description('create, list and revoke API keys');
+
+  keys
+    .command('create')
+    .description('create an API key for an app (the app is created if missing)')
+    .requiredOption('--app <name>', 'the app the key belongs to')
+    .requiredOption('--scopes <list>', 'comma-separated scopes: verify, audit:read, admin')
+    .option('--label <text>', 'a note to recognise the key by')
+    .action(async (options: { app: string; scopes: string; label?: string }) => {
+      // Checked before the database is opened: a typo must not even create the app.
+      const scopes = parseScopes(
+        options.scopes
+          .split(',')
+          .map((scope) => scope.trim())
+          .filter((scope) => scope !== ''),
+      );
+      const created = await withStore((store) =>
+        createApiKey({ store, appName: options.app, scopes, label: options.label ?? null }),
+      );
+      io.out(`API key ${created.id} for app ${created.appName} (${created.scopes.join(', ')}):`);
+      io.out('');
+      io.out(`  ${created.key}`);
+      io.out('');
+      io.out('Store it now: it is kept only as a hash and will not be shown again.');
+    });
+
+  keys
+    .command('list')
+    .description('list API keys (hints only; keys are never shown after creation)')
+    .option('--app <name>', 'only the keys of this app')
+    .action(async (options: { app?: string }) => {
+      const listing = await withStore((store) => listApiKeys({ store, appName: options.app }));
+      if (listing.length === 0) {
+        io.out(options.app === undefined ? 'no API keys' : `no API keys for app ${options.app}`);
+        return;
+      }
+      for (const line of formatKeyTable(listing)) io.out(line);
+    });
+
+  keys
+    .command('revoke')
+    .description('revoke an API key; requests with it are refused from now on')
+    .argument('<key-id>', 'the key id (key_...), as shown by `keys list`')
+    .action(async (keyId: string) => {
+      const revoked = await withStore((store) => revokeApiKey({ store, keyId, now: new Date() }));
+      if (!revoked) throw new CliFailure(`no active API key with id ${keyId}`, EXIT_FAILURE);
+      io.out(`revoked ${keyId}`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    // Commander has already printed its own message (or the help) through configureOutput.
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliFailure) {
+      io.err(`error: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof InvalidScopesError || error instanceof InvalidAppNameError) {
+      io.err(`error: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+function formatKeyTable(listing: ApiKeyListing[]): string[] {
+  const header = ['ID', 'APP', 'HINT', 'SCOPES', 'LABEL', 'CREATED', 'REVOKED'];
+  const rows = listing.map((key) => [
+    key.id,
+    key.appName,
+    key.hint,
+    key.scopes.join(','),
+    key.label ?? '-',
+    key.createdAt.toISOString(),
+    key.revokedAt?.toISOString() ?? '-',
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  return [header, ...rows].map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}

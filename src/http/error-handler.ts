@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { DependencyUnavailableError, type RefusalCode, RefusedError } from '../services/errors.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { problemResponse } from './problem.ts';
+
+const REFUSAL_STATUS: Record<RefusalCode, number> = {
+  invalid_phone_number: 422,
+  verification_not_found: 404,
+  verification_closed: 409,
+  invalid_code_format: 422,
+  rate_limited: 429,
+  delivery_unavailable: 503,
+};
+
+/** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context): Response => {
+    if (error instanceof RefusedError) {
+      return problemResponse(REFUSAL_STATUS[error.code], error.code, error.message, error.extra);
+    }
+    if (error instanceof DependencyUnavailableError) {
+      logger.warn({ dependency: error.dependency, err: error.cause }, 'dependency unavailable');
+      return problemResponse(
+        503,
+        'service_unavailable',
+        'A backing store is unavailable; nothing was changed. Retry shortly.',
+        { retryAfterSeconds: 5 },
+      );
+    }
+    if (error instanceof HTTPException && error.status === 400) {
+      // Hono's JSON validator throws this for a body that is not JSON.
+      return problemResponse(400, 'invalid_request', 'The request body is not valid JSON.');
+    }
+    if (error instanceof HTTPException && error.status === 415) {
+      return problemResponse(
+        415,
+        'unsupported_media_type',
+        'Send the body as JSON with Content-Type: application/json.',
+      );
+    }
+    if (error instanceof HTTPException) {
+      return problemResponse(error.status, 'http_error', error.message);
+    }
+    logger.error({ err: error, path: c.req.routePath }, 'unhandled error');
+    return problemResponse(500, 'internal_error', 'Something went wrong on our side.');
+  };
+}

@@ -1,0 +1,30 @@
+import { ProblemSchema } from './problem.ts';
+
+const DESCRIPTIONS = {
+  400: 'The body is not JSON or breaks the schema (`invalid_request`).',
+  401: 'Missing or unknown API key (`unauthorized`).',
+  403: 'The key lacks the scope this endpoint needs (`forbidden`).',
+  404: 'No such resource for this app.',
+  409: 'The resource is in a state that does not allow this.',
+  422: 'Well-formed values that are wrong (e.g. `invalid_phone_number`).',
+  429: 'A limit was hit; `Retry-After` says when to try again and `limit` names it.',
+  503: 'A store or the SMS route is unavailable (`service_unavailable`, `delivery_unavailable`); nothing was changed.',
+} as const;
+
+type ErrorStatus = keyof typeof DESCRIPTIONS;
+type ProblemResponse = {
+  description: string;
+  content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+};
+
+/** The shared error responses a route declares, so every refusal is documented the same way. */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ProblemResponse> {
+  const responses = {} as Record<S, ProblemResponse>;
+  for (const status of statuses) {
+    responses[status] = {
+      description: DESCRIPTIONS[status],
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    };
+  }
+  return responses;
+}

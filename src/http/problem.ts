@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi';
+
+/** RFC 9457 problem details, with Tessera's stable `code` (api.md, Conventions). */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://tessera.dev/problems/invalid_request' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({ example: 'invalid_request' }),
+    limit: z.string().optional().openapi({ description: 'On 429: the limit that was hit.' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'On invalid_request: the fields that broke the schema.' }),
+  })
+  .openapi('Problem');
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  extra: { limit?: string; retryAfterSeconds?: number; errors?: Problem['errors'] } = {},
+): Response {
+  const body: Problem = {
+    type: `https://tessera.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(extra.limit ? { limit: extra.limit } : {}),
+    ...(extra.errors ? { errors: extra.errors } : {}),
+  };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  if (extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(extra.retryAfterSeconds);
+  return new Response(JSON.stringify(body), { status, headers });
+}

@@ -1,0 +1,59 @@
+import { z } from '@hono/zod-openapi';
+import {
+  attemptsRemaining,
+  resendAvailableAt,
+  VERIFICATION_POLICY,
+  type VerificationRecord,
+  visibleStatus,
+} from '../../domain/verification.ts';
+
+export const VerificationStatusSchema = z
+  .enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts_reached'])
+  .openapi('VerificationStatus');
+
+export const VerificationSchema = z
+  .object({
+    id: z.string().openapi({ example: 'ver_2x4ZTk0OMv1hVqLbXh0Q3w' }),
+    status: VerificationStatusSchema,
+    to: z.string().openapi({ description: 'The masked number.', example: '+33 6•• •• •• 78' }),
+    channel: z.literal('sms'),
+    purpose: z.string().openapi({ example: 'login' }),
+    created_at: z.string().openapi({ format: 'date-time' }),
+    expires_at: z.string().openapi({ format: 'date-time' }),
+    resend_available_at: z.string().openapi({ format: 'date-time' }),
+    attempts_remaining: z.number().int(),
+    send_count: z.number().int(),
+    delivery: z.object({
+      status: z.enum(['queued', 'sent', 'failed', 'delivered', 'undelivered']),
+      route: z.string().nullable(),
+    }),
+  })
+  .openapi('Verification');
+
+export const VerificationIdParam = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'ver_2x4ZTk0OMv1hVqLbXh0Q3w' }),
+});
+
+export function toVerificationResponse(
+  record: VerificationRecord,
+  now: number,
+): z.infer<typeof VerificationSchema> {
+  return {
+    id: record.id,
+    status: visibleStatus(record, now),
+    to: record.phoneMasked,
+    channel: record.channel,
+    purpose: record.purpose,
+    created_at: new Date(record.createdAt).toISOString(),
+    expires_at: new Date(record.expiresAt).toISOString(),
+    resend_available_at: new Date(
+      resendAvailableAt(record, VERIFICATION_POLICY.resendCooldownMs),
+    ).toISOString(),
+    attempts_remaining: attemptsRemaining(record),
+    send_count: record.sendCount,
+    delivery: { status: record.deliveryStatus, route: record.deliveryRoute },
+  };
+}

@@ -1,0 +1,98 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { newId } from '../../domain/ids.ts';
+import { type AccessStore, type AppRecord, SCOPES, type Scope } from '../../services/ports.ts';
+import type { Database } from './database.ts';
+import { apiKeys, apps } from './schema.ts';
+
+const appColumns = {
+  id: apps.id,
+  name: apps.name,
+  brand: apps.brand,
+  webOtpDomain: apps.webOtpDomain,
+};
+
+// A scope this version does not know (a row written by a newer release, a manual edit) grants
+// nothing: failing closed beats guessing what it meant.
+function knownScopes(scopes: string[]): Scope[] {
+  return scopes.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope));
+}
+
+export function createPostgresAccessStore(database: Database): AccessStore {
+  const { db } = database;
+
+  async function findApp(name: string): Promise<AppRecord | null> {
+    const rows = await db.select(appColumns).from(apps).where(eq(apps.name, name)).limit(1);
+    return rows[0] ?? null;
+  }
+
+  return {
+    async findActiveKey(keyHash) {
+      const rows = await db
+        .select({ keyId: apiKeys.id, scopes: apiKeys.scopes, app: appColumns })
+        .from(apiKeys)
+        .innerJoin(apps, eq(apps.id, apiKeys.appId))
+        .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+        .limit(1);
+      const row = rows[0];
+      if (!row) return null;
+      return { keyId: row.keyId, scopes: knownScopes(row.scopes), app: row.app };
+    },
+
+    async ensureApp(name) {
+      const existing = await findApp(name);
+      if (existing) return existing;
+      // Two callers may race here; the unique name lets exactly one insert win and both read it back.
+      await db
+        .insert(apps)
+        .values({ id: newId('app'), name })
+        .onConflictDoNothing({ target: apps.name });
+      const app = await findApp(name);
+      if (!app) throw new Error(`app ${name} vanished right after it was ensured`);
+      return app;
+    },
+
+    async insertKey(key) {
+      await db
+        .insert(apiKeys)
+        .values({
+          id: key.id,
+          appId: key.appId,
+          keyHash: key.keyHash,
+          hint: key.hint,
+          scopes: key.scopes,
+          label: key.label,
+        })
+        .onConflictDoNothing({ target: apiKeys.keyHash });
+    },
+
+    async listKeys(appName) {
+      const rows = await db
+        .select({
+          id: apiKeys.id,
+          appName: apps.name,
+          hint: apiKeys.hint,
+          scopes: apiKeys.scopes,
+          label: apiKeys.label,
+          createdAt: apiKeys.createdAt,
+          revokedAt: apiKeys.revokedAt,
+        })
+        .from(apiKeys)
+        .innerJoin(apps, eq(apps.id, apiKeys.appId))
+        .where(appName === undefined ? undefined : eq(apps.name, appName))
+        .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+      return rows.map((row) => ({ ...row, scopes: knownScopes(row.scopes) }));
+    },
+
+    async revokeKey(keyId, at) {
+      const rows = await db
+        .update(apiKeys)
+        .set({ revokedAt: at })
+        .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id });
+      return rows.length > 0;
+    },
+
+    ping: () => database.ping(),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument, serializeOpenApi } from '../../src/openapi-document.ts';
+
+describe('openapi/openapi.json', () => {
+  let document: { paths: Record<string, Record<string, unknown>> };
+  beforeAll(async () => {
+    document = (await buildOpenApiDocument()) as typeof document;
+  });
+
+  it('matches the route definitions (run `npm run openapi` after changing a route)', () => {
+    const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
+    expect(committed).toBe(serializeOpenApi(document));
+  });
+
+  it('documents every endpoint of the contract', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'POST /v1/verify',
+        'POST /v1/verify/{id}/check',
+        'POST /v1/verify/{id}/resend',
+        'GET /v1/verify/{id}',
+        'DELETE /v1/verify/{id}',
+        'GET /v1/dev/outbox',
+        'GET /healthz',
+        'GET /readyz',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,226 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../src/crypto/api-key.ts';
+import {
+  BOOTSTRAP_APP_NAME,
+  createApiKey,
+  ensureBootstrapKey,
+  InvalidScopesError,
+} from '../../src/services/manage-api-keys.ts';
+import { type AccessStore, SCOPES } from '../../src/services/ports.ts';
+import { createPostgresAccessStore } from '../../src/stores/postgres/access-store.ts';
+import {
+  type Database,
+  migrateDatabase,
+  openDatabase,
+} from '../../src/stores/postgres/database.ts';
+import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
+
+interface Backend {
+  name: string;
+  available: boolean;
+  open: () => Promise<{ database: Database; drop: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'postgres',
+    available: postgresUrl !== null,
+    open: async () => {
+      const testDb = await createTestDatabase();
+      return { database: await openDatabase({ url: testDb.url }), drop: testDb.drop };
+    },
+  },
+  {
+    name: 'pglite (in memory)',
+    available: true,
+    open: async () => ({ database: await openDatabase({ pgliteDir: null }), drop: async () => {} }),
+  },
+];
+
+async function rowCount(database: Database, table: 'apps' | 'api_keys'): Promise<number> {
+  const result = await database.db.execute<{ n: number }>(
+    sql`select count(*)::int as n from ${sql.identifier(table)}`,
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
+/** Every row of every table in the public schema, as text: what a stolen backup would show. */
+async function dumpPublicTables(database: Database): Promise<string> {
+  const tables = await database.db.execute<{ table_name: string }>(
+    sql`select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
+  const parts: string[] = [];
+  for (const { table_name } of tables.rows) {
+    const rows = await database.db.execute(sql`select * from ${sql.identifier(table_name)}`);
+    parts.push(`${table_name}: ${JSON.stringify(rows.rows)}`);
+  }
+  return parts.join('\n');
+}
+
+describe.each(backends)('access store over $name', (backend) => {
+  describe.skipIf(!backend.available)('contract', () => {
+    let database: Database;
+    let drop: () => Promise<void>;
+    let store: AccessStore;
+    // Every clear key handed out in this file, to prove none of them reached the database.
+    const clearKeys: string[] = [];
+
+    beforeAll(async () => {
+      ({ database, drop } = await backend.open());
+      await migrateDatabase(database);
+      store = createPostgresAccessStore(database);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await drop?.();
+    });
+
+    it('finds a created key by its hash, with its app and scopes', async () => {
+      const created = await createApiKey({
+        store,
+        appName: 'shop',
+        scopes: ['verify', 'audit:read'],
+        label: 'backend',
+      });
+      clearKeys.push(created.key);
+
+      const principal = await store.findActiveKey(hashApiKey(created.key));
+
+      expect(principal).toEqual({
+        keyId: created.id,
+        scopes: ['verify', 'audit:read'],
+        app: { id: created.appId, name: 'shop', brand: null, webOtpDomain: null },
+      });
+    });
+
+    it('no longer finds a key once it is revoked, and revokes it only once', async () => {
+      const created = await createApiKey({ store, appName: 'shop', scopes: ['verify'] });
+      clearKeys.push(created.key);
+
+      expect(await store.revokeKey(created.id, new Date())).toBe(true);
+      expect(await store.findActiveKey(hashApiKey(created.key))).toBeNull();
+      expect(await store.revokeKey(created.id, new Date())).toBe(false);
+      expect(await store.revokeKey('key_doesnotexist', new Date())).toBe(false);
+    });
+
+    it('answers null for a hash it has never seen', async () => {
+      expect(await store.findActiveKey(hashApiKey('tsk_never-issued'))).toBeNull();
+      expect(await store.findActiveKey('')).toBeNull();
+    });
+
+    it('ensures an app once, even when asked in parallel', async () => {
+      const first = await store.ensureApp('billing');
+      const again = await store.ensureApp('billing');
+      expect(again).toEqual(first);
+
+      const parallel = await Promise.all(
+        Array.from({ length: 10 }, () => store.ensureApp('parallel-app')),
+      );
+      expect(new Set(parallel.map((app) => app.id)).size).toBe(1);
+      const result = await database.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from apps where name = 'parallel-app'`,
+      );
+      expect(result.rows[0]?.n).toBe(1);
+    });
+
+    it('refuses unknown or missing scopes before writing anything', async () => {
+      const keysBefore = await rowCount(database, 'api_keys');
+      const appsBefore = await rowCount(database, 'apps');
+
+      await expect(
+        createApiKey({ store, appName: 'typo-app', scopes: ['verify', 'admni'] }),
+      ).rejects.toThrow(InvalidScopesError);
+      await expect(createApiKey({ store, appName: 'typo-app', scopes: [] })).rejects.toThrow(
+        InvalidScopesError,
+      );
+
+      expect(await rowCount(database, 'api_keys')).toBe(keysBefore);
+      expect(await rowCount(database, 'apps')).toBe(appsBefore);
+    });
+
+    it('ensures the bootstrap key idempotently, with every scope on the default app', async () => {
+      const key = 'tsk_bootstrap-key-for-the-contract-test';
+      clearKeys.push(key);
+
+      await ensureBootstrapKey({ store, key });
+      await ensureBootstrapKey({ store, key });
+
+      const principal = await store.findActiveKey(hashApiKey(key));
+      expect(principal?.app.name).toBe(BOOTSTRAP_APP_NAME);
+      expect(principal?.scopes).toEqual([...SCOPES]);
+      const bootstrapKeys = (await store.listKeys(BOOTSTRAP_APP_NAME)).filter(
+        (listed) => listed.id === principal?.keyId,
+      );
+      expect(bootstrapKeys).toHaveLength(1);
+      const result = await database.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from api_keys where key_hash = ${hashApiKey(key)}`,
+      );
+      expect(result.rows[0]?.n).toBe(1);
+    });
+
+    it('keeps a revoked bootstrap key revoked when it is ensured again', async () => {
+      const key = 'tsk_bootstrap-key-that-gets-revoked-later';
+      clearKeys.push(key);
+      await ensureBootstrapKey({ store, key });
+      const principal = await store.findActiveKey(hashApiKey(key));
+      expect(principal).not.toBeNull();
+      await store.revokeKey(principal!.keyId, new Date());
+
+      await ensureBootstrapKey({ store, key });
+
+      expect(await store.findActiveKey(hashApiKey(key))).toBeNull();
+    });
+
+    it('lists keys newest first with hints, filtered by app, never with the clear key', async () => {
+      const older = await createApiKey({ store, appName: 'listing', scopes: ['verify'] });
+      const newer = await createApiKey({ store, appName: 'listing', scopes: ['admin'] });
+      clearKeys.push(older.key, newer.key);
+
+      const listing = await store.listKeys('listing');
+      expect(listing.map((key) => key.id)).toEqual([newer.id, older.id]);
+      expect(listing[0]).toMatchObject({ appName: 'listing', scopes: ['admin'], revokedAt: null });
+      expect(listing[0]?.hint).toBe(`${newer.key.slice(0, 10)}…`);
+      expect(listing[0]?.createdAt).toBeInstanceOf(Date);
+
+      const everything = await store.listKeys();
+      expect(everything.map((key) => key.appName)).toEqual(
+        expect.arrayContaining(['shop', 'listing', BOOTSTRAP_APP_NAME]),
+      );
+      const text = JSON.stringify(everything);
+      for (const key of clearKeys) expect(text).not.toContain(key);
+    });
+
+    it('stores no clear key anywhere in the database', async () => {
+      expect(clearKeys.length).toBeGreaterThan(3);
+      const dump = await dumpPublicTables(database);
+
+      expect(dump).toContain('api_keys:');
+      expect(dump).toContain(hashApiKey(clearKeys[0]!));
+      for (const key of clearKeys) {
+        expect(dump).not.toContain(key);
+        // The part after the shown hint is the secret; not even a fragment of it is stored.
+        expect(dump).not.toContain(key.slice(10, 30));
+      }
+    });
+
+    it('treats applying the migrations a second time as a no-op', async () => {
+      const applied = await database.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      const keysBefore = await rowCount(database, 'api_keys');
+
+      await migrateDatabase(database);
+
+      const appliedAfter = await database.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      expect(appliedAfter.rows[0]?.n).toBe(applied.rows[0]?.n);
+      expect(applied.rows[0]?.n).toBeGreaterThan(0);
+      expect(await rowCount(database, 'api_keys')).toBe(keysBefore);
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+});
