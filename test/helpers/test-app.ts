@@ -36,6 +36,8 @@ export interface TestApp {
   keys: { a: string; b: string; aAuditOnly: string };
   /** Everything the console route printed. */
   printed: string[];
+  /** Every log line the service wrote (level debug and up). */
+  logs: string[];
   secretKey: string;
   redisKeyPrefix: string | null;
   databaseUrl: string | null;
@@ -73,8 +75,9 @@ export async function startTestApp(
     ...options.env,
   });
   const printed: string[] = [];
+  const logs: string[] = [];
   const runtime = await buildRuntime(config, {
-    logger: createLogger('silent'),
+    logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     pgliteInMemory: true,
     print: (text) => printed.push(text),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -99,6 +102,7 @@ export async function startTestApp(
     app,
     keys,
     printed,
+    logs,
     secretKey,
     redisKeyPrefix: redis?.prefix ?? null,
     databaseUrl: database?.url ?? null,
