@@ -1,5 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import type { AppEnv } from './http/app-env.ts';
 import { authenticate } from './http/auth.ts';
@@ -54,7 +54,13 @@ export function createApp(deps: AppDeps) {
     const route = c.req.routePath;
     deps.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
     deps.logger.info(
-      { reqId: c.get('requestId'), method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) },
+      {
+        reqId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        ms: Math.round(seconds * 1000),
+      },
       'request',
     );
   });

@@ -53,7 +53,10 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     ? { key: config.secretKey, source: 'config' as const }
     : (() => {
         const dev = loadOrCreateDevSecret(config.dataDir);
-        return { key: dev.key, source: dev.created ? ('generated' as const) : ('data-dir' as const) };
+        return {
+          key: dev.key,
+          source: dev.created ? ('generated' as const) : ('data-dir' as const),
+        };
       })();
   const keys = deriveKeys(secret.key);
 
@@ -66,8 +69,13 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     );
     closers.push(() => database.close());
     await migrateDatabase(database);
-    const access = guardAvailability(createPostgresAccessStore(database), 'postgres', isPostgresOutage);
-    if (config.bootstrapApiKey) await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
+    const access = guardAvailability(
+      createPostgresAccessStore(database),
+      'postgres',
+      isPostgresOutage,
+    );
+    if (config.bootstrapApiKey)
+      await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
 
     const codes = await openCodeStore(config);
     closers.push(() => codes.close());
@@ -112,7 +120,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
 }
 
 async function openCodeStore(config: Config): Promise<CodeStore> {
-  if (!config.redisUrl) return createMemoryCodeStore({ retentionMs: VERIFICATION_POLICY.retentionMs });
+  if (!config.redisUrl)
+    return createMemoryCodeStore({ retentionMs: VERIFICATION_POLICY.retentionMs });
   // No offline queue and one retry: while Redis is down a request fails at once with a 503
   // instead of waiting, and nothing is sent.
   const redis = new Redis(config.redisUrl, {
@@ -135,4 +144,3 @@ async function openCodeStore(config: Config): Promise<CodeStore> {
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
   for (const close of closers.reverse()) await close().catch(() => {});
 }
-

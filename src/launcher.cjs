@@ -31,6 +31,6 @@ async function entryUrl() {
 entryUrl()
   .then((url) => import(url))
   .catch((error) => {
-    process.stderr.write(`tessera: ${error && error.stack ? error.stack : error}\n`);
+    process.stderr.write(`tessera: ${error?.stack ?? error}\n`);
     process.exit(1);
   });

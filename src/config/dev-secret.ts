@@ -7,7 +7,11 @@ import { decodeSecretKey } from './schema.ts';
  * Outside production, SECRET_KEY may be omitted: one is generated on first start and kept in
  * DATA_DIR (mode 0600) so codes, phone HMACs and API keys survive restarts.
  */
-export function loadOrCreateDevSecret(dataDir: string): { key: Buffer; created: boolean; path: string } {
+export function loadOrCreateDevSecret(dataDir: string): {
+  key: Buffer;
+  created: boolean;
+  path: string;
+} {
   const path = join(dataDir, 'secret.key');
   try {
     const key = decodeSecretKey(readFileSync(path, 'utf8'));

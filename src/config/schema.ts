@@ -4,9 +4,10 @@ import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
 /** Decodes SECRET_KEY: hex (64+ chars) or base64; at least 32 bytes of key material. */
 export function decodeSecretKey(value: string): Buffer | null {
   const trimmed = value.trim();
-  const bytes = /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0
-    ? Buffer.from(trimmed, 'hex')
-    : Buffer.from(trimmed, 'base64');
+  const bytes =
+    /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0
+      ? Buffer.from(trimmed, 'hex')
+      : Buffer.from(trimmed, 'base64');
   return bytes.length >= 32 ? bytes : null;
 }
 
@@ -58,7 +59,11 @@ export const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     for (const name of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'] as const) {
       if (!env[name]) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is required when NODE_ENV=production',
+        });
       }
     }
   });

@@ -14,7 +14,11 @@ export function authenticate(access: AccessStore) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = match?.[1] ? await access.findActiveKey(hashApiKey(match[1])) : null;
     if (!principal) {
-      return problemResponse(401, 'unauthorized', 'A valid API key is required (Authorization: Bearer <key>).');
+      return problemResponse(
+        401,
+        'unauthorized',
+        'A valid API key is required (Authorization: Bearer <key>).',
+      );
     }
     c.set('principal', principal);
     await next();

@@ -18,7 +18,9 @@ type ProblemResponse = {
 };
 
 /** The shared error responses a route declares, so every refusal is documented the same way. */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ProblemResponse> {
+export function errorResponses<S extends ErrorStatus>(
+  ...statuses: S[]
+): Record<S, ProblemResponse> {
   const responses = {} as Record<S, ProblemResponse>;
   for (const status of statuses) {
     responses[status] = {

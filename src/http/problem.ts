@@ -47,6 +47,7 @@ export function problemResponse(
     ...(extra.errors ? { errors: extra.errors } : {}),
   };
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-  if (extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(extra.retryAfterSeconds);
+  if (extra.retryAfterSeconds !== undefined)
+    headers['retry-after'] = String(extra.retryAfterSeconds);
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -1,5 +1,9 @@
 import { isWellFormedCode } from '../domain/code.ts';
-import { attemptsRemaining, type VerificationStatus, visibleStatus } from '../domain/verification.ts';
+import {
+  attemptsRemaining,
+  type VerificationStatus,
+  visibleStatus,
+} from '../domain/verification.ts';
 import { notFound, RefusedError } from './errors.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 

@@ -13,7 +13,8 @@ export async function ensureDevApiKey(input: {
   write: (key: string) => void;
 }): Promise<{ created: boolean }> {
   const existing = input.read()?.trim();
-  if (existing && (await input.store.findActiveKey(hashApiKey(existing)))) return { created: false };
+  if (existing && (await input.store.findActiveKey(hashApiKey(existing))))
+    return { created: false };
   const { key } = await createApiKey({
     store: input.store,
     appName: BOOTSTRAP_APP_NAME,

@@ -63,7 +63,12 @@ export interface CodeStore {
   ): Promise<ReplaceCodeResult>;
   /** Cancels a pending, unexpired verification; returns the record as it stands, or null when gone. */
   cancel(appId: string, id: string, now: number): Promise<VerificationRecord | null>;
-  setDelivery(appId: string, id: string, status: DeliveryStatus, route: string | null): Promise<void>;
+  setDelivery(
+    appId: string,
+    id: string,
+    status: DeliveryStatus,
+    route: string | null,
+  ): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

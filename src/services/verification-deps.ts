@@ -1,4 +1,11 @@
-import type { Clock, CodeHasher, CodeStore, PhoneProtector, ServiceMetrics, SmsRoute } from './ports.ts';
+import type {
+  Clock,
+  CodeHasher,
+  CodeStore,
+  PhoneProtector,
+  ServiceMetrics,
+  SmsRoute,
+} from './ports.ts';
 
 /** What every verification use case is given; built once in deps.ts. */
 export interface VerificationDeps {

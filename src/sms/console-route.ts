@@ -15,7 +15,13 @@ export function createConsoleRoute(options: {
     name: 'console',
     async send(sms) {
       options.print(`[console SMS] to ${sms.to} (${sms.reference})\n${sms.text}\n`);
-      options.outbox?.add({ appId: sms.appId, to: sms.to, text: sms.text, route: 'console', sentAt: now() });
+      options.outbox?.add({
+        appId: sms.appId,
+        to: sms.to,
+        text: sms.text,
+        route: 'console',
+        sentAt: now(),
+      });
       return { route: 'console', providerMessageId: null };
     },
   };

@@ -18,7 +18,9 @@ export function guardAvailability<T extends object>(
         try {
           return await value.apply(target, args);
         } catch (error) {
-          throw isOutage(error) ? new DependencyUnavailableError(dependency, { cause: error }) : error;
+          throw isOutage(error)
+            ? new DependencyUnavailableError(dependency, { cause: error })
+            : error;
         }
       };
     },

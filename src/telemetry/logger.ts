@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /**
  * Structured logs. Tessera only logs fields it chose (never request bodies), and redaction is the

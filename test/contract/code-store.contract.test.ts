@@ -46,22 +46,25 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     expect(await store.get(record.appId, 'ver_unknown')).toBeNull();
   });
 
-  it_('counts the attempt before handing out the hash, and closes when attempts run out', async () => {
-    const store = make();
-    const record = makeRecord({ maxAttempts: 3 });
-    await store.create(record, HASH);
-    for (let i = 1; i <= 3; i++) {
-      const start = await store.beginCheck(record.appId, record.id, Date.now());
-      expect(start.kind).toBe('evaluate');
-      if (start.kind === 'evaluate') {
-        expect(start.codeHash).toBe(HASH);
-        expect(start.record.attempts).toBe(i);
+  it_(
+    'counts the attempt before handing out the hash, and closes when attempts run out',
+    async () => {
+      const store = make();
+      const record = makeRecord({ maxAttempts: 3 });
+      await store.create(record, HASH);
+      for (let i = 1; i <= 3; i++) {
+        const start = await store.beginCheck(record.appId, record.id, Date.now());
+        expect(start.kind).toBe('evaluate');
+        if (start.kind === 'evaluate') {
+          expect(start.codeHash).toBe(HASH);
+          expect(start.record.attempts).toBe(i);
+        }
       }
-    }
-    const after = await store.beginCheck(record.appId, record.id, Date.now());
-    expect(after.kind).toBe('closed');
-    expect((await store.get(record.appId, record.id))?.attempts).toBe(3);
-  });
+      const after = await store.beginCheck(record.appId, record.id, Date.now());
+      expect(after.kind).toBe('closed');
+      expect((await store.get(record.appId, record.id))?.attempts).toBe(3);
+    },
+  );
 
   it_('threat: 25 parallel guesses are never evaluated more than the attempt budget', async () => {
     const store = make();
@@ -92,56 +95,73 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     const record = makeRecord();
     await store.create(record, HASH);
     expect((await store.approve(record.appId, record.id, 2, Date.now())).approved).toBe(false);
-    expect((await store.approve(record.appId, record.id, 1, record.expiresAt)).approved).toBe(false);
-    expect((await store.approve(record.appId, record.id, 1, record.expiresAt - 1)).approved).toBe(true);
+    expect((await store.approve(record.appId, record.id, 1, record.expiresAt)).approved).toBe(
+      false,
+    );
+    expect((await store.approve(record.appId, record.id, 1, record.expiresAt - 1)).approved).toBe(
+      true,
+    );
   });
 
-  it_('a new verification for the same app, number and purpose cancels the pending one', async () => {
-    const store = make();
-    const first = makeRecord();
-    const otherPurpose = makeRecord({ purpose: 'signup' });
-    const otherApp = makeRecord({ appId: 'app_other' });
-    for (const r of [first, otherPurpose, otherApp]) await store.create(r, HASH);
-    const second = makeRecord();
-    await store.create(second, HASH);
-    expect((await store.get(first.appId, first.id))?.status).toBe('canceled');
-    expect((await store.beginCheck(first.appId, first.id, Date.now())).kind).toBe('closed');
-    expect((await store.approve(first.appId, first.id, 1, Date.now())).approved).toBe(false);
-    expect((await store.get(second.appId, second.id))?.status).toBe('pending');
-    expect((await store.get(otherPurpose.appId, otherPurpose.id))?.status).toBe('pending');
-    expect((await store.get(otherApp.appId, otherApp.id))?.status).toBe('pending');
-  });
+  it_(
+    'a new verification for the same app, number and purpose cancels the pending one',
+    async () => {
+      const store = make();
+      const first = makeRecord();
+      const otherPurpose = makeRecord({ purpose: 'signup' });
+      const otherApp = makeRecord({ appId: 'app_other' });
+      for (const r of [first, otherPurpose, otherApp]) await store.create(r, HASH);
+      const second = makeRecord();
+      await store.create(second, HASH);
+      expect((await store.get(first.appId, first.id))?.status).toBe('canceled');
+      expect((await store.beginCheck(first.appId, first.id, Date.now())).kind).toBe('closed');
+      expect((await store.approve(first.appId, first.id, 1, Date.now())).approved).toBe(false);
+      expect((await store.get(second.appId, second.id))?.status).toBe('pending');
+      expect((await store.get(otherPurpose.appId, otherPurpose.id))?.status).toBe('pending');
+      expect((await store.get(otherApp.appId, otherApp.id))?.status).toBe('pending');
+    },
+  );
 
-  it_('a resend waits for the cooldown, replaces the code, keeps the attempts and caps the sends', async () => {
-    const store = make();
-    const t0 = Date.now();
-    const record = makeRecord({ createdAt: t0, maxSends: 2 });
-    await store.create(record, HASH);
-    await store.beginCheck(record.appId, record.id, t0);
+  it_(
+    'a resend waits for the cooldown, replaces the code, keeps the attempts and caps the sends',
+    async () => {
+      const store = make();
+      const t0 = Date.now();
+      const record = makeRecord({ createdAt: t0, maxSends: 2 });
+      await store.create(record, HASH);
+      await store.beginCheck(record.appId, record.id, t0);
 
-    const early = await store.replaceCode(record.appId, record.id, 'new', t0 + 10_000, 30_000);
-    expect(early).toMatchObject({ kind: 'cooldown', retryAfterMs: 20_000 });
+      const early = await store.replaceCode(record.appId, record.id, 'new', t0 + 10_000, 30_000);
+      expect(early).toMatchObject({ kind: 'cooldown', retryAfterMs: 20_000 });
 
-    const resent = await store.replaceCode(record.appId, record.id, 'new', t0 + 30_000, 30_000);
-    expect(resent.kind).toBe('replaced');
-    if (resent.kind !== 'replaced') return;
-    expect(resent.record).toMatchObject({ codeVersion: 2, sendCount: 2, attempts: 1, lastSentAt: t0 + 30_000 });
-    expect(resent.record.expiresAt).toBe(t0 + 30_000 + record.ttlMs);
+      const resent = await store.replaceCode(record.appId, record.id, 'new', t0 + 30_000, 30_000);
+      expect(resent.kind).toBe('replaced');
+      if (resent.kind !== 'replaced') return;
+      expect(resent.record).toMatchObject({
+        codeVersion: 2,
+        sendCount: 2,
+        attempts: 1,
+        lastSentAt: t0 + 30_000,
+      });
+      expect(resent.record.expiresAt).toBe(t0 + 30_000 + record.ttlMs);
 
-    expect((await store.approve(record.appId, record.id, 1, t0 + 31_000)).approved).toBe(false);
-    const start = await store.beginCheck(record.appId, record.id, t0 + 31_000);
-    expect(start).toMatchObject({ kind: 'evaluate', codeHash: 'new' });
+      expect((await store.approve(record.appId, record.id, 1, t0 + 31_000)).approved).toBe(false);
+      const start = await store.beginCheck(record.appId, record.id, t0 + 31_000);
+      expect(start).toMatchObject({ kind: 'evaluate', codeHash: 'new' });
 
-    const capped = await store.replaceCode(record.appId, record.id, 'newer', t0 + 90_000, 30_000);
-    expect(capped.kind).toBe('max_sends');
-  });
+      const capped = await store.replaceCode(record.appId, record.id, 'newer', t0 + 90_000, 30_000);
+      expect(capped.kind).toBe('max_sends');
+    },
+  );
 
   it_('expired or cancelled verifications are closed to checks and resends', async () => {
     const store = make();
     const record = makeRecord();
     await store.create(record, HASH);
     expect((await store.beginCheck(record.appId, record.id, record.expiresAt)).kind).toBe('closed');
-    expect((await store.replaceCode(record.appId, record.id, 'x', record.expiresAt, 0)).kind).toBe('closed');
+    expect((await store.replaceCode(record.appId, record.id, 'x', record.expiresAt, 0)).kind).toBe(
+      'closed',
+    );
     const canceled = await store.cancel(record.appId, record.id, Date.now());
     expect(canceled?.status).toBe('canceled');
     expect((await store.beginCheck(record.appId, record.id, Date.now())).kind).toBe('closed');
@@ -153,7 +173,10 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     const record = makeRecord({ ttlMs: 100, expiresAt: Date.now() + 100 });
     await store.create(record, HASH);
     await store.setDelivery(record.appId, record.id, 'sent', 'console');
-    expect(await store.get(record.appId, record.id)).toMatchObject({ deliveryStatus: 'sent', deliveryRoute: 'console' });
+    expect(await store.get(record.appId, record.id)).toMatchObject({
+      deliveryStatus: 'sent',
+      deliveryRoute: 'console',
+    });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await store.get(record.appId, record.id)).toBeNull();
     await store.setDelivery(record.appId, record.id, 'delivered', 'console');

@@ -26,7 +26,12 @@ export const BACKENDS: Backend[] = [
 /** A clock tests move by hand; starts at the real time so Redis TTLs stay meaningful. */
 export function createTestClock(start = Date.now()): Clock & { advance(ms: number): void } {
   let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 export interface TestApp {
@@ -43,7 +48,11 @@ export interface TestApp {
   databaseUrl: string | null;
   /** With `throughProxies`: relays in front of Redis and Postgres that a test can cut. */
   proxies: { redis: TcpProxy; postgres: TcpProxy } | null;
-  call(method: string, path: string, options?: { key?: string | null; body?: unknown; raw?: string }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; raw?: string },
+  ): Promise<Response>;
   /** The code of the newest SMS to that number, read from the dev outbox. */
   lastCode(to: string, key?: string): Promise<string>;
   close(): Promise<void>;
@@ -94,7 +103,11 @@ export async function startTestApp(
     const headers: Record<string, string> = {};
     if (key) headers.authorization = `Bearer ${key}`;
     if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
-    return app.request(path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    return app.request(path, {
+      method,
+      headers,
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
   };
 
   return {

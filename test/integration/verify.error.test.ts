@@ -36,7 +36,11 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
   }
 
   test('a body that is not JSON is a 400 invalid_request', async () => {
-    await expectProblem(await t.call('POST', '/v1/verify', { raw: '{"to": "+336' }), 400, 'invalid_request');
+    await expectProblem(
+      await t.call('POST', '/v1/verify', { raw: '{"to": "+336' }),
+      400,
+      'invalid_request',
+    );
     await expectNothingChanged(0);
   });
 
@@ -54,7 +58,11 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
     ['bad client ip', { to: TO, client: { ip: 'not-an-ip' } }, 'client.ip'],
     ['unknown field', { to: TO, pin: '1234' }, '(body)'],
   ])('schema violation (%s) is a 400 naming the field', async (_name, body, field) => {
-    const problem = await expectProblem(await t.call('POST', '/v1/verify', { body }), 400, 'invalid_request');
+    const problem = await expectProblem(
+      await t.call('POST', '/v1/verify', { body }),
+      400,
+      'invalid_request',
+    );
     expect((problem.errors as { path: string }[]).map((e) => e.path)).toContain(field);
     await expectNothingChanged(0);
   });
@@ -66,7 +74,11 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
     ['a premium-rate number', '+33 8 99 12 34 56'],
     ['a national number without country', '0612345678'],
   ])('%s is a 422 invalid_phone_number', async (_name, to) => {
-    await expectProblem(await t.call('POST', '/v1/verify', { body: { to } }), 422, 'invalid_phone_number');
+    await expectProblem(
+      await t.call('POST', '/v1/verify', { body: { to } }),
+      422,
+      'invalid_phone_number',
+    );
     await expectNothingChanged(0);
   });
 
@@ -81,9 +93,16 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
   });
 
   test('no key, an unknown key and a key without the verify scope are refused before anything', async () => {
-    await expectProblem(await t.call('POST', '/v1/verify', { key: null, body: { to: TO } }), 401, 'unauthorized');
     await expectProblem(
-      await t.call('POST', '/v1/verify', { key: 'tsk_not-a-real-key-at-all-000000000000', body: { to: TO } }),
+      await t.call('POST', '/v1/verify', { key: null, body: { to: TO } }),
+      401,
+      'unauthorized',
+    );
+    await expectProblem(
+      await t.call('POST', '/v1/verify', {
+        key: 'tsk_not-a-real-key-at-all-000000000000',
+        body: { to: TO },
+      }),
       401,
       'unauthorized',
     );
@@ -104,7 +123,8 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
     });
 
     const attemptsRemaining = async () =>
-      ((await (await t.call('GET', `/v1/verify/${id}`)).json()) as { attempts_remaining: number }).attempts_remaining;
+      ((await (await t.call('GET', `/v1/verify/${id}`)).json()) as { attempts_remaining: number })
+        .attempts_remaining;
 
     test.each([['12345'], ['1234567'], ['12a456'], ['١٢٣٤٥٦'], [' 12345'], ['']])(
       'a malformed code (%j) is a 422 invalid_code_format and spends no attempt',
@@ -119,21 +139,41 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
     );
 
     test('a check body that breaks the schema spends no attempt', async () => {
-      await expectProblem(await t.call('POST', `/v1/verify/${id}/check`, { body: { code: 123456 } }), 400, 'invalid_request');
-      await expectProblem(await t.call('POST', `/v1/verify/${id}/check`, { raw: 'code=123456' }), 400, 'invalid_request');
+      await expectProblem(
+        await t.call('POST', `/v1/verify/${id}/check`, { body: { code: 123456 } }),
+        400,
+        'invalid_request',
+      );
+      await expectProblem(
+        await t.call('POST', `/v1/verify/${id}/check`, { raw: 'code=123456' }),
+        400,
+        'invalid_request',
+      );
       expect(await attemptsRemaining()).toBe(5);
     });
 
     test("another app's key sees nothing: 404 on every operation", async () => {
       const other = { key: t.keys.b };
-      await expectProblem(await t.call('GET', `/v1/verify/${id}`, other), 404, 'verification_not_found');
+      await expectProblem(
+        await t.call('GET', `/v1/verify/${id}`, other),
+        404,
+        'verification_not_found',
+      );
       await expectProblem(
         await t.call('POST', `/v1/verify/${id}/check`, { ...other, body: { code: '123456' } }),
         404,
         'verification_not_found',
       );
-      await expectProblem(await t.call('POST', `/v1/verify/${id}/resend`, other), 404, 'verification_not_found');
-      await expectProblem(await t.call('DELETE', `/v1/verify/${id}`, other), 404, 'verification_not_found');
+      await expectProblem(
+        await t.call('POST', `/v1/verify/${id}/resend`, other),
+        404,
+        'verification_not_found',
+      );
+      await expectProblem(
+        await t.call('DELETE', `/v1/verify/${id}`, other),
+        404,
+        'verification_not_found',
+      );
       const outbox = await t.call('GET', `/v1/dev/outbox?to=${encodeURIComponent(TO)}`, other);
       expect(await outbox.json()).toEqual({ messages: [] });
       // ...and app A's verification is untouched.
@@ -145,9 +185,15 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
     });
 
     test('an unknown id is a 404', async () => {
-      await expectProblem(await t.call('GET', '/v1/verify/ver_AAAAAAAAAAAAAAAAAAAAAA'), 404, 'verification_not_found');
       await expectProblem(
-        await t.call('POST', '/v1/verify/ver_AAAAAAAAAAAAAAAAAAAAAA/check', { body: { code: '123456' } }),
+        await t.call('GET', '/v1/verify/ver_AAAAAAAAAAAAAAAAAAAAAA'),
+        404,
+        'verification_not_found',
+      );
+      await expectProblem(
+        await t.call('POST', '/v1/verify/ver_AAAAAAAAAAAAAAAAAAAAAA/check', {
+          body: { code: '123456' },
+        }),
         404,
         'verification_not_found',
       );

@@ -7,7 +7,8 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
   const clock = createTestClock();
   let t: TestApp;
   beforeAll(async () => {
-    if (backend.available) t = await startTestApp(backend, { clock, env: { WEBOTP_DOMAIN: 'shop.example.com' } });
+    if (backend.available)
+      t = await startTestApp(backend, { clock, env: { WEBOTP_DOMAIN: 'shop.example.com' } });
   });
   afterAll(async () => t?.close());
   const test = backend.available ? it : it.skip;
@@ -17,7 +18,10 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const check = async (id: unknown, code: string, key?: string) => {
-    const response = await t.call('POST', `/v1/verify/${id}/check`, { body: { code }, ...(key ? { key } : {}) });
+    const response = await t.call('POST', `/v1/verify/${id}/check`, {
+      body: { code },
+      ...(key ? { key } : {}),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -44,7 +48,10 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
       body: { id: sent.body.id, status: 'approved', valid: true, attempts_remaining: 4 },
     });
     // Used up: the right code never approves again.
-    expect((await check(sent.body.id, code)).body).toMatchObject({ valid: false, status: 'approved' });
+    expect((await check(sent.body.id, code)).body).toMatchObject({
+      valid: false,
+      status: 'approved',
+    });
     const read = await t.call('GET', `/v1/verify/${sent.body.id}`);
     expect(await read.json()).toMatchObject({ status: 'approved' });
   });
@@ -59,7 +66,9 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     await send({ to: TO, locale: 'en', code_length: 8, purpose: 'transaction' });
     const en = await t.lastCode(TO);
     expect(en).toMatch(/^\d{8}$/);
-    expect(t.printed.at(-1)).toContain(`Tessera: your code is ${en}. Valid for 10 min. Never share it.`);
+    expect(t.printed.at(-1)).toContain(
+      `Tessera: your code is ${en}. Valid for 10 min. Never share it.`,
+    );
   });
 
   test('four spellings of one number are one number: a new send cancels the pending one', async () => {
@@ -77,7 +86,10 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
       ids.push(sent.body.id);
     }
     const statuses = await Promise.all(
-      ids.map(async (id) => ((await (await t.call('GET', `/v1/verify/${id}`)).json()) as { status: string }).status),
+      ids.map(
+        async (id) =>
+          ((await (await t.call('GET', `/v1/verify/${id}`)).json()) as { status: string }).status,
+      ),
     );
     expect(statuses).toEqual(['canceled', 'canceled', 'canceled', 'pending']);
     const code = await t.lastCode(TO);
@@ -89,7 +101,10 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     const sent = await send({ to: TO, purpose: 'lead' });
     const first = await t.lastCode(TO);
     const wrong = first === '000000' ? '111111' : '000000';
-    expect((await check(sent.body.id, wrong)).body).toMatchObject({ valid: false, attempts_remaining: 4 });
+    expect((await check(sent.body.id, wrong)).body).toMatchObject({
+      valid: false,
+      attempts_remaining: 4,
+    });
 
     clock.advance(12_000);
     const early = await t.call('POST', `/v1/verify/${sent.body.id}/resend`);
@@ -100,13 +115,23 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     clock.advance(18_000);
     const resent = await t.call('POST', `/v1/verify/${sent.body.id}/resend`);
     expect(resent.status).toBe(200);
-    expect(await resent.json()).toMatchObject({ send_count: 2, attempts_remaining: 4, status: 'pending' });
+    expect(await resent.json()).toMatchObject({
+      send_count: 2,
+      attempts_remaining: 4,
+      status: 'pending',
+    });
     const second = await t.lastCode(TO);
 
     if (second !== first) {
-      expect((await check(sent.body.id, first)).body).toMatchObject({ valid: false, attempts_remaining: 3 });
+      expect((await check(sent.body.id, first)).body).toMatchObject({
+        valid: false,
+        attempts_remaining: 3,
+      });
     }
-    expect((await check(sent.body.id, second)).body).toMatchObject({ valid: true, status: 'approved' });
+    expect((await check(sent.body.id, second)).body).toMatchObject({
+      valid: true,
+      status: 'approved',
+    });
   });
 
   test('at most 5 sends per verification', async () => {
@@ -130,14 +155,20 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     for (let i = 0; i < 5; i++) answers.push((await check(sent.body.id, wrong)).body);
     expect(answers.map((a) => a.attempts_remaining)).toEqual([4, 3, 2, 1, 0]);
     expect(answers.at(-1)).toMatchObject({ status: 'max_attempts_reached', valid: false });
-    expect((await check(sent.body.id, code)).body).toMatchObject({ valid: false, status: 'max_attempts_reached' });
+    expect((await check(sent.body.id, code)).body).toMatchObject({
+      valid: false,
+      status: 'max_attempts_reached',
+    });
   });
 
   test('expiry: after its TTL a code no longer works', async () => {
     const sent = await send({ to: TO, purpose: 'login', ttl_seconds: 60 });
     const code = await t.lastCode(TO);
     clock.advance(60_000);
-    expect((await check(sent.body.id, code)).body).toMatchObject({ valid: false, status: 'expired' });
+    expect((await check(sent.body.id, code)).body).toMatchObject({
+      valid: false,
+      status: 'expired',
+    });
     const resend = await t.call('POST', `/v1/verify/${sent.body.id}/resend`);
     expect(resend.status).toBe(409);
     expect(await resend.json()).toMatchObject({ code: 'verification_closed' });
@@ -149,7 +180,10 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     const deleted = await t.call('DELETE', `/v1/verify/${sent.body.id}`);
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toMatchObject({ status: 'canceled' });
-    expect((await check(sent.body.id, code)).body).toMatchObject({ valid: false, status: 'canceled' });
+    expect((await check(sent.body.id, code)).body).toMatchObject({
+      valid: false,
+      status: 'canceled',
+    });
   });
 
   test('operations: health, readiness, metrics, docs', async () => {

@@ -29,7 +29,10 @@ describe.each(BACKENDS)('verifications under attack: $name', (backend) => {
   test('threat: 25 parallel checks with the right code approve exactly once', async () => {
     const { id, code } = await sendAndReadCode(t);
     const answers = await Promise.all(
-      Array.from({ length: 25 }, async () => (await check(t, id, code)).json() as Promise<{ valid: boolean }>),
+      Array.from(
+        { length: 25 },
+        async () => (await check(t, id, code)).json() as Promise<{ valid: boolean }>,
+      ),
     );
     expect(answers.filter((a) => a.valid)).toHaveLength(1);
   });
@@ -62,72 +65,84 @@ describe.each(BACKENDS)('verifications under attack: $name', (backend) => {
   });
 
   test('no log line holds a code, a number or an API key; only the console route prints the code', async () => {
-    const { id, code } = await sendAndReadCode(t, { to: '06 12 34 56 78', country: 'FR', purpose: 'lead' });
+    const { id, code } = await sendAndReadCode(t, {
+      to: '06 12 34 56 78',
+      country: 'FR',
+      purpose: 'lead',
+    });
     await check(t, id, code);
     const logs = t.logs.join('\n');
     expect(t.logs.length).toBeGreaterThan(0);
-    for (const secret of [code, ...PHONE_FORMS, t.keys.a, t.secretKey]) expect(logs).not.toContain(secret);
+    for (const secret of [code, ...PHONE_FORMS, t.keys.a, t.secretKey])
+      expect(logs).not.toContain(secret);
     expect(t.printed.join('\n')).toContain(code);
   });
 });
 
-describe.skipIf(!BACKENDS[0]?.available)('what rests in Redis and Postgres after a full send and check', () => {
-  let t: TestApp;
-  let redis: Redis;
-  const codes: string[] = [];
-  beforeAll(async () => {
-    t = await startTestApp(BACKENDS[0] as (typeof BACKENDS)[0]);
-    redis = new Redis(redisUrl as string);
-    for (const purpose of ['login', 'signup']) {
-      const { id, code } = await sendAndReadCode(t, { to: TO, purpose });
-      codes.push(code);
-      if (purpose === 'login') {
-        await check(t, id, code === '000000' ? '000001' : '000000');
-        await check(t, id, code);
+describe.skipIf(!BACKENDS[0]?.available)(
+  'what rests in Redis and Postgres after a full send and check',
+  () => {
+    let t: TestApp;
+    let redis: Redis;
+    const codes: string[] = [];
+    beforeAll(async () => {
+      t = await startTestApp(BACKENDS[0] as (typeof BACKENDS)[0]);
+      redis = new Redis(redisUrl as string);
+      for (const purpose of ['login', 'signup']) {
+        const { id, code } = await sendAndReadCode(t, { to: TO, purpose });
+        codes.push(code);
+        if (purpose === 'login') {
+          await check(t, id, code === '000000' ? '000001' : '000000');
+          await check(t, id, code);
+        }
       }
-    }
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await t?.close();
-  });
+    });
+    afterAll(async () => {
+      redis?.disconnect();
+      await t?.close();
+    });
 
-  it('every Redis key has a TTL and holds no clear code or phone number', async () => {
-    const keys = await scanKeys(redis, t.redisKeyPrefix as string);
-    expect(keys.length).toBeGreaterThan(0);
-    const dump: string[] = [];
-    for (const key of keys) {
-      expect(await redis.pttl(key), key).toBeGreaterThan(0);
-      const type = await redis.type(key);
-      const value = type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : await redis.get(key);
-      dump.push(key, value ?? '');
-    }
-    const text = dump.join('\n');
-    for (const secret of [...codes, ...PHONE_FORMS]) expect(text).not.toContain(secret);
-    // The code hash is there (pending) but only as peppered argon2id.
-    expect(text).toMatch(/\$argon2id\$v=19\$m=4096,t=1,p=1\$/);
-  });
+    it('every Redis key has a TTL and holds no clear code or phone number', async () => {
+      const keys = await scanKeys(redis, t.redisKeyPrefix as string);
+      expect(keys.length).toBeGreaterThan(0);
+      const dump: string[] = [];
+      for (const key of keys) {
+        expect(await redis.pttl(key), key).toBeGreaterThan(0);
+        const type = await redis.type(key);
+        const value =
+          type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : await redis.get(key);
+        dump.push(key, value ?? '');
+      }
+      const text = dump.join('\n');
+      for (const secret of [...codes, ...PHONE_FORMS]) expect(text).not.toContain(secret);
+      // The code hash is there (pending) but only as peppered argon2id.
+      expect(text).toMatch(/\$argon2id\$v=19\$m=4096,t=1,p=1\$/);
+    });
 
-  it('no Postgres table holds a clear code, phone number or API key', async () => {
-    const client = new pg.Client({ connectionString: t.databaseUrl as string });
-    await client.connect();
-    try {
-      const tables = await client.query<{ table_schema: string; table_name: string }>(
-        `select table_schema, table_name from information_schema.tables
+    it('no Postgres table holds a clear code, phone number or API key', async () => {
+      const client = new pg.Client({ connectionString: t.databaseUrl as string });
+      await client.connect();
+      try {
+        const tables = await client.query<{ table_schema: string; table_name: string }>(
+          `select table_schema, table_name from information_schema.tables
          where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-      );
-      expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['apps', 'api_keys']));
-      let dump = '';
-      for (const { table_schema, table_name } of tables.rows) {
-        const rows = await client.query(`select * from "${table_schema}"."${table_name}"`);
-        dump += JSON.stringify(rows.rows);
+        );
+        expect(tables.rows.map((r) => r.table_name)).toEqual(
+          expect.arrayContaining(['apps', 'api_keys']),
+        );
+        let dump = '';
+        for (const { table_schema, table_name } of tables.rows) {
+          const rows = await client.query(`select * from "${table_schema}"."${table_name}"`);
+          dump += JSON.stringify(rows.rows);
+        }
+        for (const secret of [...codes, ...PHONE_FORMS, t.keys.a, t.keys.b])
+          expect(dump).not.toContain(secret);
+      } finally {
+        await client.end();
       }
-      for (const secret of [...codes, ...PHONE_FORMS, t.keys.a, t.keys.b]) expect(dump).not.toContain(secret);
-    } finally {
-      await client.end();
-    }
-  });
-});
+    });
+  },
+);
 
 describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable', () => {
   let t: TestApp;
@@ -161,7 +176,11 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
 
     await t.proxies?.redis.restore();
     const approved = await eventually(() => check(t, id, code), 200);
-    expect(await approved.json()).toMatchObject({ valid: true, status: 'approved', attempts_remaining: 4 });
+    expect(await approved.json()).toMatchObject({
+      valid: true,
+      status: 'approved',
+      attempts_remaining: 4,
+    });
   });
 
   it('Postgres down: 503, no SMS sent, no approval; the code still works once it is back', async () => {
@@ -177,6 +196,10 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
 
     await t.proxies?.postgres.restore();
     const approved = await eventually(() => check(t, id, code), 200);
-    expect(await approved.json()).toMatchObject({ valid: true, status: 'approved', attempts_remaining: 4 });
+    expect(await approved.json()).toMatchObject({
+      valid: true,
+      status: 'approved',
+      attempts_remaining: 4,
+    });
   });
 });

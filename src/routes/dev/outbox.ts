@@ -43,7 +43,10 @@ export const devOutboxRoute = createRoute({
   middleware: [requireScope('verify')] as const,
   request: { query: OutboxQuery },
   responses: {
-    200: { description: 'The messages.', content: { 'application/json': { schema: OutboxSchema } } },
+    200: {
+      description: 'The messages.',
+      content: { 'application/json': { schema: OutboxSchema } },
+    },
     ...errorResponses(400, 401, 403, 422),
   },
 });
@@ -53,7 +56,8 @@ export function registerDevOutbox(app: App, outbox: DevOutbox): void {
   app.openapi(devOutboxRoute, (c) => {
     const query = c.req.valid('query');
     const phone = normalizePhone(query.to, query.country);
-    if (!phone.ok) throw new RefusedError('invalid_phone_number', 'The number is not a valid mobile number.');
+    if (!phone.ok)
+      throw new RefusedError('invalid_phone_number', 'The number is not a valid mobile number.');
     const messages = outbox.list(c.get('principal').app.id, phone.e164).map((m) => ({
       to: m.to,
       text: m.text,

@@ -14,7 +14,9 @@ export const healthRoute = createRoute({
   path: '/healthz',
   tags: ['Operations'],
   summary: 'The process is alive',
-  responses: { 200: { description: 'Alive.', content: { 'application/json': { schema: HealthSchema } } } },
+  responses: {
+    200: { description: 'Alive.', content: { 'application/json': { schema: HealthSchema } } },
+  },
 });
 
 export const readinessRoute = createRoute({
@@ -24,7 +26,10 @@ export const readinessRoute = createRoute({
   summary: 'The code store and the database answer',
   responses: {
     200: { description: 'Ready.', content: { 'application/json': { schema: ReadinessSchema } } },
-    503: { description: 'A store does not answer.', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: {
+      description: 'A store does not answer.',
+      content: { 'application/json': { schema: ReadinessSchema } },
+    },
   },
 });
 

@@ -15,7 +15,8 @@ export const cancelVerificationRoute = createRoute({
   path: '/v1/verify/{id}',
   tags: ['Verifications'],
   summary: 'Cancel a verification',
-  description: 'A pending verification becomes `canceled`; one that already ended is returned unchanged.',
+  description:
+    'A pending verification becomes `canceled`; one that already ended is returned unchanged.',
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: { params: VerificationIdParam },

@@ -19,8 +19,18 @@ const StartVerificationBody = z
     channel: z.literal('sms').default('sms'),
     purpose: z.enum(PURPOSES).default('login'),
     locale: z.enum(LOCALES).default('en'),
-    code_length: z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max).default(CODE_LENGTH.default),
-    ttl_seconds: z.number().int().min(TTL_SECONDS.min).max(TTL_SECONDS.max).default(TTL_SECONDS.default),
+    code_length: z
+      .number()
+      .int()
+      .min(CODE_LENGTH.min)
+      .max(CODE_LENGTH.max)
+      .default(CODE_LENGTH.default),
+    ttl_seconds: z
+      .number()
+      .int()
+      .min(TTL_SECONDS.min)
+      .max(TTL_SECONDS.max)
+      .default(TTL_SECONDS.default),
     client: z
       .object({
         ip: z.union([z.ipv4(), z.ipv6()]).optional(),

@@ -19,7 +19,10 @@ export interface MemoryCodeStoreOptions {
  * The embedded default's code store: one process, so each method runs to completion without an
  * await in the middle, which makes it as atomic as the Redis scripts. Held to the same contract tests.
  */
-export function createMemoryCodeStore({ retentionMs, wallClock = Date.now }: MemoryCodeStoreOptions): CodeStore {
+export function createMemoryCodeStore({
+  retentionMs,
+  wallClock = Date.now,
+}: MemoryCodeStoreOptions): CodeStore {
   const entries = new Map<string, Entry>();
   const pending = new Map<string, { id: string; purgeAt: number }>();
   const keyOf = (appId: string, id: string) => `${appId}:${id}`;
@@ -91,7 +94,12 @@ export function createMemoryCodeStore({ retentionMs, wallClock = Date.now }: Mem
       const entry = live(appId, id);
       if (!entry) return { approved: false, record: null };
       const r = entry.record;
-      if (r.status !== 'pending' || r.codeVersion !== codeVersion || r.expiresAt <= now || entry.codeHash === null) {
+      if (
+        r.status !== 'pending' ||
+        r.codeVersion !== codeVersion ||
+        r.expiresAt <= now ||
+        entry.codeHash === null
+      ) {
         return { approved: false, record: copy(r) };
       }
       r.status = 'approved';

@@ -32,7 +32,11 @@ export interface RedisCodeStoreOptions {
 }
 
 /** Code store on Redis: every transition is one Lua script, every key carries a TTL. */
-export function createRedisCodeStore({ redis, keyPrefix, retentionMs }: RedisCodeStoreOptions): CodeStore {
+export function createRedisCodeStore({
+  redis,
+  keyPrefix,
+  retentionMs,
+}: RedisCodeStoreOptions): CodeStore {
   for (const [name, { numberOfKeys, lua }] of Object.entries(COMMANDS)) {
     redis.defineCommand(name, { numberOfKeys, lua });
   }
