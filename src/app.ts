@@ -1,8 +1,10 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
+import type { TrustPolicy } from './domain/client-ip.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { authenticate } from './http/auth.ts';
+import { clientAddress } from './http/client-address.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { problemResponse } from './http/problem.ts';
 import { validationHook } from './http/validation-hook.ts';
@@ -20,6 +22,7 @@ import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 
 export interface AppDeps extends RouteDeps {
+  trustProxy: TrustPolicy;
   logger: Logger;
   metrics: Metrics;
   access: AccessStore;
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use(requestId());
+  app.use(clientAddress(deps.trustProxy));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

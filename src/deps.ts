@@ -8,13 +8,18 @@ import { deriveKeys } from './crypto/derive-keys.ts';
 import { createPhoneProtector } from './crypto/phone-protector.ts';
 import { VERIFICATION_POLICY } from './domain/verification.ts';
 import { ensureBootstrapKey } from './services/manage-api-keys.ts';
-import type { Clock, CodeStore } from './services/ports.ts';
+import type { Clock, IdempotencyStore, Limiter } from './services/ports.ts';
 import { createConsoleRoute } from './sms/console-route.ts';
 import { createDevOutbox } from './sms/dev-outbox.ts';
+import { createAuditTrail } from './stores/audit-spool.ts';
 import { createMemoryCodeStore } from './stores/memory/memory-code-store.ts';
+import { createMemoryIdempotencyStore } from './stores/memory/memory-idempotency-store.ts';
 import { createPostgresAccessStore } from './stores/postgres/access-store.ts';
+import { createPostgresAuditWriter } from './stores/postgres/audit-writer.ts';
 import { migrateDatabase, openDatabase } from './stores/postgres/database.ts';
+import { createRateLimiter } from './stores/rate-limiter.ts';
 import { createRedisCodeStore } from './stores/redis/redis-code-store.ts';
+import { createRedisIdempotencyStore } from './stores/redis/redis-idempotency-store.ts';
 import { guardAvailability, isPostgresOutage, isRedisOutage } from './stores/unavailable.ts';
 import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
@@ -39,7 +44,12 @@ export interface BuildOptions {
   print?: (text: string) => void;
   /** Embedded default only: PGlite in memory instead of under DATA_DIR (tests). */
   pgliteInMemory?: boolean;
+  /** Minimum answer time of refusals that could reveal something about a number. */
+  refusalFloorMs?: number;
 }
+
+/** Default floor for refusals on the send path (see http/refusal-floor.ts). */
+const REFUSAL_FLOOR_MS = 100;
 
 const systemClock: Clock = { now: () => Date.now() };
 
@@ -77,10 +87,47 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     if (config.bootstrapApiKey)
       await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
 
-    const codes = await openCodeStore(config);
-    closers.push(() => codes.close());
-
     const metrics = createMetrics();
+    const writer = createPostgresAuditWriter(database);
+    const audit = createAuditTrail(guardAvailability(writer, 'postgres', isPostgresOutage), {
+      onSpooled: (pending) => metrics.auditSpooled(pending),
+      onError: (error) =>
+        options.logger.warn({ err: error }, 'audit rows spooled: Postgres refused them'),
+    });
+    closers.push(async () => {
+      await audit.close();
+      await writer.close();
+    });
+
+    const redis = await openRedis(config);
+    if (redis) closers.push(async () => redis.disconnect());
+    const codes = redis
+      ? guardAvailability(
+          createRedisCodeStore({
+            redis,
+            keyPrefix: config.redisKeyPrefix,
+            retentionMs: VERIFICATION_POLICY.retentionMs,
+          }),
+          'redis',
+          isRedisOutage,
+        )
+      : createMemoryCodeStore({ retentionMs: VERIFICATION_POLICY.retentionMs });
+    closers.push(() => codes.close());
+    const limiter: Limiter = guardAvailability(
+      createRateLimiter({ redis, keyPrefix: config.redisKeyPrefix }),
+      'redis',
+      isRedisOutage,
+    );
+    const memoryIdempotency = redis ? null : createMemoryIdempotencyStore();
+    if (memoryIdempotency) closers.push(async () => memoryIdempotency.close());
+    const idempotency: IdempotencyStore =
+      memoryIdempotency ??
+      guardAvailability(
+        createRedisIdempotencyStore({ redis: redis as Redis, keyPrefix: config.redisKeyPrefix }),
+        'redis',
+        isRedisOutage,
+      );
+
     const outbox = config.production ? null : createDevOutbox();
     const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
     const sms = createConsoleRoute({ print, outbox });
@@ -91,6 +138,10 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       metrics,
       access,
       outbox,
+      trustProxy: config.trustProxy,
+      idempotency,
+      fingerprintKey: keys.requestFingerprintKey,
+      refusalFloorMs: options.refusalFloorMs ?? REFUSAL_FLOOR_MS,
       readiness: { codes: () => codes.ping(), database: () => access.ping() },
       verification: {
         clock,
@@ -98,8 +149,11 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         hasher: createArgon2CodeHasher(config.codeHashProfile, keys.codePepper),
         phones: createPhoneProtector(keys),
         sms,
+        limiter,
+        audit,
         metrics,
         defaults: { brand: config.smsBrand, webOtpDomain: config.webOtpDomain },
+        operatorCountries: config.allowedCountries,
       },
     };
     return {
@@ -119,9 +173,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
   }
 }
 
-async function openCodeStore(config: Config): Promise<CodeStore> {
-  if (!config.redisUrl)
-    return createMemoryCodeStore({ retentionMs: VERIFICATION_POLICY.retentionMs });
+async function openRedis(config: Config): Promise<Redis | null> {
+  if (!config.redisUrl) return null;
   // No offline queue and one retry: while Redis is down a request fails at once with a 503
   // instead of waiting, and nothing is sent.
   const redis = new Redis(config.redisUrl, {
@@ -133,12 +186,7 @@ async function openCodeStore(config: Config): Promise<CodeStore> {
   });
   redis.on('error', () => {}); // reported through readiness and 503s; avoids an unhandled 'error'
   await redis.connect();
-  const store = createRedisCodeStore({
-    redis,
-    keyPrefix: config.redisKeyPrefix,
-    retentionMs: VERIFICATION_POLICY.retentionMs,
-  });
-  return guardAvailability(store, 'redis', isRedisOutage);
+  return redis;
 }
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {

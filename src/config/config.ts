@@ -1,3 +1,4 @@
+import { parseTrustProxy, type TrustPolicy } from '../domain/client-ip.ts';
 import { HASH_PROFILES, type HashProfile, type HashProfileName } from './hash-profiles.ts';
 import { decodeSecretKey, envSchema } from './schema.ts';
 
@@ -12,7 +13,9 @@ export interface Config {
   /** Undefined only outside production, where a generated key is kept in DATA_DIR. */
   readonly secretKey: Buffer | undefined;
   readonly bootstrapApiKey: string | undefined;
-  readonly trustProxy: string | undefined;
+  readonly trustProxy: TrustPolicy;
+  /** Countries SMS may go to (ALLOWED_COUNTRIES); null = every country. */
+  readonly allowedCountries: ReadonlySet<string> | null;
   readonly smsRoutes: string;
   readonly smsBrand: string;
   readonly webOtpDomain: string | undefined;
@@ -47,7 +50,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     secretKey: e.SECRET_KEY ? (decodeSecretKey(e.SECRET_KEY) ?? undefined) : undefined,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    allowedCountries: e.ALLOWED_COUNTRIES
+      ? new Set(e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()))
+      : null,
     smsRoutes: e.SMS_ROUTES,
     smsBrand: e.SMS_BRAND,
     webOtpDomain: e.WEBOTP_DOMAIN,

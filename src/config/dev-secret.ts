@@ -13,11 +13,19 @@ export function loadOrCreateDevSecret(dataDir: string): {
   path: string;
 } {
   const path = join(dataDir, 'secret.key');
+  let stored: string | null = null;
   try {
-    const key = decodeSecretKey(readFileSync(path, 'utf8'));
-    if (key) return { key, created: false, path };
+    stored = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (stored !== null) {
+    const key = decodeSecretKey(stored);
+    if (key) return { key, created: false, path };
+    // Never overwrite it: pending codes, phone HMACs and sealed numbers depend on that key.
+    throw new Error(
+      `${path} exists but holds no valid key (32+ bytes, hex or base64): restore it, or delete it to start over with a new key`,
+    );
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);

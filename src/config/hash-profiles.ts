@@ -8,10 +8,10 @@
  * `owasp` is the OWASP Password Storage Cheat Sheet's argon2id minimum (m=19 MiB, t=2, p=1) for
  * operators whose policy asks for it.
  */
-export const HASH_PROFILES = {
-  otp: { memoryCost: 4096, timeCost: 1, parallelism: 1 },
-  owasp: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
-} as const;
+export const HASH_PROFILES = Object.freeze({
+  otp: Object.freeze({ memoryCost: 4096, timeCost: 1, parallelism: 1 } as const),
+  owasp: Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 } as const),
+});
 
 export type HashProfileName = keyof typeof HASH_PROFILES;
 export type HashProfile = (typeof HASH_PROFILES)[HashProfileName];

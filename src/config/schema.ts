@@ -1,14 +1,22 @@
 import { z } from 'zod';
+import { parseTrustProxy } from '../domain/client-ip.ts';
 import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
 
-/** Decodes SECRET_KEY: hex (64+ chars) or base64; at least 32 bytes of key material. */
+/**
+ * Decodes SECRET_KEY: hex, or canonical base64 (as `openssl rand -base64 32` prints it); at least
+ * 32 bytes of key material. Strict on purpose: Node's base64 decoder skips characters it does not
+ * know, which would turn a pass phrase or a mistyped hex key into a "valid" key.
+ */
 export function decodeSecretKey(value: string): Buffer | null {
-  const trimmed = value.trim();
-  const bytes =
-    /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0
-      ? Buffer.from(trimmed, 'hex')
-      : Buffer.from(trimmed, 'base64');
-  return bytes.length >= 32 ? bytes : null;
+  const text = value.trim();
+  let bytes: Buffer | null = null;
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) {
+    bytes = Buffer.from(text, 'hex');
+  } else if (/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+    const decoded = Buffer.from(text, 'base64');
+    if (decoded.toString('base64') === text) bytes = decoded;
+  }
+  return bytes && bytes.length >= 32 ? bytes : null;
 }
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -34,14 +42,39 @@ export const envSchema = z
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
-    TRUST_PROXY: optionalString,
+    TRUST_PROXY: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          try {
+            parseTrustProxy(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        })
+        .optional(),
+    ),
+    ALLOWED_COUNTRIES: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(
+          /^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$/,
+          'must be a comma-separated list of ISO 3166 alpha-2 codes',
+        )
+        .optional(),
+    ),
     SMS_ROUTES: z.preprocess(emptyAsUndefined, z.string().default('console')),
     SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
     WEBOTP_DOMAIN: z.preprocess(
       emptyAsUndefined,
       z
         .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'must be a host name like example.com')
+        .regex(
+          /^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/i,
+          'must be a host name like example.com',
+        )
         .optional(),
     ),
     CODE_HASH_PROFILE: z.preprocess(

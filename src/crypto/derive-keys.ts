@@ -8,6 +8,8 @@ export interface DerivedKeys {
   readonly phoneHmacKey: Buffer;
   /** AES-256-GCM key for the encrypted phone copy a resend needs. */
   readonly phoneEncryptionKey: Buffer;
+  /** HMAC key for Idempotency-Key request fingerprints (a request body holds a clear number). */
+  readonly requestFingerprintKey: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -21,5 +23,6 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     codePepper: derive(secretKey, 'code-pepper'),
     phoneHmacKey: derive(secretKey, 'phone-hmac'),
     phoneEncryptionKey: derive(secretKey, 'phone-encryption'),
+    requestFingerprintKey: derive(secretKey, 'request-fingerprint'),
   });
 }

@@ -4,6 +4,8 @@ import type { Principal } from '../services/ports.ts';
 /** Per-request values the middleware sets for handlers. */
 export interface AppEnv {
   Variables: {
+    /** The connection's client address (TRUST_PROXY applied); null when there is no socket. */
+    connectionIp: string | null;
     principal: Principal;
     requestId: string;
   };

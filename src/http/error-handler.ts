@@ -5,11 +5,16 @@ import type { Logger } from '../telemetry/logger.ts';
 import { problemResponse } from './problem.ts';
 
 const REFUSAL_STATUS: Record<RefusalCode, number> = {
+  invalid_request: 400,
   invalid_phone_number: 422,
   verification_not_found: 404,
   verification_closed: 409,
   invalid_code_format: 422,
   rate_limited: 429,
+  budget_exceeded: 429,
+  destination_blocked: 403,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
   delivery_unavailable: 503,
 };
 

@@ -1,10 +1,16 @@
+import { parseAppSettings } from '../domain/app-settings.ts';
 import { isWellFormedCode } from '../domain/code.ts';
+import { failedCheckCharge, ipCheckCharge } from '../domain/limit-policy.ts';
 import {
   attemptsRemaining,
+  type VerificationRecord,
   type VerificationStatus,
   visibleStatus,
 } from '../domain/verification.ts';
+import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound, RefusedError } from './errors.ts';
+import { refuseForLimit } from './refuse-limit.ts';
+import { spendLimits } from './spend-limits.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 export interface CheckResult {
@@ -15,15 +21,20 @@ export interface CheckResult {
 }
 
 /**
- * Checks a code (OWASP ASVS 2.7/2.8): the attempt is counted atomically before the comparison,
- * argon2 compares in constant time, and approval consumes the code atomically, so N parallel
- * right codes approve once and N parallel guesses get at most the attempt budget.
+ * Checks a code (OWASP ASVS 2.7/2.8, NIST SP 800-63B 5.2.2). The client IP's check budget and one
+ * unit of the number's failed-check budget are reserved, then the attempt is counted atomically,
+ * before the comparison; argon2 compares in constant time; approval consumes the code atomically.
+ * So N parallel right codes approve once, and N parallel guesses get at most the attempt budget.
+ * Every verdict is committed to the audit trail before it is answered; if that fails the change is
+ * undone (no approval without its row) and the caller gets a 503.
  */
 export async function checkVerification(
-  deps: Pick<VerificationDeps, 'clock' | 'codes' | 'hasher' | 'metrics'>,
-  input: { appId: string; id: string; code: string },
+  deps: VerificationDeps,
+  input: { actor: Actor; id: string; code: string },
 ): Promise<CheckResult> {
-  const current = await deps.codes.get(input.appId, input.id);
+  const { actor } = input;
+  const appId = actor.app.id;
+  const current = await deps.codes.get(appId, input.id);
   if (!current) throw notFound();
   if (!isWellFormedCode(input.code, current.codeLength)) {
     throw new RefusedError(
@@ -31,32 +42,72 @@ export async function checkVerification(
       `The code must be ${current.codeLength} digits; no attempt was spent.`,
     );
   }
+  const { limits } = parseAppSettings(actor.app.settings);
+  const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
+  const failures = failedCheckCharge(limits, subject);
+  const spent = await spendLimits(deps.limiter, [ipCheckCharge(limits, subject), failures]);
+  if (!spent.ok)
+    return refuseForLimit(deps, actor, { verification: current }, spent.limit, spent.retryAfterMs);
+  const giveBackFailure = () => deps.limiter.refund(failures.rule, failures.key);
+
   const now = deps.clock.now();
-  const start = await deps.codes.beginCheck(input.appId, input.id, now);
-  if (start.kind === 'not_found') throw notFound();
-  if (start.kind === 'closed') {
-    deps.metrics.codeChecked('closed');
-    return answer(start.record, now, false);
+  const start = await deps.codes.beginCheck(appId, input.id, now).catch(async (error) => {
+    await spent.refund();
+    throw error;
+  });
+  if (start.kind === 'not_found') {
+    await spent.refund();
+    throw notFound();
   }
-  if (await deps.hasher.verify(start.codeHash, input.code)) {
-    const approval = await deps.codes.approve(input.appId, input.id, start.record.codeVersion, now);
-    if (approval.approved && approval.record) {
-      deps.metrics.codeChecked('approved');
-      return answer(approval.record, now, true);
-    }
-    // Another request approved it first, or it was resent or cancelled meanwhile.
+  const record = start.record;
+  const audit = (
+    type: 'check.approved' | 'check.wrong' | 'check.refused',
+    outcome: string,
+    reason: string | null,
+    r: VerificationRecord,
+  ) => deps.audit.commit([auditEvent(actor, type, { verification: r, outcome, reason }, now)]);
+
+  if (start.kind === 'closed') {
+    await giveBackFailure();
     deps.metrics.codeChecked('closed');
-    return answer(approval.record ?? start.record, now, false);
+    await audit('check.refused', 'refused', visibleStatus(record, now), record);
+    return answer(record, now, false);
+  }
+
+  if (await deps.hasher.verify(start.codeHash, input.code)) {
+    const approval = await deps.codes.approve(appId, input.id, record.codeVersion, now);
+    if (!approval.approved || !approval.record) {
+      // Another request approved it first, or it was resent or cancelled meanwhile.
+      await giveBackFailure();
+      deps.metrics.codeChecked('closed');
+      const closed = approval.record ?? record;
+      await audit('check.refused', 'refused', visibleStatus(closed, now), closed);
+      return answer(closed, now, false);
+    }
+    try {
+      await audit('check.approved', 'ok', null, approval.record);
+    } catch (error) {
+      await deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now);
+      await spent.refund();
+      throw error;
+    }
+    await deps.limiter.reset(failures.rule, failures.key);
+    deps.metrics.codeChecked('approved');
+    return answer(approval.record, now, true);
+  }
+
+  try {
+    await audit('check.wrong', 'refused', 'wrong_code', record);
+  } catch (error) {
+    await deps.codes.refundAttempt(appId, input.id, record.codeVersion);
+    await spent.refund();
+    throw error;
   }
   deps.metrics.codeChecked('wrong');
-  return answer(start.record, now, false);
+  return answer(record, now, false);
 }
 
-function answer(
-  record: Parameters<typeof visibleStatus>[0],
-  now: number,
-  valid: boolean,
-): CheckResult {
+function answer(record: VerificationRecord, now: number, valid: boolean): CheckResult {
   return {
     id: record.id,
     valid,

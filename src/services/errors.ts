@@ -3,11 +3,16 @@
  * Expected outcomes (a wrong code) are values, not errors; these are the requests that change nothing.
  */
 export type RefusalCode =
+  | 'invalid_request'
   | 'invalid_phone_number'
   | 'verification_not_found'
   | 'verification_closed'
   | 'invalid_code_format'
   | 'rate_limited'
+  | 'budget_exceeded'
+  | 'destination_blocked'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress'
   | 'delivery_unavailable';
 
 export class RefusedError extends Error {

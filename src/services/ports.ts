@@ -2,6 +2,7 @@
  * The outside world as the use cases see it. Implementations live in stores/, sms/ and crypto/;
  * only deps.ts joins them, so tests build the app over real Redis and Postgres or the embedded ones.
  */
+import type { RateRule } from '../domain/limit-policy.ts';
 import type { DeliveryStatus, Purpose, VerificationRecord } from '../domain/verification.ts';
 
 /** Epoch milliseconds; injected so expiry and cooldowns are tested without sleeping. */
@@ -63,6 +64,19 @@ export interface CodeStore {
   ): Promise<ReplaceCodeResult>;
   /** Cancels a pending, unexpired verification; returns the record as it stands, or null when gone. */
   cancel(appId: string, id: string, now: number): Promise<VerificationRecord | null>;
+  /**
+   * Undoes an approval whose audit row could not be committed (no approval without its row): the
+   * code is live again, with its attempt given back, if nothing else changed it meanwhile.
+   */
+  revertApproval(
+    appId: string,
+    id: string,
+    codeVersion: number,
+    codeHash: string,
+    now: number,
+  ): Promise<boolean>;
+  /** Gives back the attempt of a check whose audit row could not be committed. */
+  refundAttempt(appId: string, id: string, codeVersion: number): Promise<void>;
   setDelivery(
     appId: string,
     id: string,
@@ -104,6 +118,8 @@ export interface AppRecord {
   brand: string | null;
   /** WebOTP origin for the `@domain #code` line; the service default when unset. */
   webOtpDomain: string | null;
+  /** Per-app settings as stored (the `apps.settings` jsonb); parsed by the service layer. */
+  settings: Record<string, unknown>;
 }
 
 export interface Principal {
@@ -126,6 +142,11 @@ export interface ApiKeyListing {
 export interface AccessStore {
   findActiveKey(keyHash: string): Promise<Principal | null>;
   ensureApp(name: string): Promise<AppRecord>;
+  /** Changes an app's SMS brand, WebOTP domain or settings (limits, countries, pumping watch). */
+  updateApp(
+    appId: string,
+    changes: Partial<Pick<AppRecord, 'brand' | 'webOtpDomain' | 'settings'>>,
+  ): Promise<void>;
   /** Inserts a key; a key whose hash already exists is left as it is (bootstrap is idempotent). */
   insertKey(key: {
     id: string;
@@ -147,4 +168,93 @@ export interface ServiceMetrics {
   verificationStarted(purpose: Purpose): void;
   codeChecked(outcome: 'approved' | 'wrong' | 'closed'): void;
   smsSent(route: string, outcome: 'sent' | 'failed'): void;
+  limitHit(limit: string): void;
+}
+
+/** Audit event types: one per decision (api.md, Audit). */
+export const AUDIT_EVENT_TYPES = [
+  'verification.created',
+  'verification.refused',
+  'verification.resent',
+  'verification.canceled',
+  'sms.sent',
+  'sms.failed',
+  'check.approved',
+  'check.wrong',
+  'check.refused',
+  'limit.hit',
+  'pumping.trip',
+  'key.created',
+  'key.revoked',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** One decision. Never a code, a code hash or a clear phone number. */
+export interface AuditEvent {
+  appId: string;
+  type: AuditEventType;
+  verificationId: string | null;
+  purpose: string | null;
+  phoneMasked: string | null;
+  phoneHmac: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  /** e.g. `ok`, `refused`, `failed`, `dry_run`. */
+  outcome: string;
+  /** A stable snake_case reason (the limit name, the refusal code...), or null. */
+  reason: string | null;
+  detail: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Appends to the tamper-evident audit trail; resolves only once the rows are committed. */
+export interface AuditWriter {
+  append(events: AuditEvent[]): Promise<void>;
+}
+
+/**
+ * How use cases record decisions. `commit` resolves only once the rows are in Postgres (the caller
+ * answers 503 and undoes its change when it rejects); `commitLater` is for facts that cannot be
+ * undone, like an SMS that already left: retried until Postgres takes them.
+ */
+export interface AuditTrail {
+  commit(events: AuditEvent[]): Promise<void>;
+  commitLater(events: AuditEvent[]): void;
+}
+
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+/**
+ * Idempotency-Key records (24 h). `fingerprint` is an HMAC of the request, never the body itself
+ * (a request body holds a clear phone number).
+ */
+export interface IdempotencyStore {
+  /** Atomically claims the key for this fingerprint, or tells what happened to it before. */
+  claim(appId: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyClaim>;
+  /** Stores the response for replays. */
+  complete(
+    appId: string,
+    key: string,
+    fingerprint: string,
+    response: { status: number; body: unknown },
+    ttlMs: number,
+  ): Promise<void>;
+  /** Forgets a claim whose request failed for a reason worth retrying (a 5xx). */
+  release(appId: string, key: string): Promise<void>;
+}
+
+export type LimitOutcome = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Counters with a window (rate-limiter-flexible on Redis, or in memory for the embedded default). */
+export interface Limiter {
+  /** Atomically spends one unit; refused when that would pass the rule's points. */
+  consume(rule: RateRule, key: string): Promise<LimitOutcome>;
+  /** Gives one unit back (a request that was refused later, or whose SMS never left). */
+  refund(rule: RateRule, key: string): Promise<void>;
+  /** Forgets the counter (a successful check clears the number's failures). */
+  reset(rule: RateRule, key: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { VerificationRecord } from '../domain/verification.ts';
+import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound } from './errors.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
@@ -13,10 +14,23 @@ export async function getVerification(
 
 /** Cancels a pending verification; one that already ended is returned as it stands. */
 export async function cancelVerification(
-  deps: Pick<VerificationDeps, 'codes' | 'clock'>,
-  input: { appId: string; id: string },
+  deps: Pick<VerificationDeps, 'codes' | 'clock' | 'audit'>,
+  input: { actor: Actor; id: string },
 ): Promise<VerificationRecord> {
-  const record = await deps.codes.cancel(input.appId, input.id, deps.clock.now());
+  const now = deps.clock.now();
+  const before = await deps.codes.get(input.actor.app.id, input.id);
+  const record = await deps.codes.cancel(input.actor.app.id, input.id, now);
   if (!record) throw notFound();
+  if (before?.status === 'pending' && record.status === 'canceled') {
+    // The cancellation already happened in Redis; its row must not be lost if Postgres blinks.
+    deps.audit.commitLater([
+      auditEvent(
+        input.actor,
+        'verification.canceled',
+        { verification: record, outcome: 'ok' },
+        now,
+      ),
+    ]);
+  }
   return record;
 }

@@ -1,35 +1,57 @@
+import { parseAppSettings } from '../domain/app-settings.ts';
 import { generateCode } from '../domain/code.ts';
-import {
-  VERIFICATION_POLICY,
-  type VerificationRecord,
-  visibleStatus,
-} from '../domain/verification.ts';
+import { sendCharges } from '../domain/limit-policy.ts';
+import { type VerificationRecord, visibleStatus } from '../domain/verification.ts';
+import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound, RefusedError } from './errors.ts';
-import type { AppRecord, ReplaceCodeResult } from './ports.ts';
+import type { ReplaceCodeResult } from './ports.ts';
+import { refuseForLimit } from './refuse-limit.ts';
 import { sendCode } from './send-code.ts';
+import { spendLimits } from './spend-limits.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /**
  * Sends a new code on the same verification; the previous code stops working and attempts are not
- * refilled. Cooldown and send cap are checked before any argon2 work, then again atomically.
+ * refilled. The cooldown, the send cap and the sender's limits are checked before any argon2 work,
+ * then the cooldown and cap again atomically with the replacement.
  */
 export async function resendVerification(
   deps: VerificationDeps,
-  input: { app: AppRecord; id: string },
+  input: { actor: Actor; id: string },
 ): Promise<VerificationRecord> {
-  const cooldownMs = VERIFICATION_POLICY.resendCooldownMs;
-  const current = await deps.codes.get(input.app.id, input.id);
+  const { actor } = input;
+  const appId = actor.app.id;
+  const { limits } = parseAppSettings(actor.app.settings);
+  const cooldownMs = limits.resendCooldownSeconds * 1000;
+  const current = await deps.codes.get(appId, input.id);
   if (!current) throw notFound();
   const readAt = deps.clock.now();
-  refuseUnlessReplaced(precheck(current, readAt, cooldownMs), readAt);
+  await refuseUnlessReplaced(deps, actor, precheck(current, readAt, cooldownMs), readAt);
 
-  const code = generateCode(current.codeLength);
-  const codeHash = await deps.hasher.hash(code);
-  const now = deps.clock.now();
-  const result = await deps.codes.replaceCode(input.app.id, input.id, codeHash, now, cooldownMs);
-  const record = refuseUnlessReplaced(result, now);
-  const to = deps.phones.open(record.phoneSealed, record.id);
-  return sendCode(deps, input.app, record, to, code);
+  const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
+  const spent = await spendLimits(deps.limiter, sendCharges(limits, subject));
+  if (!spent.ok)
+    return refuseForLimit(deps, actor, { verification: current }, spent.limit, spent.retryAfterMs);
+  try {
+    const code = generateCode(current.codeLength);
+    const codeHash = await deps.hasher.hash(code);
+    const now = deps.clock.now();
+    const result = await deps.codes.replaceCode(appId, input.id, codeHash, now, cooldownMs);
+    const record = await refuseUnlessReplaced(deps, actor, result, now);
+    await deps.audit.commit([
+      auditEvent(
+        actor,
+        'verification.resent',
+        { verification: record, outcome: 'ok', detail: { send_count: record.sendCount } },
+        now,
+      ),
+    ]);
+    const to = deps.phones.open(record.phoneSealed, record.id);
+    return await sendCode(deps, actor, record, to, code);
+  } catch (error) {
+    await spent.refund().catch(() => {});
+    throw error;
+  }
 }
 
 /** The same verdicts the store gives, computed from a read, so a refused resend costs no hash. */
@@ -41,7 +63,12 @@ function precheck(record: VerificationRecord, now: number, cooldownMs: number): 
   return { kind: 'replaced', record };
 }
 
-function refuseUnlessReplaced(result: ReplaceCodeResult, now: number): VerificationRecord {
+async function refuseUnlessReplaced(
+  deps: VerificationDeps,
+  actor: Actor,
+  result: ReplaceCodeResult,
+  now: number,
+): Promise<VerificationRecord> {
   switch (result.kind) {
     case 'replaced':
       return result.record;
@@ -53,14 +80,20 @@ function refuseUnlessReplaced(result: ReplaceCodeResult, now: number): Verificat
         `This verification is ${visibleStatus(result.record, now)}; start a new one.`,
       );
     case 'max_sends':
-      throw new RefusedError('rate_limited', 'This verification has used all its sends.', {
-        limit: 'verification_sends',
-        retryAfterSeconds: Math.max(1, Math.ceil((result.record.expiresAt - now) / 1000)),
-      });
+      return refuseForLimit(
+        deps,
+        actor,
+        { verification: result.record },
+        'verification_sends',
+        Math.max(1000, result.record.expiresAt - now),
+      );
     case 'cooldown':
-      throw new RefusedError('rate_limited', 'Wait before sending another code.', {
-        limit: 'resend_cooldown',
-        retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
-      });
+      return refuseForLimit(
+        deps,
+        actor,
+        { verification: result.record },
+        'resend_cooldown',
+        result.retryAfterMs,
+      );
   }
 }

@@ -1,35 +1,63 @@
 import { renderCodeMessage } from '../domain/code-message.ts';
 import type { VerificationRecord } from '../domain/verification.ts';
+import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
-import type { AppRecord } from './ports.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /**
- * Renders and sends the code SMS for a stored verification and records how it left.
- * Shared by start and resend so both send the same message the same way.
+ * Renders and sends the code SMS for a stored verification, records how it left, and audits it.
+ * Shared by start and resend so both send the same message the same way. The `sms.*` rows are
+ * committed later if Postgres fails right now: the SMS cannot be called back.
  */
 export async function sendCode(
   deps: VerificationDeps,
-  app: AppRecord,
+  actor: Actor,
   record: VerificationRecord,
   to: string,
   code: string,
 ): Promise<VerificationRecord> {
-  const { text } = renderCodeMessage({
+  const { app } = actor;
+  const { text, segments } = renderCodeMessage({
     brand: app.brand ?? deps.defaults.brand,
     code,
     ttlSeconds: Math.floor(record.ttlMs / 1000),
     locale: record.locale,
     webOtpDomain: app.webOtpDomain ?? deps.defaults.webOtpDomain ?? null,
   });
+  const detail = {
+    send_count: record.sendCount,
+    encoding: segments.encoding,
+    segments: segments.segments,
+  };
   try {
     const sent = await deps.sms.send({ appId: app.id, to, text, reference: record.id });
     deps.metrics.smsSent(sent.route, 'sent');
     await deps.codes.setDelivery(app.id, record.id, 'sent', sent.route);
-    return { ...record, deliveryStatus: 'sent', deliveryRoute: sent.route };
+    const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };
+    deps.audit.commitLater([
+      auditEvent(
+        actor,
+        'sms.sent',
+        {
+          verification: delivered,
+          outcome: 'ok',
+          detail: { ...detail, route: sent.route, provider_message_id: sent.providerMessageId },
+        },
+        deps.clock.now(),
+      ),
+    ]);
+    return delivered;
   } catch (error) {
     deps.metrics.smsSent(deps.sms.name, 'failed');
     await deps.codes.setDelivery(app.id, record.id, 'failed', null);
+    deps.audit.commitLater([
+      auditEvent(
+        actor,
+        'sms.failed',
+        { verification: record, outcome: 'failed', reason: 'route_refused', detail },
+        deps.clock.now(),
+      ),
+    ]);
     throw new RefusedError(
       'delivery_unavailable',
       'No SMS route accepted the message; try again later.',

@@ -1,5 +1,7 @@
+import { parseAppSettings } from '../domain/app-settings.ts';
 import { generateCode } from '../domain/code.ts';
 import { newId } from '../domain/ids.ts';
+import { sendCharges } from '../domain/limit-policy.ts';
 import { maskPhone, normalizePhone } from '../domain/phone.ts';
 import {
   type Locale,
@@ -7,19 +9,22 @@ import {
   VERIFICATION_POLICY,
   type VerificationRecord,
 } from '../domain/verification.ts';
+import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
-import type { AppRecord } from './ports.ts';
+import { refuseForLimit } from './refuse-limit.ts';
 import { sendCode } from './send-code.ts';
+import { spendLimits } from './spend-limits.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 export interface StartVerificationInput {
-  app: AppRecord;
+  actor: Actor;
   to: string;
   country?: string | undefined;
   purpose: Purpose;
   locale: Locale;
   codeLength: number;
   ttlSeconds: number;
+  metadata?: Record<string, unknown> | undefined;
 }
 
 const PHONE_REFUSALS = {
@@ -29,55 +34,113 @@ const PHONE_REFUSALS = {
 } as const;
 
 /**
- * Sends a new code. Order matters: the number is validated first (a refusal changes nothing), the
- * verification is stored before any SMS leaves (if Redis is down, nothing is sent), and the pending
- * verification for the same app, number and purpose is cancelled in the same atomic step.
+ * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the number is validated and the
+ * destination and limits checked before any argon2 work or SMS; the verification is stored and its
+ * creation committed to the audit trail before the SMS leaves (Redis or Postgres down: nothing is
+ * sent); the pending verification for the same app, number and purpose is cancelled atomically.
+ * Whatever fails after the limits were spent gives them back.
  */
 export async function startVerification(
   deps: VerificationDeps,
   input: StartVerificationInput,
 ): Promise<VerificationRecord> {
+  const { actor } = input;
+  const settings = parseAppSettings(actor.app.settings);
   const phone = normalizePhone(input.to, input.country);
   if (!phone.ok) {
     throw new RefusedError('invalid_phone_number', `The number ${PHONE_REFUSALS[phone.reason]}.`);
   }
-  const id = newId('ver');
-  const code = generateCode(input.codeLength);
-  const codeHash = await deps.hasher.hash(code);
-  const now = deps.clock.now();
-  const ttlMs = input.ttlSeconds * 1000;
-  const record: VerificationRecord = {
-    id,
-    appId: input.app.id,
+  const fields = {
+    phone: { masked: maskPhone(phone.e164), hmac: deps.phones.hmac(phone.e164) },
     purpose: input.purpose,
-    channel: 'sms',
-    locale: input.locale,
-    country: phone.country,
-    phoneHmac: deps.phones.hmac(phone.e164),
-    phoneMasked: maskPhone(phone.e164),
-    phoneSealed: deps.phones.seal(phone.e164, id),
-    codeLength: input.codeLength,
-    ttlMs,
-    status: 'pending',
-    codeVersion: 1,
-    attempts: 0,
-    maxAttempts: VERIFICATION_POLICY.maxAttempts,
-    sendCount: 1,
-    maxSends: VERIFICATION_POLICY.maxSends,
-    createdAt: now,
-    expiresAt: now + ttlMs,
-    lastSentAt: now,
-    approvedAt: null,
-    deliveryStatus: 'queued',
-    deliveryRoute: null,
+    detail: { country: phone.country },
   };
-  await deps.codes.create(record, codeHash);
-  deps.metrics.verificationStarted(input.purpose);
+  if (!destinationAllowed(phone.country, settings.allowedCountries, deps.operatorCountries)) {
+    await deps.audit.commit([
+      auditEvent(
+        actor,
+        'verification.refused',
+        { ...fields, outcome: 'refused', reason: 'destination_blocked' },
+        deps.clock.now(),
+      ),
+    ]);
+    throw new RefusedError(
+      'destination_blocked',
+      'SMS to this destination are not enabled for this app.',
+    );
+  }
+  const subject = { appId: actor.app.id, phoneHmac: fields.phone.hmac, ip: actor.client.ip };
+  const spent = await spendLimits(deps.limiter, sendCharges(settings.limits, subject));
+  if (!spent.ok) return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
+
   try {
-    return await sendCode(deps, input.app, record, phone.e164, code);
+    const id = newId('ver');
+    const code = generateCode(input.codeLength);
+    const codeHash = await deps.hasher.hash(code);
+    const now = deps.clock.now();
+    const ttlMs = input.ttlSeconds * 1000;
+    const record: VerificationRecord = {
+      id,
+      appId: actor.app.id,
+      purpose: input.purpose,
+      channel: 'sms',
+      locale: input.locale,
+      country: phone.country,
+      phoneHmac: fields.phone.hmac,
+      phoneMasked: fields.phone.masked,
+      phoneSealed: deps.phones.seal(phone.e164, id),
+      codeLength: input.codeLength,
+      ttlMs,
+      status: 'pending',
+      codeVersion: 1,
+      attempts: 0,
+      maxAttempts: VERIFICATION_POLICY.maxAttempts,
+      sendCount: 1,
+      maxSends: settings.limits.verificationSends,
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      lastSentAt: now,
+      approvedAt: null,
+      deliveryStatus: 'queued',
+      deliveryRoute: null,
+    };
+    await deps.codes.create(record, codeHash);
+    try {
+      await deps.audit.commit([
+        auditEvent(
+          actor,
+          'verification.created',
+          {
+            verification: record,
+            outcome: 'ok',
+            detail: {
+              country: phone.country,
+              ttl_seconds: input.ttlSeconds,
+              code_length: input.codeLength,
+              metadata: input.metadata ?? null,
+            },
+          },
+          now,
+        ),
+      ]);
+      deps.metrics.verificationStarted(input.purpose);
+      return await sendCode(deps, actor, record, phone.e164, code);
+    } catch (error) {
+      // Nothing reached the phone, or nothing was recorded: the verification must not linger.
+      await deps.codes.cancel(actor.app.id, id, deps.clock.now()).catch(() => {});
+      throw error;
+    }
   } catch (error) {
-    // No code reached the phone: the verification must not linger as pending.
-    await deps.codes.cancel(input.app.id, id, deps.clock.now());
+    await spent.refund().catch(() => {});
     throw error;
   }
+}
+
+function destinationAllowed(
+  country: string,
+  appCountries: readonly string[] | null,
+  operatorCountries: ReadonlySet<string> | null,
+): boolean {
+  if (operatorCountries && !operatorCountries.has(country)) return false;
+  return appCountries === null || appCountries.includes(country);
 }

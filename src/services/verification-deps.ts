@@ -1,7 +1,9 @@
 import type {
+  AuditTrail,
   Clock,
   CodeHasher,
   CodeStore,
+  Limiter,
   PhoneProtector,
   ServiceMetrics,
   SmsRoute,
@@ -14,7 +16,11 @@ export interface VerificationDeps {
   hasher: CodeHasher;
   phones: PhoneProtector;
   sms: SmsRoute;
+  limiter: Limiter;
+  audit: AuditTrail;
   metrics: ServiceMetrics;
   /** Used when an app has not set its own brand / WebOTP domain. */
   defaults: { brand: string; webOtpDomain: string | undefined };
+  /** Countries the operator enables (ALLOWED_COUNTRIES); null = all. Apps may narrow it further. */
+  operatorCountries: ReadonlySet<string> | null;
 }

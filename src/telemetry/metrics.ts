@@ -1,8 +1,9 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ServiceMetrics } from '../services/ports.ts';
 
 export interface Metrics extends ServiceMetrics {
   readonly registry: Registry;
+  auditSpooled(pending: number): void;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
@@ -28,6 +29,17 @@ export function createMetrics(): Metrics {
     labelNames: ['route', 'outcome'],
     registers: [registry],
   });
+  const limits = new Counter({
+    name: 'tessera_limit_hits_total',
+    help: 'Requests refused by a limit, by limit name.',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
+  const spooled = new Gauge({
+    name: 'tessera_audit_spooled_events',
+    help: 'Audit rows waiting in memory for Postgres to come back (lost if the process dies).',
+    registers: [registry],
+  });
   const requests = new Histogram({
     name: 'tessera_http_request_duration_seconds',
     help: 'HTTP request duration, by method, route pattern and status.',
@@ -40,6 +52,8 @@ export function createMetrics(): Metrics {
     verificationStarted: (purpose) => started.inc({ purpose }),
     codeChecked: (outcome) => checks.inc({ outcome }),
     smsSent: (route, outcome) => sms.inc({ route, outcome }),
+    limitHit: (limit) => limits.inc({ limit }),
+    auditSpooled: (pending) => spooled.set(pending),
     observeRequest: (method, route, status, seconds) =>
       requests.observe({ method, route, status: String(status) }, seconds),
   };

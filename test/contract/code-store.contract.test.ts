@@ -168,6 +168,44 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     expect(await store.cancel(record.appId, 'ver_unknown', Date.now())).toBeNull();
   });
 
+  it_(
+    'an approval whose audit row failed can be undone: the code works again, its attempt back',
+    async () => {
+      const store = make();
+      const record = makeRecord();
+      await store.create(record, HASH);
+      const now = Date.now();
+      const start = await store.beginCheck(record.appId, record.id, now);
+      expect(start.kind).toBe('evaluate');
+      expect((await store.approve(record.appId, record.id, 1, now)).approved).toBe(true);
+      expect(await store.revertApproval(record.appId, record.id, 2, HASH, now)).toBe(false);
+      expect(await store.revertApproval(record.appId, record.id, 1, HASH, now + 1)).toBe(false);
+      expect(await store.revertApproval(record.appId, record.id, 1, HASH, now)).toBe(true);
+      expect(await store.get(record.appId, record.id)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        approvedAt: null,
+      });
+      expect(await store.beginCheck(record.appId, record.id, now + 1)).toMatchObject({
+        kind: 'evaluate',
+        codeHash: HASH,
+      });
+      expect((await store.approve(record.appId, record.id, 1, now + 1)).approved).toBe(true);
+    },
+  );
+
+  it_('gives back an attempt only for the same code version, never below zero', async () => {
+    const store = make();
+    const record = makeRecord();
+    await store.create(record, HASH);
+    await store.beginCheck(record.appId, record.id, Date.now());
+    await store.refundAttempt(record.appId, record.id, 2);
+    expect((await store.get(record.appId, record.id))?.attempts).toBe(1);
+    await store.refundAttempt(record.appId, record.id, 1);
+    await store.refundAttempt(record.appId, record.id, 1);
+    expect((await store.get(record.appId, record.id))?.attempts).toBe(0);
+  });
+
   it_('records delivery, and never recreates a purged verification', async () => {
     const store = make(50);
     const record = makeRecord({ ttlMs: 100, expiresAt: Date.now() + 100 });

@@ -11,6 +11,17 @@ import { createLogger } from '../../src/telemetry/logger.ts';
 import { createTestDatabase, createTestRedisPrefix, postgresUrl, redisUrl } from './real-stores.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
+/** Limits far above what functional tests send, so only the limit suites meet the defaults. */
+export const GENEROUS_SETTINGS = {
+  limits: {
+    phoneSendHour: 10_000,
+    phoneSendDay: 10_000,
+    ipSendHour: 10_000,
+    phoneFailedChecksHour: 10_000,
+    ipCheckHour: 10_000,
+  },
+};
+
 export interface Backend {
   name: string;
   real: boolean;
@@ -60,7 +71,14 @@ export interface TestApp {
 
 export async function startTestApp(
   backend: Backend,
-  options: { clock?: Clock; env?: Record<string, string>; throughProxies?: boolean } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    throughProxies?: boolean;
+    /** Settings of app-a and app-b; by default limits high enough for functional tests. */
+    settings?: Record<string, unknown>;
+    refusalFloorMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const database = backend.real ? await createTestDatabase() : null;
@@ -88,15 +106,21 @@ export async function startTestApp(
   const runtime = await buildRuntime(config, {
     logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     pgliteInMemory: true,
+    refusalFloorMs: options.refusalFloorMs ?? 0,
     print: (text) => printed.push(text),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const store = runtime.deps.access;
+  const a = await createApiKey({ store, appName: 'app-a', scopes: ['verify'] });
+  const b = await createApiKey({ store, appName: 'app-b', scopes: ['verify'] });
   const keys = {
-    a: (await createApiKey({ store, appName: 'app-a', scopes: ['verify'] })).key,
-    b: (await createApiKey({ store, appName: 'app-b', scopes: ['verify'] })).key,
+    a: a.key,
+    b: b.key,
     aAuditOnly: (await createApiKey({ store, appName: 'app-a', scopes: ['audit:read'] })).key,
   };
+  for (const appId of [a.appId, b.appId]) {
+    await store.updateApp(appId, { settings: options.settings ?? GENEROUS_SETTINGS });
+  }
   const app = createApp(runtime.deps);
 
   const call: TestApp['call'] = async (method, path, { key = keys.a, body, raw } = {}) => {

@@ -92,7 +92,7 @@ describe.each(backends)('access store over $name', (backend) => {
       expect(principal).toEqual({
         keyId: created.id,
         scopes: ['verify', 'audit:read'],
-        app: { id: created.appId, name: 'shop', brand: null, webOtpDomain: null },
+        app: { id: created.appId, name: 'shop', brand: null, webOtpDomain: null, settings: {} },
       });
     });
 

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../http/app-env.ts';
 import { requireScope } from '../../http/auth.ts';
+import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { cancelVerification } from '../../services/read-verification.ts';
 import type { RouteDeps } from '../route-deps.ts';
@@ -32,7 +33,7 @@ export const cancelVerificationRoute = createRoute({
 export function registerCancelVerification(app: App, deps: RouteDeps): void {
   app.openapi(cancelVerificationRoute, async (c) => {
     const record = await cancelVerification(deps.verification, {
-      appId: c.get('principal').app.id,
+      actor: { app: c.get('principal').app, client: endUserAddress(c) },
       id: c.req.valid('param').id,
     });
     return c.json(toVerificationResponse(record, deps.clock.now()), 200);

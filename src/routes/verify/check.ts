@@ -1,13 +1,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../http/app-env.ts';
 import { requireScope } from '../../http/auth.ts';
+import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { checkVerification } from '../../services/check-verification.ts';
 import type { RouteDeps } from '../route-deps.ts';
-import { VerificationIdParam, VerificationStatusSchema } from './verification-schema.ts';
+import {
+  ClientSchema,
+  VerificationIdParam,
+  VerificationStatusSchema,
+} from './verification-schema.ts';
 
 const CheckBody = z
-  .object({ code: z.string().max(64).openapi({ example: '123456' }) })
+  .object({
+    code: z.string().max(64).openapi({ example: '123456' }),
+    client: ClientSchema.optional(),
+  })
   .strict()
   .openapi('CheckCode');
 
@@ -44,10 +52,11 @@ export const checkVerificationRoute = createRoute({
 
 export function registerCheckVerification(app: App, deps: RouteDeps): void {
   app.openapi(checkVerificationRoute, async (c) => {
+    const body = c.req.valid('json');
     const result = await checkVerification(deps.verification, {
-      appId: c.get('principal').app.id,
+      actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
       id: c.req.valid('param').id,
-      code: c.req.valid('json').code,
+      code: body.code,
     });
     return c.json(
       {

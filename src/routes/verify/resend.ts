@@ -1,10 +1,15 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../http/app-env.ts';
 import { requireScope } from '../../http/auth.ts';
+import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { runIdempotently } from '../../http/idempotent.ts';
+import { withRefusalFloor } from '../../http/refusal-floor.ts';
 import { resendVerification } from '../../services/resend-verification.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import {
+  ClientSchema,
+  IdempotencyHeader,
   toVerificationResponse,
   VerificationIdParam,
   VerificationSchema,
@@ -19,22 +24,38 @@ export const resendVerificationRoute = createRoute({
     'The previous code stops working; attempts are not refilled. At least 30 s between sends (429 `resend_cooldown`), at most 5 sends (429 `verification_sends`).',
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
-  request: { params: VerificationIdParam },
+  request: {
+    params: VerificationIdParam,
+    headers: IdempotencyHeader,
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.object({ client: ClientSchema.optional() }).strict().openapi('Resend'),
+        },
+      },
+    },
+  },
   responses: {
     200: {
       description: 'A new code was sent.',
       content: { 'application/json': { schema: VerificationSchema } },
     },
-    ...errorResponses(401, 403, 404, 409, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 422, 429, 503),
   },
 });
 
 export function registerResendVerification(app: App, deps: RouteDeps): void {
   app.openapi(resendVerificationRoute, async (c) => {
-    const record = await resendVerification(deps.verification, {
-      app: c.get('principal').app,
-      id: c.req.valid('param').id,
-    });
-    return c.json(toVerificationResponse(record, deps.clock.now()), 200);
+    const body = c.req.valid('json') ?? {};
+    const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
+    const id = c.req.valid('param').id;
+    const response = await runIdempotently(c, deps, body, () =>
+      withRefusalFloor(deps.refusalFloorMs, async () => {
+        const record = await resendVerification(deps.verification, { actor, id });
+        return toVerificationResponse(record, deps.clock.now());
+      }),
+    );
+    return c.json(response, 200);
   });
 }

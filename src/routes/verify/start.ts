@@ -3,10 +3,18 @@ import { CODE_LENGTH } from '../../domain/code.ts';
 import { LOCALES, PURPOSES, TTL_SECONDS } from '../../domain/verification.ts';
 import type { App } from '../../http/app-env.ts';
 import { requireScope } from '../../http/auth.ts';
+import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { runIdempotently } from '../../http/idempotent.ts';
+import { withRefusalFloor } from '../../http/refusal-floor.ts';
 import { startVerification } from '../../services/start-verification.ts';
 import type { RouteDeps } from '../route-deps.ts';
-import { toVerificationResponse, VerificationSchema } from './verification-schema.ts';
+import {
+  ClientSchema,
+  IdempotencyHeader,
+  toVerificationResponse,
+  VerificationSchema,
+} from './verification-schema.ts';
 
 const StartVerificationBody = z
   .object({
@@ -31,13 +39,7 @@ const StartVerificationBody = z
       .min(TTL_SECONDS.min)
       .max(TTL_SECONDS.max)
       .default(TTL_SECONDS.default),
-    client: z
-      .object({
-        ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-        user_agent: z.string().max(512).optional(),
-      })
-      .strict()
-      .optional(),
+    client: ClientSchema.optional(),
     metadata: z
       .record(z.string(), z.unknown())
       .refine((m) => JSON.stringify(m).length <= 2048, 'must be at most 2 KiB of JSON')
@@ -54,6 +56,7 @@ export const startVerificationRoute = createRoute({
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: {
+    headers: IdempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: StartVerificationBody } } },
   },
   responses: {
@@ -61,22 +64,29 @@ export const startVerificationRoute = createRoute({
       description: 'The code was sent.',
       content: { 'application/json': { schema: VerificationSchema } },
     },
-    ...errorResponses(400, 401, 403, 422, 429, 503),
+    ...errorResponses(400, 401, 403, 409, 422, 429, 503),
   },
 });
 
 export function registerStartVerification(app: App, deps: RouteDeps): void {
   app.openapi(startVerificationRoute, async (c) => {
     const body = c.req.valid('json');
-    const record = await startVerification(deps.verification, {
-      app: c.get('principal').app,
-      to: body.to,
-      country: body.country,
-      purpose: body.purpose,
-      locale: body.locale,
-      codeLength: body.code_length,
-      ttlSeconds: body.ttl_seconds,
-    });
-    return c.json(toVerificationResponse(record, deps.clock.now()), 201);
+    const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
+    const response = await runIdempotently(c, deps, body, () =>
+      withRefusalFloor(deps.refusalFloorMs, async () => {
+        const record = await startVerification(deps.verification, {
+          actor,
+          to: body.to,
+          country: body.country,
+          purpose: body.purpose,
+          locale: body.locale,
+          codeLength: body.code_length,
+          ttlSeconds: body.ttl_seconds,
+          metadata: body.metadata,
+        });
+        return toVerificationResponse(record, deps.clock.now());
+      }),
+    );
+    return c.json(response, 201);
   });
 }

@@ -57,3 +57,24 @@ export function toVerificationResponse(
     delivery: { status: record.deliveryStatus, route: record.deliveryRoute },
   };
 }
+
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'idempotency-key', in: 'header' },
+      description:
+        'Same key and body within 24 h: the first response is replayed and nothing is sent again.',
+      example: 'signup-7f3c2a',
+    }),
+});
+
+/** The end user behind the calling backend; used for per-IP limits and the audit trail. */
+export const ClientSchema = z
+  .object({
+    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    user_agent: z.string().max(512).optional(),
+  })
+  .strict()
+  .openapi('Client');

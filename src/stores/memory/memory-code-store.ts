@@ -141,6 +141,24 @@ export function createMemoryCodeStore({
       return copy(entry.record);
     },
 
+    async revertApproval(appId, id, codeVersion, codeHash, now) {
+      const entry = live(appId, id);
+      const r = entry?.record;
+      if (!entry || !r || r.status !== 'approved' || r.codeVersion !== codeVersion) return false;
+      if (r.approvedAt !== now || r.expiresAt <= now) return false;
+      r.status = 'pending';
+      r.approvedAt = null;
+      r.attempts = Math.max(0, r.attempts - 1);
+      entry.codeHash = codeHash;
+      entry.codeExpiresAt = wallClock() + (r.expiresAt - now);
+      return true;
+    },
+
+    async refundAttempt(appId, id, codeVersion) {
+      const r = live(appId, id)?.record;
+      if (r && r.codeVersion === codeVersion && r.attempts > 0) r.attempts -= 1;
+    },
+
     async setDelivery(appId, id, status, route) {
       const entry = live(appId, id);
       if (!entry) return;

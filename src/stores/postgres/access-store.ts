@@ -9,6 +9,7 @@ const appColumns = {
   name: apps.name,
   brand: apps.brand,
   webOtpDomain: apps.webOtpDomain,
+  settings: apps.settings,
 };
 
 // A scope this version does not know (a row written by a newer release, a manual edit) grants
@@ -49,6 +50,10 @@ export function createPostgresAccessStore(database: Database): AccessStore {
       const app = await findApp(name);
       if (!app) throw new Error(`app ${name} vanished right after it was ensured`);
       return app;
+    },
+
+    async updateApp(appId, changes) {
+      await db.update(apps).set(changes).where(eq(apps.id, appId));
     },
 
     async insertKey(key) {

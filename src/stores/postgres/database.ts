@@ -56,6 +56,10 @@ function openPostgres(url: string): DriverHandle {
   // An idle client dropped by the server emits 'error' on the pool; unhandled it would crash the
   // process, while the next query simply gets a fresh connection or fails on its own.
   pool.on('error', () => {});
+  // Likewise for a checked-out client between two statements of a transaction: the statement in
+  // flight (or the next one) fails on its own and the caller answers 503; without a listener the
+  // 'error' event would crash the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzleNodePg({ client: pool, schema });
   return {
     kind: 'postgres',

@@ -88,3 +88,22 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'delivery_status', ARGV[1], 'delivery_route', ARGV[2])
 return 1
 `;
+
+/** ARGV: now, code version, code hash. Only the approval made at `now` for that version is undone. */
+export const REVERT_APPROVAL = `${READ_RECORD}
+if f.status ~= 'approved' or f.code_version ~= ARGV[2] or f.approved_at ~= ARGV[1] then return {'unchanged'} end
+local ttl = tonumber(f.expires_at) - now
+if ttl <= 0 then return {'unchanged'} end
+redis.call('HSET', KEYS[1], 'status', 'pending', 'approved_at', '')
+redis.call('HINCRBY', KEYS[1], 'attempts', -1)
+redis.call('SET', KEYS[2], ARGV[3], 'PX', string.format('%d', ttl))
+return {'reverted'}
+`;
+
+/** ARGV: code version. */
+export const REFUND_ATTEMPT = `
+local flat = redis.call('HMGET', KEYS[1], 'code_version', 'attempts')
+if flat[1] ~= ARGV[1] or not flat[2] or tonumber(flat[2]) <= 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'attempts', -1)
+return 1
+`;

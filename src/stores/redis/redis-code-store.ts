@@ -13,6 +13,8 @@ interface ScriptedRedis {
   tesseraReplaceCode(...args: (string | number)[]): Promise<Reply>;
   tesseraCancel(...args: (string | number)[]): Promise<Reply>;
   tesseraSetDelivery(...args: (string | number)[]): Promise<number>;
+  tesseraRevertApproval(...args: (string | number)[]): Promise<Reply>;
+  tesseraRefundAttempt(...args: (string | number)[]): Promise<number>;
 }
 
 const COMMANDS: Record<keyof ScriptedRedis, { numberOfKeys: number; lua: string }> = {
@@ -22,6 +24,8 @@ const COMMANDS: Record<keyof ScriptedRedis, { numberOfKeys: number; lua: string 
   tesseraReplaceCode: { numberOfKeys: 2, lua: scripts.REPLACE_CODE },
   tesseraCancel: { numberOfKeys: 2, lua: scripts.CANCEL },
   tesseraSetDelivery: { numberOfKeys: 1, lua: scripts.SET_DELIVERY },
+  tesseraRevertApproval: { numberOfKeys: 2, lua: scripts.REVERT_APPROVAL },
+  tesseraRefundAttempt: { numberOfKeys: 1, lua: scripts.REFUND_ATTEMPT },
 };
 
 export interface RedisCodeStoreOptions {
@@ -108,6 +112,15 @@ export function createRedisCodeStore({
     async cancel(appId, id, now) {
       const reply = await r.tesseraCancel(...keys(appId, id), now);
       return reply[0] === 'not_found' ? null : record(reply);
+    },
+
+    async revertApproval(appId, id, codeVersion, codeHash, now) {
+      const reply = await r.tesseraRevertApproval(...keys(appId, id), now, codeVersion, codeHash);
+      return reply[0] === 'reverted';
+    },
+
+    async refundAttempt(appId, id, codeVersion) {
+      await r.tesseraRefundAttempt(keys(appId, id)[0] as string, codeVersion);
     },
 
     async setDelivery(appId, id, status, route) {

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Per-app settings (apps.settings, jsonb). Every field has the contract's default (api.md, Limits),
+ * so an app with `{}` gets them all; an operator tightens or loosens one app at a time.
+ */
+const count = (fallback: number) => z.number().int().positive().default(fallback);
+
+export const AppSettingsSchema = z.object({
+  limits: z
+    .object({
+      phoneSendHour: count(5),
+      phoneSendDay: count(10),
+      ipSendHour: count(20),
+      resendCooldownSeconds: z.number().int().min(0).default(30),
+      verificationSends: count(5),
+      phoneFailedChecksHour: count(10),
+      ipCheckHour: count(100),
+      appDailyBudget: count(10_000),
+    })
+    .prefault({}),
+  /** ISO 3166 alpha-2 codes this app may send to; unset means every country the operator enables. */
+  allowedCountries: z
+    .array(z.string().regex(/^[A-Z]{2}$/))
+    .nullable()
+    .default(null),
+  pumping: z
+    .object({
+      /** Report what would be blocked without blocking (audit events and metrics only). */
+      dryRun: z.boolean().default(false),
+      /** Sends per number prefix (the number minus its last 4 digits) per window. */
+      prefixSendsPerWindow: count(20),
+      /** Sends per destination country per window. */
+      countrySendsPerWindow: count(1000),
+      windowSeconds: count(3600),
+      /** Conversion watch: below this approved ÷ sent ratio, with at least minSamples sends, pause. */
+      minConversion: z.number().min(0).max(1).default(0.2),
+      minSamples: count(30),
+      pauseSeconds: count(3600),
+    })
+    .prefault({}),
+});
+
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
+export type LimitSettings = AppSettings['limits'];
+
+export const DEFAULT_APP_SETTINGS: AppSettings = AppSettingsSchema.parse({});
+
+/** Settings as stored; a malformed document falls back to the defaults rather than to no limits. */
+export function parseAppSettings(raw: unknown): AppSettings {
+  const parsed = AppSettingsSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : DEFAULT_APP_SETTINGS;
+}

@@ -1,0 +1,42 @@
+import type { VerificationRecord } from '../domain/verification.ts';
+import type { AppRecord, AuditEvent, AuditEventType } from './ports.ts';
+
+/** Who acted: the app (by its key) on behalf of an end user at this address. */
+export interface Actor {
+  app: AppRecord;
+  client: { ip: string | null; userAgent: string | null };
+}
+
+export interface AuditFields {
+  verification?: VerificationRecord;
+  /** When there is no verification yet (a refused send): the masked number and its HMAC only. */
+  phone?: { masked: string; hmac: string };
+  purpose?: string;
+  outcome: string;
+  reason?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** One audit row. By construction it can only carry masked and HMAC'd numbers, never a code. */
+export function auditEvent(
+  actor: Actor,
+  type: AuditEventType,
+  fields: AuditFields,
+  now: number,
+): AuditEvent {
+  const v = fields.verification;
+  return {
+    appId: actor.app.id,
+    type,
+    verificationId: v?.id ?? null,
+    purpose: v?.purpose ?? fields.purpose ?? null,
+    phoneMasked: v?.phoneMasked ?? fields.phone?.masked ?? null,
+    phoneHmac: v?.phoneHmac ?? fields.phone?.hmac ?? null,
+    clientIp: actor.client.ip,
+    userAgent: actor.client.userAgent,
+    outcome: fields.outcome,
+    reason: fields.reason ?? null,
+    detail: fields.detail ?? {},
+    createdAt: new Date(now),
+  };
+}
