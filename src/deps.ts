@@ -8,24 +8,35 @@ import { deriveKeys } from './crypto/derive-keys.ts';
 import { createPhoneProtector } from './crypto/phone-protector.ts';
 import { VERIFICATION_POLICY } from './domain/verification.ts';
 import { ensureBootstrapKey } from './services/manage-api-keys.ts';
-import type { Clock, IdempotencyStore, Limiter } from './services/ports.ts';
+import type {
+  AuditWriter,
+  Clock,
+  IdempotencyStore,
+  Limiter,
+  TrafficCounters,
+} from './services/ports.ts';
 import { createConsoleRoute } from './sms/console-route.ts';
 import { createDevOutbox } from './sms/dev-outbox.ts';
 import { createAuditTrail } from './stores/audit-spool.ts';
 import { createMemoryCodeStore } from './stores/memory/memory-code-store.ts';
 import { createMemoryIdempotencyStore } from './stores/memory/memory-idempotency-store.ts';
+import { createMemoryTrafficCounters } from './stores/memory/memory-traffic-counters.ts';
 import { createPostgresAccessStore } from './stores/postgres/access-store.ts';
 import { createPostgresAuditWriter } from './stores/postgres/audit-writer.ts';
 import { migrateDatabase, openDatabase } from './stores/postgres/database.ts';
+import { cachePrincipals } from './stores/principal-cache.ts';
 import { createRateLimiter } from './stores/rate-limiter.ts';
 import { createRedisCodeStore } from './stores/redis/redis-code-store.ts';
 import { createRedisIdempotencyStore } from './stores/redis/redis-idempotency-store.ts';
+import { createRedisTrafficCounters } from './stores/redis/redis-traffic-counters.ts';
 import { guardAvailability, isPostgresOutage, isRedisOutage } from './stores/unavailable.ts';
 import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 
 export interface Runtime {
   deps: AppDeps;
+  /** Commits audit rows at once, for work done outside a request (the dev key at start-up). */
+  auditWriter: AuditWriter;
   /** What the start-up log reports. */
   describe: {
     codeStore: 'redis' | 'in-process';
@@ -47,6 +58,9 @@ export interface BuildOptions {
   /** Minimum answer time of refusals that could reveal something about a number. */
   refusalFloorMs?: number;
 }
+
+/** How long an API key lookup is cached; a key revoked by another process stops working within this. */
+const PRINCIPAL_CACHE_MS = 10_000;
 
 /** Default floor for refusals on the send path (see http/refusal-floor.ts). */
 const REFUSAL_FLOOR_MS = 100;
@@ -79,25 +93,24 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     );
     closers.push(() => database.close());
     await migrateDatabase(database);
-    const access = guardAvailability(
-      createPostgresAccessStore(database),
-      'postgres',
-      isPostgresOutage,
+    const access = cachePrincipals(
+      guardAvailability(createPostgresAccessStore(database), 'postgres', isPostgresOutage),
+      { ttlMs: PRINCIPAL_CACHE_MS, maxEntries: 10_000 },
     );
+    const writer = createPostgresAuditWriter(database);
+    // Closed after the trail below (closers run in reverse), which may still hand it rows.
+    closers.push(() => writer.close());
+    const auditWriter = guardAvailability(writer, 'postgres', isPostgresOutage);
     if (config.bootstrapApiKey)
-      await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
+      await ensureBootstrapKey({ store: access, audit: auditWriter, key: config.bootstrapApiKey });
 
     const metrics = createMetrics();
-    const writer = createPostgresAuditWriter(database);
-    const audit = createAuditTrail(guardAvailability(writer, 'postgres', isPostgresOutage), {
+    const audit = createAuditTrail(auditWriter, {
       onSpooled: (pending) => metrics.auditSpooled(pending),
       onError: (error) =>
         options.logger.warn({ err: error }, 'audit rows spooled: Postgres refused them'),
     });
-    closers.push(async () => {
-      await audit.close();
-      await writer.close();
-    });
+    closers.push(() => audit.close());
 
     const redis = await openRedis(config);
     if (redis) closers.push(async () => redis.disconnect());
@@ -118,6 +131,15 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       'redis',
       isRedisOutage,
     );
+    const memoryTraffic = redis ? null : createMemoryTrafficCounters();
+    if (memoryTraffic) closers.push(async () => memoryTraffic.close());
+    const traffic: TrafficCounters =
+      memoryTraffic ??
+      guardAvailability(
+        createRedisTrafficCounters({ redis: redis as Redis, keyPrefix: config.redisKeyPrefix }),
+        'redis',
+        isRedisOutage,
+      );
     const memoryIdempotency = redis ? null : createMemoryIdempotencyStore();
     if (memoryIdempotency) closers.push(async () => memoryIdempotency.close());
     const idempotency: IdempotencyStore =
@@ -150,6 +172,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         phones: createPhoneProtector(keys),
         sms,
         limiter,
+        traffic,
         audit,
         metrics,
         defaults: { brand: config.smsBrand, webOtpDomain: config.webOtpDomain },
@@ -158,6 +181,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     };
     return {
       deps,
+      auditWriter,
       describe: {
         codeStore: config.redisUrl ? 'redis' : 'in-process',
         database: database.kind,

@@ -34,8 +34,10 @@ export const AppSettingsSchema = z.object({
       countrySendsPerWindow: count(1000),
       windowSeconds: count(3600),
       /** Conversion watch: below this approved ÷ sent ratio, with at least minSamples sends, pause. */
-      minConversion: z.number().min(0).max(1).default(0.2),
-      minSamples: count(30),
+      // Conservative on purpose: a false pause blocks real logins. Pumped codes convert near 0%,
+      // real login and signup traffic typically well above 50%.
+      minConversion: z.number().min(0).max(1).default(0.1),
+      minSamples: count(100),
       pauseSeconds: count(3600),
     })
     .prefault({}),

@@ -9,6 +9,7 @@ import {
 } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound, RefusedError } from './errors.ts';
+import { countApproval, pumpingSubject } from './pumping-screen.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { spendLimits } from './spend-limits.ts';
 import type { VerificationDeps } from './verification-deps.ts';
@@ -42,7 +43,8 @@ export async function checkVerification(
       `The code must be ${current.codeLength} digits; no attempt was spent.`,
     );
   }
-  const { limits } = parseAppSettings(actor.app.settings);
+  const settings = parseAppSettings(actor.app.settings);
+  const { limits } = settings;
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
   const failures = failedCheckCharge(limits, subject);
   const spent = await spendLimits(deps.limiter, [ipCheckCharge(limits, subject), failures]);
@@ -92,6 +94,13 @@ export async function checkVerification(
       throw error;
     }
     await deps.limiter.reset(failures.rule, failures.key);
+    const e164 = deps.phones.open(record.phoneSealed, record.id);
+    // Telemetry for the pumping watch: a lost count only makes the watch stricter, never the check.
+    await countApproval(
+      deps,
+      settings.pumping,
+      pumpingSubject(deps, appId, record.country, e164),
+    ).catch(() => {});
     deps.metrics.codeChecked('approved');
     return answer(approval.record, now, true);
   }

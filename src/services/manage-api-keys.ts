@@ -1,6 +1,14 @@
 import { apiKeyHint, generateApiKey, hashApiKey } from '../crypto/api-key.ts';
 import { newId } from '../domain/ids.ts';
-import { type AccessStore, type ApiKeyListing, SCOPES, type Scope } from './ports.ts';
+import {
+  type AccessStore,
+  type ApiKeyListing,
+  type AuditEvent,
+  type AuditEventType,
+  type AuditWriter,
+  SCOPES,
+  type Scope,
+} from './ports.ts';
 
 /** The app that BOOTSTRAP_API_KEY belongs to (api.md, Configuration). */
 export const BOOTSTRAP_APP_NAME = 'default';
@@ -34,6 +42,47 @@ export function parseScopes(requested: readonly string[]): Scope[] {
   return [...new Set(requested as Scope[])];
 }
 
+/**
+ * A key lifecycle row: done by an operator (CLI, start-up), so there is no client, number or
+ * verification. The detail never holds the clear key or its hash, only the hint shown anyway.
+ */
+function keyEvent(
+  appId: string,
+  type: Extract<AuditEventType, 'key.created' | 'key.revoked'>,
+  detail: Record<string, unknown>,
+  at: Date,
+): AuditEvent {
+  return {
+    appId,
+    type,
+    verificationId: null,
+    purpose: null,
+    phoneMasked: null,
+    phoneHmac: null,
+    clientIp: null,
+    userAgent: null,
+    outcome: 'ok',
+    reason: null,
+    detail,
+    createdAt: at,
+  };
+}
+
+function keyCreatedEvent(key: {
+  id: string;
+  appId: string;
+  scopes: Scope[];
+  label: string | null;
+  hint: string;
+}): AuditEvent {
+  return keyEvent(
+    key.appId,
+    'key.created',
+    { key_id: key.id, scopes: key.scopes, label: key.label, hint: key.hint },
+    new Date(),
+  );
+}
+
 export interface CreatedApiKey {
   id: string;
   /** The clear key: returned once, never stored, never retrievable again. */
@@ -43,8 +92,13 @@ export interface CreatedApiKey {
   scopes: Scope[];
 }
 
+/**
+ * Creates a key and appends its `key.created` row before handing the key out: when the row cannot
+ * be written the call rejects and the clear key is never seen, so no usable key is unaudited.
+ */
 export async function createApiKey(input: {
   store: AccessStore;
+  audit: AuditWriter;
   appName: string;
   scopes: readonly string[];
   label?: string | null;
@@ -54,35 +108,41 @@ export async function createApiKey(input: {
   if (appName === '') throw new InvalidAppNameError(input.appName);
   const app = await input.store.ensureApp(appName);
   const key = generateApiKey();
-  const id = newId('key');
-  await input.store.insertKey({
-    id,
+  const row = {
+    id: newId('key'),
     appId: app.id,
     keyHash: hashApiKey(key),
     hint: apiKeyHint(key),
     scopes,
     label: input.label ?? null,
-  });
-  return { id, key, appId: app.id, appName: app.name, scopes };
+  };
+  await input.store.insertKey(row);
+  await input.audit.append([keyCreatedEvent(row)]);
+  return { id: row.id, key, appId: app.id, appName: app.name, scopes };
 }
 
 /**
  * Makes BOOTSTRAP_API_KEY usable with every scope on the `default` app. Safe on every start: an
- * existing row for that key is left untouched, so a key revoked by an operator stays revoked.
+ * existing row for that key is left untouched, so a key revoked by an operator stays revoked, and
+ * only the start that inserted it appends `key.created`.
  */
 export async function ensureBootstrapKey(input: {
   store: AccessStore;
+  audit: AuditWriter;
   key: string;
-}): Promise<void> {
+}): Promise<{ created: boolean }> {
   const app = await input.store.ensureApp(BOOTSTRAP_APP_NAME);
-  await input.store.insertKey({
+  const row = {
     id: newId('key'),
     appId: app.id,
     keyHash: hashApiKey(input.key),
     hint: apiKeyHint(input.key),
     scopes: [...SCOPES],
     label: 'bootstrap',
-  });
+  };
+  const created = await input.store.insertKey(row);
+  if (created) await input.audit.append([keyCreatedEvent(row)]);
+  return { created };
 }
 
 export function listApiKeys(input: {
@@ -92,11 +152,18 @@ export function listApiKeys(input: {
   return input.store.listKeys(input.appName);
 }
 
-/** Resolves false when no active key has that id (unknown or already revoked). */
-export function revokeApiKey(input: {
+/**
+ * Revokes a key and appends its `key.revoked` row. Resolves false when no active key has that id
+ * (unknown or already revoked): nothing changed, so nothing is audited.
+ */
+export async function revokeApiKey(input: {
   store: AccessStore;
+  audit: AuditWriter;
   keyId: string;
   now: Date;
 }): Promise<boolean> {
-  return input.store.revokeKey(input.keyId, input.now);
+  const appId = await input.store.revokeKey(input.keyId, input.now);
+  if (appId === null) return false;
+  await input.audit.append([keyEvent(appId, 'key.revoked', { key_id: input.keyId }, input.now)]);
+  return true;
 }

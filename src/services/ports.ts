@@ -147,7 +147,10 @@ export interface AccessStore {
     appId: string,
     changes: Partial<Pick<AppRecord, 'brand' | 'webOtpDomain' | 'settings'>>,
   ): Promise<void>;
-  /** Inserts a key; a key whose hash already exists is left as it is (bootstrap is idempotent). */
+  /**
+   * Inserts a key; a key whose hash already exists is left as it is (bootstrap is idempotent).
+   * Resolves true only when this call inserted the row, so only a real creation is audited.
+   */
   insertKey(key: {
     id: string;
     appId: string;
@@ -155,10 +158,10 @@ export interface AccessStore {
     hint: string;
     scopes: Scope[];
     label: string | null;
-  }): Promise<void>;
+  }): Promise<boolean>;
   listKeys(appName?: string): Promise<ApiKeyListing[]>;
-  /** Returns false when no active key has that id. */
-  revokeKey(keyId: string, at: Date): Promise<boolean>;
+  /** The revoked key's app id (for its audit row), or null when no active key has that id. */
+  revokeKey(keyId: string, at: Date): Promise<string | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -169,6 +172,7 @@ export interface ServiceMetrics {
   codeChecked(outcome: 'approved' | 'wrong' | 'closed'): void;
   smsSent(route: string, outcome: 'sent' | 'failed'): void;
   limitHit(limit: string): void;
+  pumpingTrip(scope: string, reason: string, dryRun: boolean): void;
 }
 
 /** Audit event types: one per decision (api.md, Audit). */
@@ -257,4 +261,19 @@ export interface Limiter {
   refund(rule: RateRule, key: string): Promise<void>;
   /** Forgets the counter (a successful check clears the number's failures). */
   reset(rule: RateRule, key: string): Promise<void>;
+}
+
+/**
+ * Sliding-window counters and pauses for the SMS pumping watch. Keys are opaque strings built by
+ * the caller (HMACs of number prefixes, country codes), never clear numbers. Every key has a TTL.
+ */
+export interface TrafficCounters {
+  /** Adds one to each key's current bucket and returns each key's total over the window. */
+  increment(keys: string[], windowSeconds: number, now: number): Promise<number[]>;
+  /** Each key's total over the window ending at `now`. */
+  read(keys: string[], windowSeconds: number, now: number): Promise<number[]>;
+  /** Marks a key paused for `seconds` (from the wall clock, like a TTL). */
+  pause(key: string, seconds: number): Promise<void>;
+  /** For each key, the milliseconds its pause has left, or null when it is not paused. */
+  pausedFor(keys: string[]): Promise<(number | null)[]>;
 }

@@ -11,6 +11,7 @@ import {
 } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
+import { pumpingSubject, screenForPumping } from './pumping-screen.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { sendCode } from './send-code.ts';
 import { spendLimits } from './spend-limits.ts';
@@ -74,6 +75,16 @@ export async function startVerification(
   if (!spent.ok) return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
 
   try {
+    const pumping = await screenForPumping(
+      deps,
+      actor,
+      settings.pumping,
+      pumpingSubject(deps, actor.app.id, phone.country, phone.e164),
+      fields,
+    );
+    // Refused like a limit (429 naming it); the outer catch gives the spent limits back.
+    if (pumping) await refuseForLimit(deps, actor, fields, pumping.limit, pumping.retryAfterMs);
+
     const id = newId('ver');
     const code = generateCode(input.codeLength);
     const codeHash = await deps.hasher.hash(code);

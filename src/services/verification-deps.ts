@@ -7,6 +7,7 @@ import type {
   PhoneProtector,
   ServiceMetrics,
   SmsRoute,
+  TrafficCounters,
 } from './ports.ts';
 
 /** What every verification use case is given; built once in deps.ts. */
@@ -17,6 +18,8 @@ export interface VerificationDeps {
   phones: PhoneProtector;
   sms: SmsRoute;
   limiter: Limiter;
+  /** Sliding-window counters of the SMS pumping watch. */
+  traffic: TrafficCounters;
   audit: AuditTrail;
   metrics: ServiceMetrics;
   /** Used when an app has not set its own brand / WebOTP domain. */

@@ -35,6 +35,12 @@ export function createMetrics(): Metrics {
     labelNames: ['limit'],
     registers: [registry],
   });
+  const pumping = new Counter({
+    name: 'tessera_pumping_trips_total',
+    help: 'SMS pumping watch trips, by scope (prefix, country), reason and whether it was a dry run.',
+    labelNames: ['scope', 'reason', 'dry_run'],
+    registers: [registry],
+  });
   const spooled = new Gauge({
     name: 'tessera_audit_spooled_events',
     help: 'Audit rows waiting in memory for Postgres to come back (lost if the process dies).',
@@ -54,6 +60,7 @@ export function createMetrics(): Metrics {
     smsSent: (route, outcome) => sms.inc({ route, outcome }),
     limitHit: (limit) => limits.inc({ limit }),
     auditSpooled: (pending) => spooled.set(pending),
+    pumpingTrip: (scope, reason, dryRun) => pumping.inc({ scope, reason, dry_run: String(dryRun) }),
     observeRequest: (method, route, status, seconds) =>
       requests.observe({ method, route, status: String(status) }, seconds),
   };

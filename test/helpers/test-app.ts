@@ -20,6 +20,7 @@ export const GENEROUS_SETTINGS = {
     phoneFailedChecksHour: 10_000,
     ipCheckHour: 10_000,
   },
+  pumping: { prefixSendsPerWindow: 10_000, countrySendsPerWindow: 10_000, minConversion: 0 },
 };
 
 export interface Backend {
@@ -111,12 +112,14 @@ export async function startTestApp(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const store = runtime.deps.access;
-  const a = await createApiKey({ store, appName: 'app-a', scopes: ['verify'] });
-  const b = await createApiKey({ store, appName: 'app-b', scopes: ['verify'] });
+  const audit = runtime.auditWriter;
+  const a = await createApiKey({ store, audit, appName: 'app-a', scopes: ['verify'] });
+  const b = await createApiKey({ store, audit, appName: 'app-b', scopes: ['verify'] });
   const keys = {
     a: a.key,
     b: b.key,
-    aAuditOnly: (await createApiKey({ store, appName: 'app-a', scopes: ['audit:read'] })).key,
+    aAuditOnly: (await createApiKey({ store, audit, appName: 'app-a', scopes: ['audit:read'] }))
+      .key,
   };
   for (const appId of [a.appId, b.appId]) {
     await store.updateApp(appId, { settings: options.settings ?? GENEROUS_SETTINGS });

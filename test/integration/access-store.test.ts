@@ -6,9 +6,15 @@ import {
   createApiKey,
   ensureBootstrapKey,
   InvalidScopesError,
+  revokeApiKey,
 } from '../../src/services/manage-api-keys.ts';
-import { type AccessStore, SCOPES } from '../../src/services/ports.ts';
+import { type AccessStore, type AuditWriter, SCOPES } from '../../src/services/ports.ts';
 import { createPostgresAccessStore } from '../../src/stores/postgres/access-store.ts';
+import {
+  createPostgresAuditWriter,
+  type PostgresAuditWriter,
+  readAuditEvents,
+} from '../../src/stores/postgres/audit-writer.ts';
 import {
   type Database,
   migrateDatabase,
@@ -38,7 +44,10 @@ const backends: Backend[] = [
   },
 ];
 
-async function rowCount(database: Database, table: 'apps' | 'api_keys'): Promise<number> {
+async function rowCount(
+  database: Database,
+  table: 'apps' | 'api_keys' | 'audit_events',
+): Promise<number> {
   const result = await database.db.execute<{ n: number }>(
     sql`select count(*)::int as n from ${sql.identifier(table)}`,
   );
@@ -64,6 +73,7 @@ describe.each(backends)('access store over $name', (backend) => {
     let database: Database;
     let drop: () => Promise<void>;
     let store: AccessStore;
+    let audit: PostgresAuditWriter;
     // Every clear key handed out in this file, to prove none of them reached the database.
     const clearKeys: string[] = [];
 
@@ -71,9 +81,11 @@ describe.each(backends)('access store over $name', (backend) => {
       ({ database, drop } = await backend.open());
       await migrateDatabase(database);
       store = createPostgresAccessStore(database);
+      audit = createPostgresAuditWriter(database);
     });
 
     afterAll(async () => {
+      await audit?.close();
       await store?.close();
       await drop?.();
     });
@@ -81,6 +93,7 @@ describe.each(backends)('access store over $name', (backend) => {
     it('finds a created key by its hash, with its app and scopes', async () => {
       const created = await createApiKey({
         store,
+        audit,
         appName: 'shop',
         scopes: ['verify', 'audit:read'],
         label: 'backend',
@@ -97,13 +110,80 @@ describe.each(backends)('access store over $name', (backend) => {
     });
 
     it('no longer finds a key once it is revoked, and revokes it only once', async () => {
-      const created = await createApiKey({ store, appName: 'shop', scopes: ['verify'] });
+      const created = await createApiKey({ store, audit, appName: 'shop', scopes: ['verify'] });
       clearKeys.push(created.key);
 
-      expect(await store.revokeKey(created.id, new Date())).toBe(true);
+      expect(await store.revokeKey(created.id, new Date())).toBe(created.appId);
       expect(await store.findActiveKey(hashApiKey(created.key))).toBeNull();
-      expect(await store.revokeKey(created.id, new Date())).toBe(false);
-      expect(await store.revokeKey('key_doesnotexist', new Date())).toBe(false);
+      expect(await store.revokeKey(created.id, new Date())).toBeNull();
+      expect(await store.revokeKey('key_doesnotexist', new Date())).toBeNull();
+    });
+
+    it('says whether insertKey inserted, leaving an existing hash as it was', async () => {
+      const app = await store.ensureApp('insert-once');
+      const row = {
+        appId: app.id,
+        keyHash: hashApiKey('tsk_inserted-twice-by-the-contract-test'),
+        hint: 'tsk_insert…',
+        scopes: ['verify' as const],
+        label: null,
+      };
+      expect(await store.insertKey({ ...row, id: 'key_insertonce0000000001' })).toBe(true);
+      expect(await store.insertKey({ ...row, id: 'key_insertonce0000000002' })).toBe(false);
+      expect((await store.listKeys('insert-once')).map((key) => key.id)).toEqual([
+        'key_insertonce0000000001',
+      ]);
+    });
+
+    it('audits a creation and a revocation with one row each, without the key', async () => {
+      const created = await createApiKey({
+        store,
+        audit,
+        appName: 'audited',
+        scopes: ['verify', 'admin'],
+        label: 'ops',
+      });
+      clearKeys.push(created.key);
+      const at = new Date('2030-01-02T03:04:05.000Z');
+
+      expect(await revokeApiKey({ store, audit, keyId: created.id, now: at })).toBe(true);
+      // Nothing left to revoke: no change, so no row.
+      expect(await revokeApiKey({ store, audit, keyId: created.id, now: at })).toBe(false);
+      expect(await revokeApiKey({ store, audit, keyId: 'key_doesnotexist', now: at })).toBe(false);
+
+      const rows = await readAuditEvents(database, created.appId, { limit: 10 });
+      expect(rows.map((row) => row.type)).toEqual(['key.created', 'key.revoked']);
+      expect(rows[0]).toMatchObject({
+        appId: created.appId,
+        outcome: 'ok',
+        reason: null,
+        verificationId: null,
+        phoneMasked: null,
+        phoneHmac: null,
+        clientIp: null,
+        detail: {
+          key_id: created.id,
+          scopes: ['verify', 'admin'],
+          label: 'ops',
+          hint: `${created.key.slice(0, 10)}…`,
+        },
+      });
+      expect(rows[1]).toMatchObject({
+        appId: created.appId,
+        outcome: 'ok',
+        detail: { key_id: created.id },
+        createdAt: at,
+      });
+      const text = JSON.stringify(rows);
+      expect(text).not.toContain(created.key);
+      expect(text).not.toContain(hashApiKey(created.key));
+    });
+
+    it('hands out no key whose audit row could not be written', async () => {
+      const failing: AuditWriter = { append: () => Promise.reject(new Error('audit is down')) };
+      await expect(
+        createApiKey({ store, audit: failing, appName: 'unaudited', scopes: ['verify'] }),
+      ).rejects.toThrow('audit is down');
     });
 
     it('answers null for a hash it has never seen', async () => {
@@ -129,24 +209,26 @@ describe.each(backends)('access store over $name', (backend) => {
     it('refuses unknown or missing scopes before writing anything', async () => {
       const keysBefore = await rowCount(database, 'api_keys');
       const appsBefore = await rowCount(database, 'apps');
+      const auditBefore = await rowCount(database, 'audit_events');
 
       await expect(
-        createApiKey({ store, appName: 'typo-app', scopes: ['verify', 'admni'] }),
+        createApiKey({ store, audit, appName: 'typo-app', scopes: ['verify', 'admni'] }),
       ).rejects.toThrow(InvalidScopesError);
-      await expect(createApiKey({ store, appName: 'typo-app', scopes: [] })).rejects.toThrow(
+      await expect(createApiKey({ store, audit, appName: 'typo-app', scopes: [] })).rejects.toThrow(
         InvalidScopesError,
       );
 
       expect(await rowCount(database, 'api_keys')).toBe(keysBefore);
       expect(await rowCount(database, 'apps')).toBe(appsBefore);
+      expect(await rowCount(database, 'audit_events')).toBe(auditBefore);
     });
 
     it('ensures the bootstrap key idempotently, with every scope on the default app', async () => {
       const key = 'tsk_bootstrap-key-for-the-contract-test';
       clearKeys.push(key);
 
-      await ensureBootstrapKey({ store, key });
-      await ensureBootstrapKey({ store, key });
+      expect(await ensureBootstrapKey({ store, audit, key })).toEqual({ created: true });
+      expect(await ensureBootstrapKey({ store, audit, key })).toEqual({ created: false });
 
       const principal = await store.findActiveKey(hashApiKey(key));
       expect(principal?.app.name).toBe(BOOTSTRAP_APP_NAME);
@@ -159,24 +241,33 @@ describe.each(backends)('access store over $name', (backend) => {
         sql`select count(*)::int as n from api_keys where key_hash = ${hashApiKey(key)}`,
       );
       expect(result.rows[0]?.n).toBe(1);
+      // Only the start that inserted the key audited it.
+      const created = (await readAuditEvents(database, principal!.app.id, { limit: 100 })).filter(
+        (row) => row.type === 'key.created' && row.detail.key_id === principal!.keyId,
+      );
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({
+        outcome: 'ok',
+        detail: { scopes: [...SCOPES], label: 'bootstrap', hint: `${key.slice(0, 10)}…` },
+      });
     });
 
     it('keeps a revoked bootstrap key revoked when it is ensured again', async () => {
       const key = 'tsk_bootstrap-key-that-gets-revoked-later';
       clearKeys.push(key);
-      await ensureBootstrapKey({ store, key });
+      await ensureBootstrapKey({ store, audit, key });
       const principal = await store.findActiveKey(hashApiKey(key));
       expect(principal).not.toBeNull();
       await store.revokeKey(principal!.keyId, new Date());
 
-      await ensureBootstrapKey({ store, key });
+      expect(await ensureBootstrapKey({ store, audit, key })).toEqual({ created: false });
 
       expect(await store.findActiveKey(hashApiKey(key))).toBeNull();
     });
 
     it('lists keys newest first with hints, filtered by app, never with the clear key', async () => {
-      const older = await createApiKey({ store, appName: 'listing', scopes: ['verify'] });
-      const newer = await createApiKey({ store, appName: 'listing', scopes: ['admin'] });
+      const older = await createApiKey({ store, audit, appName: 'listing', scopes: ['verify'] });
+      const newer = await createApiKey({ store, audit, appName: 'listing', scopes: ['admin'] });
       clearKeys.push(older.key, newer.key);
 
       const listing = await store.listKeys('listing');

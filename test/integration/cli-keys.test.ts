@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { hashApiKey } from '../../src/crypto/api-key.ts';
 import type { AccessStore } from '../../src/services/ports.ts';
 import { createPostgresAccessStore } from '../../src/stores/postgres/access-store.ts';
+import { readAuditEvents } from '../../src/stores/postgres/audit-writer.ts';
 import {
   type Database,
   type OpenDatabaseOptions,
@@ -163,6 +164,48 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       const again = await cli(['keys', 'revoke', keyId!], env);
       expect(again.code).toBe(1);
       expect(again.err).toContain(`no active API key with id ${keyId}`);
+    });
+
+    it('audits `keys create` and `keys revoke` with one row each, never holding the key', async () => {
+      const created = await cli(
+        ['keys', 'create', '--app', 'audited', '--scopes', 'verify', '--label', 'ops'],
+        env,
+      );
+      expect(created.code).toBe(0);
+      const key = created.out.match(CLEAR_KEY)?.[0];
+      const keyId = created.out.match(KEY_ID)?.[0];
+      expect(key).toBeDefined();
+      expect(await cli(['keys', 'revoke', keyId!], env)).toMatchObject({ code: 0 });
+      // A revoke that changes nothing writes nothing.
+      expect((await cli(['keys', 'revoke', keyId!], env)).code).toBe(1);
+
+      const { rows, table } = await inspect(async (_store, database) => {
+        const app = await database.db.execute<{ id: string }>(
+          sql`select id from apps where name = 'audited'`,
+        );
+        const appId = app.rows[0]?.id;
+        expect(appId).toBeDefined();
+        const all = await database.db.execute(sql`select * from audit_events`);
+        return {
+          rows: await readAuditEvents(database, appId!, { limit: 100 }),
+          table: JSON.stringify(all.rows),
+        };
+      });
+      expect(rows.map((row) => [row.type, row.outcome, row.detail.key_id])).toEqual([
+        ['key.created', 'ok', keyId],
+        ['key.revoked', 'ok', keyId],
+      ]);
+      expect(rows[0]?.detail).toEqual({
+        key_id: keyId,
+        scopes: ['verify'],
+        label: 'ops',
+        hint: `${key!.slice(0, 10)}…`,
+      });
+      // Not the key, not its secret part, not even its hash, in any row of any app.
+      expect(table).not.toContain(key!);
+      expect(table).not.toContain(key!.slice(10));
+      expect(table).not.toContain(hashApiKey(key!));
+      expect(table.match(CLEAR_KEY)).toBeNull();
     });
 
     it('refuses unknown scopes with a clear message and creates nothing', async () => {

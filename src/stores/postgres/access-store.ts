@@ -57,7 +57,7 @@ export function createPostgresAccessStore(database: Database): AccessStore {
     },
 
     async insertKey(key) {
-      await db
+      const rows = await db
         .insert(apiKeys)
         .values({
           id: key.id,
@@ -67,7 +67,9 @@ export function createPostgresAccessStore(database: Database): AccessStore {
           scopes: key.scopes,
           label: key.label,
         })
-        .onConflictDoNothing({ target: apiKeys.keyHash });
+        .onConflictDoNothing({ target: apiKeys.keyHash })
+        .returning({ id: apiKeys.id });
+      return rows.length > 0;
     },
 
     async listKeys(appName) {
@@ -93,8 +95,8 @@ export function createPostgresAccessStore(database: Database): AccessStore {
         .update(apiKeys)
         .set({ revokedAt: at })
         .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id });
-      return rows.length > 0;
+        .returning({ appId: apiKeys.appId });
+      return rows[0]?.appId ?? null;
     },
 
     ping: () => database.ping(),

@@ -81,7 +81,7 @@ export function createPostgresAuditWriter(
     // READ COMMITTED explicitly: each statement then sees what was committed before it started,
     // so the head read after the lock sees the previous holder's rows. Under REPEATABLE READ the
     // snapshot would be taken by the lock statement itself, before the wait, and fork the chain.
-    await database.db.transaction(
+    await database.transaction(
       async (tx) => {
         // Transaction-scoped: released by the commit or rollback, even if this process dies.
         await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID})`);

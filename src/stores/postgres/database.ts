@@ -25,6 +25,15 @@ export type TesseraDb = PgDatabase<RawRowsHKT, typeof schema>;
 export interface Database {
   kind: 'postgres' | 'pglite';
   db: TesseraDb;
+  /**
+   * Runs `work` in one transaction. Use this rather than `db.transaction`: drizzle's node-postgres
+   * transaction leaks its pooled connection when BEGIN itself fails (a connection lost under it),
+   * and a leaked connection makes the pool's shutdown wait forever.
+   */
+  transaction<T>(
+    work: (tx: TesseraDb) => Promise<T>,
+    options?: { isolationLevel?: 'read committed' },
+  ): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,6 +73,29 @@ function openPostgres(url: string): DriverHandle {
   return {
     kind: 'postgres',
     db,
+    transaction: async (work, options) => {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await client.query(
+          options?.isolationLevel ? `begin isolation level ${options.isolationLevel}` : 'begin',
+        );
+        try {
+          const result = await work(drizzleNodePg({ client, schema }) as unknown as TesseraDb);
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => {});
+          throw error;
+        }
+      } catch (error) {
+        failure = error as Error;
+        throw error;
+      } finally {
+        // Handing the error back makes the pool discard the connection instead of reusing it.
+        client.release(failure);
+      }
+    },
     ping: async () => {
       await pool.query('select 1');
     },
@@ -94,6 +126,11 @@ async function openPglite(dir: string | null): Promise<DriverHandle> {
   return {
     kind: 'pglite',
     db,
+    transaction: (work, options) =>
+      db.transaction(
+        (tx) => work(tx as unknown as TesseraDb),
+        options ? { isolationLevel: options.isolationLevel } : undefined,
+      ),
     ping: async () => {
       await client.query('select 1');
     },

@@ -1,0 +1,109 @@
+import type { Redis } from 'ioredis';
+import { bucketIndex, trafficWindow } from '../../domain/pumping-policy.ts';
+import type { TrafficCounters } from '../../services/ports.ts';
+
+/**
+ * Layout: one string counter per (key, bucket), `${keyPrefix}traffic:${key}:${bucketIndex}`, and
+ * one marker per pause, `${keyPrefix}pause:${key}`, whose PTTL is the time the pause has left.
+ */
+
+/**
+ * KEYS: for each counter, its window's bucket keys, oldest first, the current bucket last.
+ * ARGV: buckets per counter, bucket TTL ms. INCR and the window sum run in one script, so
+ * concurrent increments never lose a count and each caller sees a total that includes its own.
+ */
+const INCREMENT = `
+local per = tonumber(ARGV[1])
+local totals = {}
+for first = 1, #KEYS, per do
+  local last = first + per - 1
+  redis.call('INCR', KEYS[last])
+  redis.call('PEXPIRE', KEYS[last], ARGV[2])
+  local sum = 0
+  for _, v in ipairs(redis.call('MGET', unpack(KEYS, first, last))) do
+    if v then sum = sum + tonumber(v) end
+  end
+  totals[#totals + 1] = sum
+end
+return totals
+`;
+
+/** KEYS: pause markers. Read in one script so every key is judged at the same instant. */
+const PAUSED_FOR = `
+local left = {}
+for i = 1, #KEYS do left[i] = redis.call('PTTL', KEYS[i]) end
+return left
+`;
+
+interface ScriptedRedis {
+  tesseraTrafficIncrement(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  tesseraTrafficPausedFor(numberOfKeys: number, ...keys: string[]): Promise<number[]>;
+}
+
+// No numberOfKeys: the key count varies per call and is passed as the first argument.
+const COMMANDS: Record<keyof ScriptedRedis, { lua: string }> = {
+  tesseraTrafficIncrement: { lua: INCREMENT },
+  tesseraTrafficPausedFor: { lua: PAUSED_FOR },
+};
+
+export interface RedisTrafficCountersOptions {
+  redis: Redis;
+  keyPrefix: string;
+}
+
+/** Pumping-watch counters on Redis: increments are one Lua script, every key carries a TTL. */
+export function createRedisTrafficCounters({
+  redis,
+  keyPrefix,
+}: RedisTrafficCountersOptions): TrafficCounters {
+  for (const [name, { lua }] of Object.entries(COMMANDS)) redis.defineCommand(name, { lua });
+  const r = redis as unknown as Redis & ScriptedRedis;
+  const pauseKey = (key: string) => `${keyPrefix}pause:${key}`;
+
+  /** Each key's bucket keys over the window ending at `now`, oldest first. */
+  function bucketKeys(keys: string[], windowSeconds: number, now: number) {
+    const window = trafficWindow(windowSeconds);
+    const current = bucketIndex(window, now);
+    const names = keys.flatMap((key) =>
+      Array.from(
+        { length: window.buckets },
+        (_, i) => `${keyPrefix}traffic:${key}:${current - window.buckets + 1 + i}`,
+      ),
+    );
+    // A bucket must outlive the window it can be summed in; one bucket more covers the edge.
+    return { names, per: window.buckets, ttlMs: window.bucketMs * (window.buckets + 1) };
+  }
+
+  return {
+    async increment(keys, windowSeconds, now) {
+      if (keys.length === 0) return [];
+      const { names, per, ttlMs } = bucketKeys(keys, windowSeconds, now);
+      const totals = await r.tesseraTrafficIncrement(names.length, ...names, per, ttlMs);
+      return totals.map(Number);
+    },
+
+    async read(keys, windowSeconds, now) {
+      if (keys.length === 0) return [];
+      const { names, per } = bucketKeys(keys, windowSeconds, now);
+      // One MGET: a single command, so the sums are a consistent snapshot, and nothing is written.
+      const values = await r.mget(...names);
+      return keys.map((_, k) =>
+        values.slice(k * per, (k + 1) * per).reduce((sum, v) => sum + (v ? Number(v) : 0), 0),
+      );
+    },
+
+    async pause(key, seconds) {
+      const ms = Math.ceil(seconds * 1000);
+      // PX 0 or less is an error in Redis; refuse it here with a message that says why.
+      if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`invalid pause: ${seconds} s`);
+      await r.set(pauseKey(key), '1', 'PX', ms);
+    },
+
+    async pausedFor(keys) {
+      if (keys.length === 0) return [];
+      const left = await r.tesseraTrafficPausedFor(keys.length, ...keys.map(pauseKey));
+      // -2 is a missing key; -1 (no TTL) cannot happen since every pause is written with PX.
+      return left.map((ms) => (Number(ms) > 0 ? Number(ms) : null));
+    },
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * `npm run bench`: the full send → outbox → check cycle over HTTP, on real Redis and Postgres, for
+ * each hashing profile, and the argon2-only ceiling measured in the same run on the same machine.
+ *
+ * Per profile: a fresh database and Redis key prefix; the server as a child process; phase 1, 32
+ * users in a closed loop → cycles/s; phase 2, an open loop at half that rate → p50/p99 per
+ * endpoint; the server stopped, phase 3, argon2 hash + verify pairs/s in a child process with the
+ * same threadpool → the ratio. Goals are reported, not asserted: the exit code is non-zero only
+ * when something failed (a cycle not approved, a server crash, a store missing).
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { HASH_PROFILES, type HashProfileName } from '../../src/config/hash-profiles.ts';
+import { type CpuShares, machineBusy, startCpuSampler } from './cpu.ts';
+import { ENDPOINTS, type Endpoint } from './cycle.ts';
+import { BenchClient } from './http-client.ts';
+import {
+  type ClosedLoopResult,
+  closedLoop,
+  Failures,
+  type OpenLoopResult,
+  openLoop,
+  percentile,
+} from './load.ts';
+import {
+  type BenchServer,
+  createBenchDatabase,
+  createBenchRedisPrefix,
+  REPO_ROOT,
+  raiseAppLimits,
+  startBenchServer,
+} from './server.ts';
+
+const USERS = 32;
+const WARMUP_MS = 2_000;
+const PEAK_MS = 10_000;
+const OPEN_LOOP_MS = 10_000;
+const ARGON2_WARMUP_MS = 1_000;
+const ARGON2_MS = 5_000;
+// BENCH_PROFILES=otp (comma-separated) runs only those; both by default.
+const PROFILES = (process.env.BENCH_PROFILES ?? 'otp,owasp')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name): name is HashProfileName => name in HASH_PROFILES);
+// What src/launcher.cjs gives the server; the argon2 ceiling gets the same.
+const THREADPOOL_SIZE = Math.max(2, os.availableParallelism());
+
+/** Above this share of the machine used by other processes, the figures are flagged. */
+const BUSY_WARNING_PCT = 20;
+
+const GOALS = {
+  ratio: 0.8,
+  otpCyclesPerSecond: 350,
+  otpCheckP99Ms: 25,
+};
+
+interface ProfileResult {
+  profile: HashProfileName;
+  closed: ClosedLoopResult;
+  open: OpenLoopResult;
+  cpuPeak: CpuShares | null;
+  cpuOpen: CpuShares | null;
+  argon2PairsPerSecond: number;
+  failures: Failures;
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
+  const database = await createBenchDatabase();
+  const redis = createBenchRedisPrefix();
+  let server: BenchServer | null = null;
+  const clients: BenchClient[] = [];
+  const failures = new Failures();
+  try {
+    server = await startBenchServer({
+      profile,
+      databaseUrl: database.url,
+      redisPrefix: redis.prefix,
+      threadpoolSize: THREADPOOL_SIZE,
+    });
+    await raiseAppLimits(database.url);
+
+    out(
+      `  phase 1: ${USERS} users, closed loop, ${WARMUP_MS / 1000} s warm-up + ${PEAK_MS / 1000} s`,
+    );
+    const closedClient = new BenchClient(server.port, server.apiKey, USERS);
+    clients.push(closedClient);
+    let cpu = startCpuSampler(server.pid);
+    const closed = await Promise.race([
+      closedLoop(closedClient, {
+        users: USERS,
+        warmupMs: WARMUP_MS,
+        durationMs: PEAK_MS,
+        failures,
+      }),
+      server.crashed,
+    ]);
+    const cpuPeak = cpu.stop();
+    closedClient.close();
+    if (closed.cycles === 0) throw new Error('no cycle completed in phase 1');
+
+    const rate = closed.cyclesPerSecond / 2;
+    out(`  phase 2: open loop at ${rate.toFixed(1)} cycles/s for ${OPEN_LOOP_MS / 1000} s`);
+    // No socket cap: a late cycle gets its own connection, so queueing happens in the server.
+    const openClient = new BenchClient(server.port, server.apiKey, Number.POSITIVE_INFINITY);
+    clients.push(openClient);
+    cpu = startCpuSampler(server.pid);
+    const open = await Promise.race([
+      openLoop(openClient, { rate, durationMs: OPEN_LOOP_MS, failures }),
+      server.crashed,
+    ]);
+    const cpuOpen = cpu.stop();
+    openClient.close();
+
+    await server.stop();
+    server = null;
+    out(`  phase 3: argon2 hash + verify, ${USERS} loops, ${ARGON2_MS / 1000} s, server stopped`);
+    const argon2PairsPerSecond = await argon2Ceiling(profile);
+    return { profile, closed, open, cpuPeak, cpuOpen, argon2PairsPerSecond, failures };
+  } finally {
+    for (const client of clients) client.close();
+    await server?.stop();
+    await database.drop().catch((error) => console.error(`bench: dropping the database: ${error}`));
+    await redis.drop().catch((error) => console.error(`bench: deleting Redis keys: ${error}`));
+  }
+}
+
+/** Runs argon2-ceiling.ts in a child process with the server's threadpool size. */
+function argon2Ceiling(profile: HashProfileName): Promise<number> {
+  const args = [
+    '--import',
+    'tsx',
+    'test/bench/argon2-ceiling.ts',
+    profile,
+    String(USERS),
+    String(ARGON2_WARMUP_MS),
+    String(ARGON2_MS),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(THREADPOOL_SIZE) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), ARGON2_WARMUP_MS + ARGON2_MS + 30_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      try {
+        if (code !== 0) throw new Error(`argon2-ceiling exited with code ${code}`);
+        const { pairsPerSecond } = JSON.parse(output.trim().split('\n').pop() ?? '') as {
+          pairsPerSecond: number;
+        };
+        if (!(pairsPerSecond > 0)) throw new Error(`argon2-ceiling printed ${output}`);
+        resolve(pairsPerSecond);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const pad = (text: string, width: number) => text.padEnd(width);
+const lpad = (text: string, width: number) => text.padStart(width);
+
+function cpuLine(shares: CpuShares | null): string {
+  if (!shares) return 'n/a (no /proc)';
+  const p = (v: number) => `${v.toFixed(0)}%`;
+  return (
+    `server ${p(shares.server)}, postgres ${p(shares.postgres)}, redis ${p(shares.redis)}, ` +
+    `bench ${p(shares.bench)}, other ${p(shares.other)}, idle ${p(shares.idle)} ` +
+    `(of ${os.availableParallelism() * 100}%)`
+  );
+}
+
+function report(result: ProfileResult): void {
+  const { profile, closed, open, argon2PairsPerSecond } = result;
+  const p = HASH_PROFILES[profile];
+  const ratio = closed.cyclesPerSecond / argon2PairsPerSecond;
+  const isOtp = profile === 'otp';
+  const rows: Array<[string, string, string]> = [];
+  rows.push([
+    `full cycles/s (${USERS} users, closed loop, ${closed.seconds} s)`,
+    closed.cyclesPerSecond.toFixed(1),
+    isOtp
+      ? `goal >= ${GOALS.otpCyclesPerSecond}  ${mark(closed.cyclesPerSecond >= GOALS.otpCyclesPerSecond)}`
+      : '',
+  ]);
+  for (const endpoint of ENDPOINTS) {
+    const samples = open.latencies[endpoint];
+    const p99 = percentile(samples, 99);
+    const goal =
+      isOtp && endpoint === 'check'
+        ? `goal p99 <= ${GOALS.otpCheckP99Ms} ms  ${mark(p99 <= GOALS.otpCheckP99Ms)}`
+        : '';
+    rows.push([
+      `${endpointLabel(endpoint)} p50 / p99 at ${open.rate.toFixed(1)} cycles/s (open loop)`,
+      `${ms(percentile(samples, 50))} / ${ms(p99)}`,
+      goal,
+    ]);
+  }
+  rows.push([
+    `argon2 hash+verify pairs/s (${USERS} loops, ${ARGON2_MS / 1000} s)`,
+    argon2PairsPerSecond.toFixed(1),
+    '',
+  ]);
+  rows.push([
+    'ratio cycles/s / argon2 pairs/s',
+    ratio.toFixed(2),
+    `goal >= ${GOALS.ratio}  ${mark(ratio >= GOALS.ratio)}`,
+  ]);
+
+  out();
+  out(
+    `profile ${profile} (argon2id m=${p.memoryCost} KiB, t=${p.timeCost}, p=${p.parallelism})` +
+      `${result.failures.count > 0 ? `  -- ${result.failures.count} FAILED CYCLES, not a valid measurement` : ''}`,
+  );
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  for (const [label, value, goal] of rows) {
+    out(`  ${pad(label, w0)}  ${lpad(value, w1)}  ${goal}`.trimEnd());
+  }
+  out(
+    `  open loop: ${open.started} cycles started, ${open.completed} approved in ${open.seconds} s; ` +
+      `latest start ${ms(open.maxStartLagMs)} after its due time`,
+  );
+  out(`  CPU at peak (phase 1): ${cpuLine(result.cpuPeak)}`);
+  out(`  CPU at half (phase 2): ${cpuLine(result.cpuOpen)}`);
+  const cores = os.availableParallelism();
+  const others = Math.max(result.cpuPeak?.other ?? 0, result.cpuOpen?.other ?? 0) / cores;
+  if (others > BUSY_WARNING_PCT) {
+    out(
+      `  WARNING: other processes took up to ${others.toFixed(0)}% of the machine during the run; ` +
+        'these figures understate it',
+    );
+  }
+  if (result.failures.count > 0) {
+    out(`  failures (${result.failures.count}), first ones:`);
+    for (const sample of result.failures.samples) out(`    ${sample}`);
+  }
+}
+
+function endpointLabel(endpoint: Endpoint): string {
+  return {
+    send: 'POST /v1/verify',
+    outbox: 'GET /v1/dev/outbox',
+    check: 'POST /v1/verify/{id}/check',
+  }[endpoint];
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  out('Tessera bench: send -> outbox -> check over HTTP, real Redis + Postgres, console route');
+  out(
+    `machine: ${os.availableParallelism()} cores, ${cpus[0]?.model ?? 'unknown CPU'}, ` +
+      `Node ${process.version}, ${os.platform()} ${os.release()}, ` +
+      `UV_THREADPOOL_SIZE=${THREADPOOL_SIZE} (server and argon2 ceiling)`,
+  );
+  if (PROFILES.length === 0) throw new Error('BENCH_PROFILES names no known profile');
+  const busy = await machineBusy(1_000);
+  if (busy !== null) {
+    out(`machine busy before the run: ${busy.toFixed(0)}% of all cores`);
+    if (busy > BUSY_WARNING_PCT) {
+      console.warn('bench: WARNING: other processes use the machine; the figures will be low');
+    }
+  }
+  const results: ProfileResult[] = [];
+  for (const profile of PROFILES) {
+    out();
+    out(`[${profile}]`);
+    results.push(await benchProfile(profile));
+  }
+  out();
+  out('='.repeat(100));
+  for (const result of results) report(result);
+  out();
+  out('Goals are measured, not asserted: a MISS does not fail the run; a failed cycle does.');
+  const failed = results.reduce((sum, r) => sum + r.failures.count, 0);
+  if (failed > 0) {
+    console.error(`bench: ${failed} cycles failed; the figures above are not a valid measurement`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+  process.exitCode = 1;
+});

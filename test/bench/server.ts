@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { HashProfileName } from '../../src/config/hash-profiles.ts';
+import { AppSettingsSchema } from '../../src/domain/app-settings.ts';
+import { probe } from './http-client.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A fresh database for one profile's run; `drop` removes it even with connections left. */
+export async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `tessera_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
+}
+
+/** A key prefix of its own; `drop` deletes every key under it. */
+export function createBenchRedisPrefix(): { prefix: string; drop: () => Promise<void> } {
+  const prefix = `tessera-bench:${randomBytes(6).toString('hex')}:`;
+  return {
+    prefix,
+    drop: async () => {
+      const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await redis.connect();
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.unlink(...keys);
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchServer {
+  port: number;
+  apiKey: string;
+  pid: number;
+  /** Rejects as soon as the server exits on its own (a crash in the middle of a phase). */
+  crashed: Promise<never>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node src/launcher.cjs serve` as a child process on a free port. NODE_ENV is left unset so
+ * the dev outbox exists. The console SMS route prints every message on stdout: those lines are
+ * dropped, only pino lines at warn or above are passed on (to stderr), with the child's stderr.
+ */
+export async function startBenchServer(options: {
+  profile: HashProfileName;
+  databaseUrl: string;
+  redisPrefix: string;
+  threadpoolSize: number;
+}): Promise<BenchServer> {
+  const port = await freePort();
+  const apiKey = `bench_${randomBytes(24).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: options.redisPrefix,
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    BOOTSTRAP_API_KEY: apiKey,
+    CODE_HASH_PROFILE: options.profile,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    UV_THREADPOOL_SIZE: String(options.threadpoolSize),
+  };
+  delete env.NODE_ENV;
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'src/launcher.cjs', 'serve'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  forwardLogs(child);
+
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      resolve(code ?? (signal ? 128 : null));
+    }),
+  );
+  let stopping = false;
+  const crashed = exit.then((code) => {
+    if (!stopping) throw new Error(`the Tessera server exited unexpectedly (code ${code})`);
+    return new Promise<never>(() => {});
+  });
+  crashed.catch(() => {});
+
+  const stop = async () => {
+    stopping = true;
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exit;
+    clearTimeout(timer);
+  };
+
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (exited) throw new Error('the Tessera server exited before it was ready');
+      if ((await probe(port, '/readyz')) === 200) break;
+      if (Date.now() > deadline) throw new Error('the Tessera server was not ready within 30 s');
+      await sleep(100);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, apiKey, pid: child.pid ?? 0, crashed, stop };
+}
+
+function forwardLogs(child: ChildProcess): void {
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const text = pending + chunk.toString('utf8');
+    // Most chunks are SMS texts only: no JSON line, nothing to split.
+    if (!text.includes('{"level":')) {
+      const lastBreak = text.lastIndexOf('\n');
+      pending = text.slice(lastBreak + 1);
+      return;
+    }
+    const lines = text.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const level = /^\{"level":(\d+)/.exec(line)?.[1];
+      if (level && Number(level) >= 40) process.stderr.write(`[server] ${line}\n`);
+    }
+  });
+}
+
+/**
+ * Raises the bootstrap app's limits (api.md, Limits) far above what the bench can send, so that
+ * every cycle still spends them (same Redis work) but none is refused. Written straight to
+ * Postgres: the server reads an app's settings with its key, per request.
+ */
+export async function raiseAppLimits(databaseUrl: string): Promise<void> {
+  const high = 10_000_000;
+  const settings = AppSettingsSchema.parse({
+    limits: {
+      phoneSendHour: high,
+      phoneSendDay: high,
+      ipSendHour: high,
+      phoneFailedChecksHour: high,
+      ipCheckHour: high,
+      appDailyBudget: high,
+    },
+    pumping: { prefixSendsPerWindow: high, countrySendsPerWindow: high },
+  });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query("update apps set settings = $1 where name = 'default'", [
+      JSON.stringify(settings),
+    ]);
+    if (result.rowCount !== 1) throw new Error('the app "default" was not created by the server');
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TrafficCounters } from '../../src/services/ports.ts';
+import { createMemoryTrafficCounters } from '../../src/stores/memory/memory-traffic-counters.ts';
+import { createRedisTrafficCounters } from '../../src/stores/redis/redis-traffic-counters.ts';
+import { createTestRedisPrefix, redisUrl, scanKeys } from '../helpers/real-stores.ts';
+
+const redisPrefix = createTestRedisPrefix();
+const opened: Redis[] = [];
+const closers: (() => void)[] = [];
+afterAll(async () => {
+  await redisPrefix.drop();
+  for (const redis of opened) redis.disconnect();
+  for (const close of closers) close();
+});
+
+function openRedis(): Redis {
+  const redis = new Redis(redisUrl as string);
+  opened.push(redis);
+  return redis;
+}
+
+const backends: { name: string; available: boolean; make: () => TrafficCounters }[] = [
+  {
+    name: 'redis',
+    available: redisUrl !== null,
+    make: () => createRedisTrafficCounters({ redis: openRedis(), keyPrefix: redisPrefix.prefix }),
+  },
+  {
+    name: 'embedded (in-process)',
+    available: true,
+    make: () => {
+      const counters = createMemoryTrafficCounters();
+      closers.push(counters.close);
+      return counters;
+    },
+  },
+];
+
+const HOUR = 3600;
+// A fixed instant on a bucket boundary (5 min buckets for an hour), so arithmetic below is exact.
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+const BUCKET = 300_000;
+const unique = (label: string) => `app_${randomBytes(4).toString('hex')}:${label}`;
+
+describe.each(backends)('traffic counters contract: $name', ({ available, make }) => {
+  const it_ = available ? it : it.skip;
+
+  it_('increments each key and returns the window totals', async () => {
+    const counters = make();
+    const [a, b] = [unique('a'), unique('b')];
+    expect(await counters.increment([a, b], HOUR, T0)).toEqual([1, 1]);
+    expect(await counters.increment([a], HOUR, T0 + 1000)).toEqual([2]);
+    expect(await counters.increment([a, b], HOUR, T0 + 2 * BUCKET)).toEqual([3, 2]);
+    expect(await counters.read([a, b, unique('never')], HOUR, T0 + 2 * BUCKET)).toEqual([3, 2, 0]);
+    expect(await counters.increment([], HOUR, T0)).toEqual([]);
+    expect(await counters.read([], HOUR, T0)).toEqual([]);
+  });
+
+  it_('reads without writing', async () => {
+    const counters = make();
+    const key = unique('read');
+    expect(await counters.read([key], HOUR, T0)).toEqual([0]);
+    expect(await counters.read([key], HOUR, T0)).toEqual([0]);
+    await counters.increment([key], HOUR, T0);
+    expect(await counters.read([key], HOUR, T0)).toEqual([1]);
+    expect(await counters.read([key], HOUR, T0)).toEqual([1]);
+  });
+
+  it_('slides: a bucket leaves the window once twelve newer buckets began', async () => {
+    const counters = make();
+    const key = unique('slide');
+    await counters.increment([key], HOUR, T0);
+    await counters.increment([key], HOUR, T0 + 6 * BUCKET);
+    // Still inside the hour that started with the first bucket.
+    expect(await counters.read([key], HOUR, T0 + 11 * BUCKET + BUCKET - 1)).toEqual([2]);
+    // The first bucket has left; the second is still in.
+    expect(await counters.read([key], HOUR, T0 + 12 * BUCKET)).toEqual([1]);
+    expect(await counters.increment([key], HOUR, T0 + 12 * BUCKET)).toEqual([2]);
+    // Far later, the whole window is new.
+    expect(await counters.read([key], HOUR, T0 + 30 * BUCKET)).toEqual([0]);
+    expect(await counters.increment([key], HOUR, T0 + 30 * BUCKET)).toEqual([1]);
+  });
+
+  it_('short windows use 1 s buckets', async () => {
+    const counters = make();
+    const key = unique('short');
+    await counters.increment([key], 5, T0);
+    expect(await counters.read([key], 5, T0 + 4_999)).toEqual([1]);
+    expect(await counters.read([key], 5, T0 + 5_000)).toEqual([0]);
+  });
+
+  it_('keeps every one of 100 parallel increments of one key', async () => {
+    const counters = make();
+    const key = unique('race');
+    const totals = await Promise.all(
+      Array.from({ length: 100 }, () => counters.increment([key], HOUR, T0)),
+    );
+    expect(await counters.read([key], HOUR, T0)).toEqual([100]);
+    // Each caller saw a distinct total, its own increment included.
+    expect(new Set(totals.map((t) => t[0])).size).toBe(100);
+    expect(Math.max(...totals.map((t) => t[0] ?? 0))).toBe(100);
+  });
+
+  it_('pauses a key for the given time and tells how much is left', async () => {
+    const counters = make();
+    const [paused, free] = [unique('paused'), unique('free')];
+    expect(await counters.pausedFor([paused, free])).toEqual([null, null]);
+    await counters.pause(paused, 60);
+    const [left, none] = await counters.pausedFor([paused, free]);
+    expect(left).toBeGreaterThan(58_000);
+    expect(left).toBeLessThanOrEqual(60_000);
+    expect(none).toBeNull();
+    expect(await counters.pausedFor([])).toEqual([]);
+    await expect(counters.pause(free, 0)).rejects.toThrow(RangeError);
+  });
+
+  it_('ends a pause when its time is up', async () => {
+    const counters = make();
+    const key = unique('brief');
+    await counters.pause(key, 0.05);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await counters.pausedFor([key])).toEqual([null]);
+  });
+});
+
+describe.skipIf(redisUrl === null)('redis traffic counters: keys', () => {
+  it('gives every key it writes a TTL, under its own prefix', async () => {
+    const { prefix, drop } = createTestRedisPrefix();
+    const redis = openRedis();
+    try {
+      const counters = createRedisTrafficCounters({ redis, keyPrefix: prefix });
+      await counters.increment(['app_x:prefix:abc:sent', 'app_x:country:FR:sent'], HOUR, T0);
+      await counters.increment(['app_x:prefix:abc:sent'], HOUR, T0 + 3 * BUCKET);
+      await counters.read(['app_x:prefix:abc:approved'], HOUR, T0);
+      await counters.pause('app_x:country:FR', 60);
+      const keys = (await scanKeys(redis, prefix)).sort();
+      expect(keys).toEqual(
+        [
+          `${prefix}pause:app_x:country:FR`,
+          `${prefix}traffic:app_x:country:FR:sent:${T0 / BUCKET}`,
+          `${prefix}traffic:app_x:prefix:abc:sent:${T0 / BUCKET}`,
+          `${prefix}traffic:app_x:prefix:abc:sent:${T0 / BUCKET + 3}`,
+        ].sort(),
+      );
+      for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+      // A bucket lives for the window plus one bucket.
+      const bucketTtl = await redis.pttl(`${prefix}traffic:app_x:prefix:abc:sent:${T0 / BUCKET}`);
+      expect(bucketTtl).toBeGreaterThan(13 * BUCKET - 5_000);
+      expect(bucketTtl).toBeLessThanOrEqual(13 * BUCKET);
+    } finally {
+      await drop();
+    }
+  });
+});
