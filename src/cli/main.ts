@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { parseAppSettings } from '../domain/app-settings.ts';
 import {
   createApiKey,
   InvalidAppNameError,
@@ -10,6 +11,7 @@ import {
   revokeApiKey,
 } from '../services/manage-api-keys.ts';
 import type { AccessStore, ApiKeyListing, AuditWriter } from '../services/ports.ts';
+import { InvalidSettingsError, updateApp } from '../services/update-app.ts';
 import { createPostgresAccessStore } from '../stores/postgres/access-store.ts';
 import { createPostgresAuditWriter } from '../stores/postgres/audit-writer.ts';
 import { type Database, migrateDatabase, openDatabase } from '../stores/postgres/database.ts';
@@ -77,7 +79,7 @@ export async function runCli(
     });
 
   const program = new Command('tessera')
-    .description('Tessera administration: API keys and database migrations')
+    .description('Tessera administration: API keys, app settings and database migrations')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
@@ -144,6 +146,59 @@ export async function runCli(
       io.out(`revoked ${keyId}`);
     });
 
+  const apps = program
+    .command('apps')
+    .description("show and change an app's SMS brand and settings");
+
+  apps
+    .command('show')
+    .description('print an app and its settings as in force (defaults filled in)')
+    .requiredOption('--app <name>', 'the app')
+    .action(async (options: { app: string }) => {
+      const app = await withStore((store) => store.ensureApp(options.app));
+      io.out(JSON.stringify({ ...app, settings: parseAppSettings(app.settings) }, null, 2));
+    });
+
+  apps
+    .command('set')
+    .description(
+      'change an app (audited as app.updated); --settings replaces the whole settings document',
+    )
+    .requiredOption('--app <name>', 'the app (created if missing)')
+    .option('--brand <text>', 'the brand shown in its SMS (1-30 characters)')
+    .option('--webotp-domain <host>', 'the origin for the WebOTP line (@host #code)')
+    .option(
+      '--settings <json>',
+      'e.g. \'{"limits":{"phoneSendHour":3},"allowedCountries":["FR","BE"]}\'',
+    )
+    .action(
+      async (options: {
+        app: string;
+        brand?: string;
+        webotpDomain?: string;
+        settings?: string;
+      }) => {
+        let settings: unknown;
+        if (options.settings !== undefined) {
+          try {
+            settings = JSON.parse(options.settings);
+          } catch {
+            throw new CliFailure('--settings is not valid JSON', EXIT_USAGE);
+          }
+        }
+        const app = await withStore((store, audit) =>
+          updateApp({
+            store,
+            audit,
+            appName: options.app,
+            changes: { brand: options.brand, webOtpDomain: options.webotpDomain, settings },
+            now: new Date(),
+          }),
+        );
+        io.out(`updated app ${app.name} (${app.id})`);
+      },
+    );
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -154,7 +209,11 @@ export async function runCli(
       io.err(`error: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof InvalidScopesError || error instanceof InvalidAppNameError) {
+    if (
+      error instanceof InvalidScopesError ||
+      error instanceof InvalidAppNameError ||
+      error instanceof InvalidSettingsError
+    ) {
       io.err(`error: ${error.message}`);
       return EXIT_USAGE;
     }

@@ -53,3 +53,34 @@ export function parseAppSettings(raw: unknown): AppSettings {
   const parsed = AppSettingsSchema.safeParse(raw ?? {});
   return parsed.success ? parsed.data : DEFAULT_APP_SETTINGS;
 }
+
+export type SettingsCheck = { ok: true; settings: AppSettings } | { ok: false; errors: string[] };
+
+/**
+ * Validates settings an operator wants to store: the schema, and no unknown key anywhere (a typo
+ * such as `phoneSendHours` would otherwise be dropped silently and leave the default in force).
+ */
+export function checkAppSettings(input: unknown): SettingsCheck {
+  const parsed = AppSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    };
+  }
+  const unknown = unknownKeys(input, parsed.data, '');
+  if (unknown.length > 0)
+    return { ok: false, errors: unknown.map((path) => `${path}: unknown setting`) };
+  return { ok: true, settings: parsed.data };
+}
+
+function unknownKeys(input: unknown, known: unknown, at: string): string[] {
+  if (!isPlainObject(input) || !isPlainObject(known)) return [];
+  return Object.keys(input).flatMap((key) =>
+    key in known ? unknownKeys(input[key], known[key], `${at}${key}.`) : [`${at}${key}`],
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

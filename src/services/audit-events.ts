@@ -40,3 +40,26 @@ export function auditEvent(
     createdAt: new Date(now),
   };
 }
+
+/** A row for an operator's action (keys, app settings): no end user, no number, no verification. */
+export function operatorEvent(
+  appId: string,
+  type: Extract<AuditEventType, 'key.created' | 'key.revoked' | 'app.updated'>,
+  detail: Record<string, unknown>,
+  at: Date,
+): AuditEvent {
+  return {
+    appId,
+    type,
+    verificationId: null,
+    purpose: null,
+    phoneMasked: null,
+    phoneHmac: null,
+    clientIp: null,
+    userAgent: null,
+    outcome: 'ok',
+    reason: null,
+    detail,
+    createdAt: at,
+  };
+}

@@ -1,10 +1,10 @@
 import { apiKeyHint, generateApiKey, hashApiKey } from '../crypto/api-key.ts';
 import { newId } from '../domain/ids.ts';
+import { operatorEvent } from './audit-events.ts';
 import {
   type AccessStore,
   type ApiKeyListing,
   type AuditEvent,
-  type AuditEventType,
   type AuditWriter,
   SCOPES,
   type Scope,
@@ -46,28 +46,6 @@ export function parseScopes(requested: readonly string[]): Scope[] {
  * A key lifecycle row: done by an operator (CLI, start-up), so there is no client, number or
  * verification. The detail never holds the clear key or its hash, only the hint shown anyway.
  */
-function keyEvent(
-  appId: string,
-  type: Extract<AuditEventType, 'key.created' | 'key.revoked'>,
-  detail: Record<string, unknown>,
-  at: Date,
-): AuditEvent {
-  return {
-    appId,
-    type,
-    verificationId: null,
-    purpose: null,
-    phoneMasked: null,
-    phoneHmac: null,
-    clientIp: null,
-    userAgent: null,
-    outcome: 'ok',
-    reason: null,
-    detail,
-    createdAt: at,
-  };
-}
-
 function keyCreatedEvent(key: {
   id: string;
   appId: string;
@@ -75,7 +53,7 @@ function keyCreatedEvent(key: {
   label: string | null;
   hint: string;
 }): AuditEvent {
-  return keyEvent(
+  return operatorEvent(
     key.appId,
     'key.created',
     { key_id: key.id, scopes: key.scopes, label: key.label, hint: key.hint },
@@ -164,6 +142,8 @@ export async function revokeApiKey(input: {
 }): Promise<boolean> {
   const appId = await input.store.revokeKey(input.keyId, input.now);
   if (appId === null) return false;
-  await input.audit.append([keyEvent(appId, 'key.revoked', { key_id: input.keyId }, input.now)]);
+  await input.audit.append([
+    operatorEvent(appId, 'key.revoked', { key_id: input.keyId }, input.now),
+  ]);
   return true;
 }

@@ -190,6 +190,7 @@ export const AUDIT_EVENT_TYPES = [
   'pumping.trip',
   'key.created',
   'key.revoked',
+  'app.updated',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -208,6 +208,48 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       expect(table.match(CLEAR_KEY)).toBeNull();
     });
 
+    it('changes app settings with `apps set`, audited, and shows them in force with `apps show`', async () => {
+      const settings = { limits: { phoneSendHour: 3 }, allowedCountries: ['FR', 'BE'] };
+      const set = await cli(
+        ['apps', 'set', '--app', 'shop', '--brand', 'Shop', '--settings', JSON.stringify(settings)],
+        env,
+      );
+      expect(set.code).toBe(0);
+      const shown = await cli(['apps', 'show', '--app', 'shop'], env);
+      expect(shown.code).toBe(0);
+      const app = JSON.parse(shown.out);
+      expect(app).toMatchObject({
+        name: 'shop',
+        brand: 'Shop',
+        settings: { allowedCountries: ['FR', 'BE'] },
+      });
+      expect(app.settings.limits).toMatchObject({
+        phoneSendHour: 3,
+        phoneSendDay: 10,
+        ipSendHour: 20,
+      });
+      const rows = await inspect(async (store, database) =>
+        readAuditEvents(database, (await store.ensureApp('shop')).id, { limit: 10 }),
+      );
+      expect(rows.filter((row) => row.type === 'app.updated')).toHaveLength(1);
+    });
+
+    it('refuses a settings typo or a bad value and changes nothing', async () => {
+      for (const settings of [
+        '{"limits":{"phoneSendHours":3}}',
+        '{"limits":{"phoneSendHour":-1}}',
+        'not json',
+      ]) {
+        const run = await cli(['apps', 'set', '--app', 'strict', '--settings', settings], env);
+        expect(run.code, settings).toBe(2);
+        expect(run.err).toMatch(/error: /);
+      }
+      const rows = await inspect(async (_store, database) =>
+        database.db.execute(sql`select * from apps where name = 'strict'`),
+      );
+      expect(rows.rows).toEqual([]);
+    });
+
     it('refuses unknown scopes with a clear message and creates nothing', async () => {
       const run = await cli(['keys', 'create', '--app', 'typo', '--scopes', 'verify,admni'], env);
 
