@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../services/ports.ts';
+import { canonicalJson } from './canonical-json.ts';
 
 /** The `prev_hash` of the first event of the chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -75,16 +76,4 @@ type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string
 function toJsonValue(value: unknown): JsonValue {
   const text = JSON.stringify(value);
   return text === undefined ? null : (JSON.parse(text) as JsonValue);
-}
-
-function canonicalJson(value: JsonValue): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    // Built by hand: an object literal would enumerate integer-like keys first whatever the sort.
-    const members = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`);
-    return `{${members.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

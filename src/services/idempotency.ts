@@ -3,6 +3,7 @@
  * the first response and runs nothing again; the same key with another request is refused.
  */
 import { createHmac } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import type { IdempotencyStore } from './ports.ts';
 
 /** How long a key is remembered, claimed or completed. */
@@ -31,31 +32,6 @@ const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 /** 1 to 255 printable ASCII characters. */
 export function validateIdempotencyKey(value: string): boolean {
   return KEY_PATTERN.test(value);
-}
-
-/** JSON with every object's keys sorted, so key order never changes the fingerprint. */
-export function canonicalJson(value: unknown): string {
-  return canonical(value) ?? 'null';
-}
-
-/** Undefined where JSON.stringify has no output (undefined, functions, symbols). */
-function canonical(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value) as string | undefined;
-  }
-  const withJson = value as { toJSON?: () => unknown };
-  if (typeof withJson.toJSON === 'function') return canonical(withJson.toJSON());
-  if (Array.isArray(value)) {
-    // JSON.stringify writes null for holes and for items it cannot write; do the same.
-    return `[${Array.from(value, (item) => canonical(item) ?? 'null').join(',')}]`;
-  }
-  const fields: string[] = [];
-  for (const name of Object.keys(value).sort()) {
-    const field = canonical((value as Record<string, unknown>)[name]);
-    // Members JSON.stringify cannot write are left out, as it does.
-    if (field !== undefined) fields.push(`${JSON.stringify(name)}:${field}`);
-  }
-  return `{${fields.join(',')}}`;
 }
 
 /**

@@ -23,6 +23,20 @@ export const GENEROUS_SETTINGS = {
   pumping: { prefixSendsPerWindow: 10_000, countrySendsPerWindow: 10_000, minConversion: 0 },
 };
 
+/** GENEROUS_SETTINGS with the limits and pumping values a test is about, and any other setting. */
+export function settingsWith(overrides: {
+  limits?: Record<string, number>;
+  pumping?: Record<string, unknown>;
+  [setting: string]: unknown;
+}): Record<string, unknown> {
+  const { limits, pumping, ...rest } = overrides;
+  return {
+    ...rest,
+    limits: { ...GENEROUS_SETTINGS.limits, ...limits },
+    pumping: { ...GENEROUS_SETTINGS.pumping, ...pumping },
+  };
+}
+
 export interface Backend {
   name: string;
   real: boolean;

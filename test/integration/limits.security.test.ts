@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { BACKENDS, settingsWith, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** Distinct valid French mobiles, so tests do not share per-number budgets by accident. */
 let serial = 10_000_000;
@@ -24,20 +24,7 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
 
   /** Each test states the limits it is about; the others are out of its way. */
   const useLimits = (limits: Record<string, number>) =>
-    t.runtime.deps.access.updateApp(appId, {
-      settings: {
-        limits: {
-          phoneSendHour: 10_000,
-          phoneSendDay: 10_000,
-          ipSendHour: 10_000,
-          phoneFailedChecksHour: 10_000,
-          ipCheckHour: 10_000,
-          ...limits,
-        },
-        // The numbers here share a prefix; the pumping watch has its own suite.
-        pumping: { prefixSendsPerWindow: 10_000, countrySendsPerWindow: 10_000, minConversion: 0 },
-      },
-    });
+    t.runtime.deps.access.updateApp(appId, { settings: settingsWith({ limits }) });
 
   const send = (body: Record<string, unknown>) => t.call('POST', '/v1/verify', { body });
   const checkCode = (id: string, code: string, ip = '198.51.100.1') =>

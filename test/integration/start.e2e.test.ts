@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.ts';
 import {
   childEnv,
   cleanUpSpawned,
-  freePort,
   launch,
   output,
   type Server,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/domain/canonical-json.ts';
 import {
-  canonicalJson,
   fingerprintRequest,
   IDEMPOTENCY_TTL_MS,
   IdempotencyInProgressError,
