@@ -194,3 +194,27 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
     }
   });
 });
+
+describe('destinations the operator enables (ALLOWED_COUNTRIES)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(BACKENDS[1] as (typeof BACKENDS)[1], {
+      env: { ALLOWED_COUNTRIES: 'FR,BE' },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses other countries for every app, whatever the app allows', async () => {
+    const appB = (await t.runtime.deps.access.ensureApp('app-b')).id;
+    await t.runtime.deps.access.updateApp(appB, {
+      settings: settingsWith({ allowedCountries: ['FR', 'GB'] }),
+    });
+    const uk = await t.call('POST', '/v1/verify', { key: t.keys.b, body: { to: '+447400123456' } });
+    expect(uk.status).toBe(403);
+    expect(await uk.json()).toMatchObject({ code: 'destination_blocked' });
+    expect(
+      (await t.call('POST', '/v1/verify', { key: t.keys.b, body: { to: freshNumber() } })).status,
+    ).toBe(201);
+    expect(t.printed).toHaveLength(1);
+  });
+});

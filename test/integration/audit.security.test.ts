@@ -120,6 +120,27 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
     });
   });
 
+  it('a pumping trip is a row, dry run or not', async () => {
+    const appId = (await t.runtime.deps.access.ensureApp('app-a')).id;
+    const { settings } = await t.runtime.deps.access.ensureApp('app-a');
+    await t.runtime.deps.access.updateApp(appId, {
+      settings: {
+        ...settings,
+        pumping: { prefixSendsPerWindow: 1, dryRun: true, minConversion: 0 },
+      },
+    });
+    // Two numbers of one prefix (they differ in their last 4 digits only).
+    expect((await send({ to: '+33616001111' })).status).toBe(201);
+    expect((await send({ to: '+33616002222' })).status).toBe(201);
+    await t.runtime.deps.access.updateApp(appId, { settings });
+    const trip = (await auditRows(t)).filter((r) => r.type === 'pumping.trip').at(-1);
+    expect(trip).toMatchObject({
+      outcome: 'dry_run',
+      reason: 'prefix_velocity',
+      phone_masked: '+33 6•• •• •• 22',
+    });
+  });
+
   it('Postgres stopped mid-run: no approval without its row, no row lost, codes usable again after', async () => {
     const cycles: { id: string; code: string }[] = [];
     for (let i = 0; i < 12; i++) {
