@@ -21,13 +21,11 @@ export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'delivered' | 'undel
 export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
 
 /**
- * Defaults of the contract (api.md): 5 checks per verification (resends never refill them),
- * at most 5 sends per verification, 30 s between two sends.
+ * 5 checks per verification, which resends never refill (api.md). The send cap and the resend
+ * cooldown are per-app settings (domain/app-settings.ts).
  */
 export const VERIFICATION_POLICY = {
   maxAttempts: 5,
-  maxSends: 5,
-  resendCooldownMs: 30_000,
   /** How long a finished or expired verification stays readable before Redis purges it. */
   retentionMs: 60 * 60_000,
 } as const;

@@ -1,3 +1,4 @@
+import { DEFAULT_APP_SETTINGS } from '../../src/domain/app-settings.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { VERIFICATION_POLICY, type VerificationRecord } from '../../src/domain/verification.ts';
 
@@ -22,7 +23,7 @@ export function makeRecord(overrides: Partial<VerificationRecord> = {}): Verific
     attempts: 0,
     maxAttempts: VERIFICATION_POLICY.maxAttempts,
     sendCount: 1,
-    maxSends: VERIFICATION_POLICY.maxSends,
+    maxSends: DEFAULT_APP_SETTINGS.limits.verificationSends,
     createdAt,
     expiresAt: createdAt + ttlMs,
     lastSentAt: createdAt,

@@ -180,6 +180,16 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
     });
   });
 
+  test("the resend cooldown is the app's own, in the answer and in the refusal", async () => {
+    await useLimits({ resendCooldownSeconds: 10 });
+    const sent = (await (await send({ to: freshNumber() })).json()) as Record<string, string>;
+    expect(
+      Date.parse(sent.resend_available_at as string) - Date.parse(sent.created_at as string),
+    ).toBe(10_000);
+    const early = await t.call('POST', `/v1/verify/${sent.id}/resend`);
+    expect(await expect429(early, 'resend_cooldown')).toBeLessThanOrEqual(10);
+  });
+
   test('a resend is a send: it counts against the number and waits for the cooldown', async () => {
     await useLimits({ phoneSendHour: 2, resendCooldownSeconds: 0 });
     const to = freshNumber();

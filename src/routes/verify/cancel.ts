@@ -36,6 +36,6 @@ export function registerCancelVerification(app: App, deps: RouteDeps): void {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },
       id: c.req.valid('param').id,
     });
-    return c.json(toVerificationResponse(record, deps.clock.now()), 200);
+    return c.json(toVerificationResponse(record, deps.clock.now(), c.get('principal').app), 200);
   });
 }

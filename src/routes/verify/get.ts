@@ -34,6 +34,6 @@ export function registerGetVerification(app: App, deps: RouteDeps): void {
       appId: c.get('principal').app.id,
       id: c.req.valid('param').id,
     });
-    return c.json(toVerificationResponse(record, deps.clock.now()), 200);
+    return c.json(toVerificationResponse(record, deps.clock.now(), c.get('principal').app), 200);
   });
 }

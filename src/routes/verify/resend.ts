@@ -53,7 +53,7 @@ export function registerResendVerification(app: App, deps: RouteDeps): void {
     const response = await runIdempotently(c, deps, body, () =>
       withRefusalFloor(deps.refusalFloorMs, async () => {
         const record = await resendVerification(deps.verification, { actor, id });
-        return toVerificationResponse(record, deps.clock.now());
+        return toVerificationResponse(record, deps.clock.now(), actor.app);
       }),
     );
     return c.json(response, 200);

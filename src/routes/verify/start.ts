@@ -84,7 +84,7 @@ export function registerStartVerification(app: App, deps: RouteDeps): void {
           ttlSeconds: body.ttl_seconds,
           metadata: body.metadata,
         });
-        return toVerificationResponse(record, deps.clock.now());
+        return toVerificationResponse(record, deps.clock.now(), actor.app);
       }),
     );
     return c.json(response, 201);

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
+import { parseAppSettings } from '../../domain/app-settings.ts';
 import {
   attemptsRemaining,
   resendAvailableAt,
-  VERIFICATION_POLICY,
   type VerificationRecord,
   visibleStatus,
 } from '../../domain/verification.ts';
+import type { AppRecord } from '../../services/ports.ts';
 
 export const VerificationStatusSchema = z
   .enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts_reached'])
@@ -37,9 +38,11 @@ export const VerificationIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'ver_2x4ZTk0OMv1hVqLbXh0Q3w' }),
 });
 
+/** The verification as the API shows it; `app` gives the resend cooldown in force for it. */
 export function toVerificationResponse(
   record: VerificationRecord,
   now: number,
+  app: AppRecord,
 ): z.infer<typeof VerificationSchema> {
   return {
     id: record.id,
@@ -50,7 +53,7 @@ export function toVerificationResponse(
     created_at: new Date(record.createdAt).toISOString(),
     expires_at: new Date(record.expiresAt).toISOString(),
     resend_available_at: new Date(
-      resendAvailableAt(record, VERIFICATION_POLICY.resendCooldownMs),
+      resendAvailableAt(record, parseAppSettings(app.settings).limits.resendCooldownSeconds * 1000),
     ).toISOString(),
     attempts_remaining: attemptsRemaining(record),
     send_count: record.sendCount,
