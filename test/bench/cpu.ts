@@ -6,6 +6,8 @@ const TICKS_PER_SECOND = 100;
 export interface CpuShares {
   /** Percent of one core, per group (200% = both cores of a 2-core machine). */
   server: number;
+  /** The server's main thread alone (its event loop): near 100% means JavaScript is the bottleneck. */
+  serverMain: number;
   postgres: number;
   redis: number;
   bench: number;
@@ -15,7 +17,7 @@ export interface CpuShares {
 
 interface Snapshot {
   at: number;
-  groups: { server: number; postgres: number; redis: number; bench: number };
+  groups: { server: number; serverMain: number; postgres: number; redis: number; bench: number };
   busy: number;
   idle: number;
 }
@@ -45,7 +47,7 @@ function snapshot(serverPid: number): Snapshot | null {
   // user nice system idle iowait irq softirq steal (guest time is already in user).
   const idle = (values[3] ?? 0) + (values[4] ?? 0);
   const busy = values.slice(0, 8).reduce((sum, v) => sum + v, 0) - idle;
-  const groups = { server: 0, postgres: 0, redis: 0, bench: 0 };
+  const groups = { server: 0, serverMain: 0, postgres: 0, redis: 0, bench: 0 };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const proc = processTicks(entry);
@@ -55,6 +57,7 @@ function snapshot(serverPid: number): Snapshot | null {
     else if (proc.comm === 'redis-server') groups.redis += proc.ticks;
   }
   groups.bench = processTicks(process.pid)?.ticks ?? 0;
+  groups.serverMain = processTicks(`${serverPid}/task/${serverPid}`)?.ticks ?? 0;
   return { at: performance.now(), groups, busy, idle };
 }
 
@@ -71,12 +74,14 @@ export function startCpuSampler(serverPid: number): { stop(): CpuShares | null }
       const seconds = (last.at - first.at) / 1000;
       const pct = (ticks: number) => (100 * ticks) / TICKS_PER_SECOND / seconds;
       const server = pct(last.groups.server - first.groups.server);
+      const serverMain = pct(last.groups.serverMain - first.groups.serverMain);
       const postgres = pct(last.groups.postgres - first.groups.postgres);
       const redis = pct(last.groups.redis - first.groups.redis);
       const bench = pct(last.groups.bench - first.groups.bench);
       const busy = pct(last.busy - first.busy);
       return {
         server,
+        serverMain,
         postgres,
         redis,
         bench,

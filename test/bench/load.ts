@@ -18,7 +18,10 @@ export class Failures {
 }
 
 export interface ClosedLoopResult {
+  /** Cycles that ended inside the measured window. */
   cycles: number;
+  /** Cycles that ended during the whole phase, warm-up included. */
+  allCycles: number;
   seconds: number;
   cyclesPerSecond: number;
 }
@@ -34,10 +37,12 @@ export async function closedLoop(
   const measureFrom = performance.now() + options.warmupMs;
   const end = measureFrom + options.durationMs;
   let cycles = 0;
+  let allCycles = 0;
   const user = async () => {
     while (performance.now() < end) {
       try {
         await runCycle(client);
+        allCycles++;
         const now = performance.now();
         if (now >= measureFrom && now < end) cycles++;
       } catch (error) {
@@ -49,7 +54,7 @@ export async function closedLoop(
   };
   await Promise.all(Array.from({ length: options.users }, user));
   const seconds = options.durationMs / 1000;
-  return { cycles, seconds, cyclesPerSecond: cycles / seconds };
+  return { cycles, allCycles, seconds, cyclesPerSecond: cycles / seconds };
 }
 
 export interface OpenLoopResult {

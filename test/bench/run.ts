@@ -26,6 +26,8 @@ import {
   type BenchServer,
   createBenchDatabase,
   createBenchRedisPrefix,
+  type DatabaseActivity,
+  databaseActivity,
   REPO_ROOT,
   raiseAppLimits,
   startBenchServer,
@@ -37,6 +39,8 @@ const PEAK_MS = 10_000;
 const OPEN_LOOP_MS = 10_000;
 const ARGON2_WARMUP_MS = 1_000;
 const ARGON2_MS = 5_000;
+// Postgres backends report their statistics at most once a second.
+const STATS_FLUSH_MS = 1_100;
 // BENCH_PROFILES=otp (comma-separated) runs only those; both by default.
 const PROFILES = (process.env.BENCH_PROFILES ?? 'otp,owasp')
   .split(',')
@@ -60,11 +64,14 @@ interface ProfileResult {
   open: OpenLoopResult;
   cpuPeak: CpuShares | null;
   cpuOpen: CpuShares | null;
+  /** Postgres work per cycle of phase 1 (audit trail, key lookups), from pg_stat_database. */
+  postgresPerCycle: DatabaseActivity;
   argon2PairsPerSecond: number;
   failures: Failures;
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
   const database = await createBenchDatabase();
@@ -86,6 +93,7 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     );
     const closedClient = new BenchClient(server.port, server.apiKey, USERS);
     clients.push(closedClient);
+    const activityBefore = await databaseActivity(database.url);
     let cpu = startCpuSampler(server.pid);
     const closed = await Promise.race([
       closedLoop(closedClient, {
@@ -99,6 +107,12 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     const cpuPeak = cpu.stop();
     closedClient.close();
     if (closed.cycles === 0) throw new Error('no cycle completed in phase 1');
+    await sleep(STATS_FLUSH_MS);
+    const activityAfter = await databaseActivity(database.url);
+    const postgresPerCycle = {
+      transactions: (activityAfter.transactions - activityBefore.transactions) / closed.allCycles,
+      auditRows: (activityAfter.auditRows - activityBefore.auditRows) / closed.allCycles,
+    };
 
     const rate = closed.cyclesPerSecond / 2;
     out(`  phase 2: open loop at ${rate.toFixed(1)} cycles/s for ${OPEN_LOOP_MS / 1000} s`);
@@ -117,7 +131,16 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     server = null;
     out(`  phase 3: argon2 hash + verify, ${USERS} loops, ${ARGON2_MS / 1000} s, server stopped`);
     const argon2PairsPerSecond = await argon2Ceiling(profile);
-    return { profile, closed, open, cpuPeak, cpuOpen, argon2PairsPerSecond, failures };
+    return {
+      profile,
+      closed,
+      open,
+      cpuPeak,
+      cpuOpen,
+      postgresPerCycle,
+      argon2PairsPerSecond,
+      failures,
+    };
   } finally {
     for (const client of clients) client.close();
     await server?.stop();
@@ -177,7 +200,7 @@ function cpuLine(shares: CpuShares | null): string {
   if (!shares) return 'n/a (no /proc)';
   const p = (v: number) => `${v.toFixed(0)}%`;
   return (
-    `server ${p(shares.server)}, postgres ${p(shares.postgres)}, redis ${p(shares.redis)}, ` +
+    `server ${p(shares.server)} (main thread ${p(shares.serverMain)}), postgres ${p(shares.postgres)}, redis ${p(shares.redis)}, ` +
     `bench ${p(shares.bench)}, other ${p(shares.other)}, idle ${p(shares.idle)} ` +
     `(of ${os.availableParallelism() * 100}%)`
   );
@@ -236,6 +259,11 @@ function report(result: ProfileResult): void {
   );
   out(`  CPU at peak (phase 1): ${cpuLine(result.cpuPeak)}`);
   out(`  CPU at half (phase 2): ${cpuLine(result.cpuOpen)}`);
+  const pgWork = result.postgresPerCycle;
+  out(
+    `  Postgres per cycle (phase 1): ${pgWork.auditRows.toFixed(2)} audit rows in ` +
+      `~${pgWork.transactions.toFixed(2)} transactions (group commit)`,
+  );
   const cores = os.availableParallelism();
   const others = Math.max(result.cpuPeak?.other ?? 0, result.cpuOpen?.other ?? 0) / cores;
   if (others > BUSY_WARNING_PCT) {

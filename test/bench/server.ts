@@ -1,5 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -68,8 +71,11 @@ export interface BenchServer {
 
 /**
  * Starts `node src/launcher.cjs serve` as a child process on a free port. NODE_ENV is left unset so
- * the dev outbox exists. The console SMS route prints every message on stdout: those lines are
- * dropped, only pino lines at warn or above are passed on (to stderr), with the child's stderr.
+ * the dev outbox exists. The child's stderr is passed on as it comes. Its stdout (the console SMS
+ * route prints every message there, and pino its logs) goes to a private temporary file rather
+ * than a pipe: a pipe would wake this process for every SMS, which costs the server measurably on
+ * two cores. Once the server stopped, the log lines at warn or above are shown and the file (which
+ * holds codes) is deleted.
  */
 export async function startBenchServer(options: {
   profile: HashProfileName;
@@ -95,12 +101,16 @@ export async function startBenchServer(options: {
   delete env.NODE_ENV;
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const stdoutDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const stdoutPath = join(stdoutDir, 'stdout');
+  const stdoutFd = openSync(stdoutPath, 'w', 0o600);
   const child = spawn(process.execPath, [...nodeArgs, 'src/launcher.cjs', 'serve'], {
     cwd: REPO_ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFd, 'pipe'],
   });
-  forwardLogs(child);
+  closeSync(stdoutFd);
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
 
   let exited = false;
   const exit = new Promise<number | null>((resolve) =>
@@ -116,13 +126,22 @@ export async function startBenchServer(options: {
   });
   crashed.catch(() => {});
 
+  let stdoutRemoved = false;
   const stop = async () => {
     stopping = true;
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exit;
-    clearTimeout(timer);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exit;
+      clearTimeout(timer);
+    }
+    if (stdoutRemoved) return;
+    stdoutRemoved = true;
+    try {
+      showWarnings(readFileSync(stdoutPath, 'utf8'));
+    } finally {
+      rmSync(stdoutDir, { recursive: true, force: true });
+    }
   };
 
   try {
@@ -140,24 +159,22 @@ export async function startBenchServer(options: {
   return { port, apiKey, pid: child.pid ?? 0, crashed, stop };
 }
 
-function forwardLogs(child: ChildProcess): void {
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
-  let pending = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const text = pending + chunk.toString('utf8');
-    // Most chunks are SMS texts only: no JSON line, nothing to split.
-    if (!text.includes('{"level":')) {
-      const lastBreak = text.lastIndexOf('\n');
-      pending = text.slice(lastBreak + 1);
-      return;
+/** pino lines at warn (40) or above from the server's stdout, at most MAX_WARNINGS of them. */
+const MAX_WARNINGS = 20;
+function showWarnings(stdout: string): void {
+  let shown = 0;
+  let skipped = 0;
+  for (const line of stdout.split('\n')) {
+    const level = /^\{"level":(\d+)/.exec(line)?.[1];
+    if (!level || Number(level) < 40) continue;
+    if (shown < MAX_WARNINGS) {
+      process.stderr.write(`[server] ${line}\n`);
+      shown++;
+    } else {
+      skipped++;
     }
-    const lines = text.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const level = /^\{"level":(\d+)/.exec(line)?.[1];
-      if (level && Number(level) >= 40) process.stderr.write(`[server] ${line}\n`);
-    }
-  });
+  }
+  if (skipped > 0) process.stderr.write(`[server] … and ${skipped} more warnings\n`);
 }
 
 /**
@@ -185,6 +202,30 @@ export async function raiseAppLimits(databaseUrl: string): Promise<void> {
       JSON.stringify(settings),
     ]);
     if (result.rowCount !== 1) throw new Error('the app "default" was not created by the server');
+  } finally {
+    await client.end();
+  }
+}
+
+export interface DatabaseActivity {
+  /** Committed transactions (pg_stat_database: backends report at most once a second, so ≈). */
+  transactions: number;
+  /** Rows in audit_events (exact). */
+  auditRows: number;
+}
+
+export async function databaseActivity(databaseUrl: string): Promise<DatabaseActivity> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const stats = await client.query<{ xact_commit: string }>(
+      'select xact_commit from pg_stat_database where datname = current_database()',
+    );
+    const audit = await client.query<{ count: string }>('select count(*) from audit_events');
+    return {
+      transactions: Number(stats.rows[0]?.xact_commit ?? 0),
+      auditRows: Number(audit.rows[0]?.count ?? 0),
+    };
   } finally {
     await client.end();
   }
