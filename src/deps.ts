@@ -15,7 +15,7 @@ import type {
   Limiter,
   TrafficCounters,
 } from './services/ports.ts';
-import { createConsoleRoute } from './sms/console-route.ts';
+import { buildPriorityRoute } from './sms/build-routes.ts';
 import { createDevOutbox } from './sms/dev-outbox.ts';
 import { createAuditTrail } from './stores/audit-spool.ts';
 import { createMemoryCodeStore } from './stores/memory/memory-code-store.ts';
@@ -152,7 +152,14 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
 
     const outbox = config.production ? null : createDevOutbox();
     const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
-    const sms = createConsoleRoute({ print, outbox });
+    const sms = buildPriorityRoute(config.smsRoutes, {
+      print,
+      outbox,
+      logger: options.logger,
+      metrics,
+      now: () => clock.now(),
+    });
+    closers.push(() => sms.close());
 
     const deps: AppDeps = {
       clock,
@@ -186,7 +193,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         codeStore: config.redisUrl ? 'redis' : 'in-process',
         database: database.kind,
         dataDir: config.databaseUrl && config.redisUrl && config.secretKey ? null : config.dataDir,
-        smsRoutes: [sms.name],
+        smsRoutes: config.smsRoutes.map((route) => `${route.name} (${route.provider})`),
         secretKey: secret.source,
       },
       close: () => closeAll(closers),

@@ -87,7 +87,7 @@ function logStartup(
       `API key for the "default" app is in ${devKeyPath}; more with: npx tessera keys create --app NAME --scopes verify (stop the server first on the embedded database)`,
     );
   }
-  if (d.smsRoutes.includes('console')) {
+  if (config.smsRoutes.some((route) => route.provider === 'console')) {
     logger.warn('SMS route "console": messages are printed to stdout, not sent to phones');
   }
 }

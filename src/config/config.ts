@@ -1,4 +1,5 @@
 import { parseTrustProxy, type TrustPolicy } from '../domain/client-ip.ts';
+import { parseSmsRoutes, type RouteConfig } from '../sms/route-config.ts';
 import { HASH_PROFILES, type HashProfile, type HashProfileName } from './hash-profiles.ts';
 import { decodeSecretKey, envSchema } from './schema.ts';
 
@@ -16,7 +17,8 @@ export interface Config {
   readonly trustProxy: TrustPolicy;
   /** Countries SMS may go to (ALLOWED_COUNTRIES); null = every country. */
   readonly allowedCountries: ReadonlySet<string> | null;
-  readonly smsRoutes: string;
+  /** SMS routes in priority order. */
+  readonly smsRoutes: readonly RouteConfig[];
   readonly smsBrand: string;
   readonly webOtpDomain: string | undefined;
   readonly codeHashProfileName: HashProfileName;
@@ -54,7 +56,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedCountries: e.ALLOWED_COUNTRIES
       ? new Set(e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()))
       : null,
-    smsRoutes: e.SMS_ROUTES,
+    smsRoutes: parseSmsRoutes(e.SMS_ROUTES),
     smsBrand: e.SMS_BRAND,
     webOtpDomain: e.WEBOTP_DOMAIN,
     codeHashProfileName: e.CODE_HASH_PROFILE,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseTrustProxy } from '../domain/client-ip.ts';
+import { worstCaseCodeMessage } from '../domain/code-message.ts';
+import { parseSmsRoutes } from '../sms/route-config.ts';
 import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
 
 /**
@@ -18,6 +20,8 @@ export function decodeSecretKey(value: string): Buffer | null {
   }
   return bytes && bytes.length >= 32 ? bytes : null;
 }
+
+const HOST_NAME = /^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/i;
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -65,17 +69,23 @@ export const envSchema = z
         )
         .optional(),
     ),
-    SMS_ROUTES: z.preprocess(emptyAsUndefined, z.string().default('console')),
-    SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
-    WEBOTP_DOMAIN: z.preprocess(
+    SMS_ROUTES: z.preprocess(
       emptyAsUndefined,
       z
         .string()
-        .regex(
-          /^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/i,
-          'must be a host name like example.com',
-        )
-        .optional(),
+        .default('console')
+        .superRefine((value, ctx) => {
+          try {
+            parseSmsRoutes(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+    ),
+    SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
+    WEBOTP_DOMAIN: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(HOST_NAME, 'must be a host name like example.com').optional(),
     ),
     CODE_HASH_PROFILE: z.preprocess(
       emptyAsUndefined,
@@ -87,6 +97,17 @@ export const envSchema = z
     ),
   })
   .superRefine((env, ctx) => {
+    // A code SMS must fit one segment whatever the code length, validity and language (judged
+    // only on values that are valid on their own, so each problem is reported once).
+    const domain = env.WEBOTP_DOMAIN ?? null;
+    const worst = worstCaseCodeMessage(env.SMS_BRAND, domain);
+    if ((domain === null || HOST_NAME.test(domain)) && worst.segments > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [domain === null ? 'SMS_BRAND' : 'WEBOTP_DOMAIN'],
+        message: `with WEBOTP_DOMAIN, a code SMS would take ${worst.segments} segments (${worst.encoding}); shorten them or use GSM-7 characters`,
+      });
+    }
     // Production must never run on a generated secret or on the embedded stores: a restart would
     // lose every pending code and rate-limit counter, and a generated key would not be backed up.
     if (env.NODE_ENV !== 'production') return;

@@ -34,3 +34,18 @@ export function renderCodeMessage(input: CodeMessageInput): {
   }
   return { text, segments: countSegments(text) };
 }
+
+/**
+ * The longest code SMS a brand and WebOTP domain can give (10-digit code, 30 minutes, either
+ * language): what configuration checks against one segment.
+ */
+export function worstCaseCodeMessage(brand: string, webOtpDomain: string | null): SegmentCount {
+  const counts = (['en', 'fr'] as const).map(
+    (locale) =>
+      renderCodeMessage({ brand, code: '0123456789', ttlSeconds: 1800, locale, webOtpDomain })
+        .segments,
+  );
+  return counts.reduce((worst, next) =>
+    next.segments > worst.segments || next.units > worst.units ? next : worst,
+  );
+}

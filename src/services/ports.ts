@@ -92,6 +92,8 @@ export interface OutgoingSms {
   appId: string;
   /** E.164; only SMS routes ever see the clear number. */
   to: string;
+  /** ISO 3166 alpha-2 of `to`: routes serve a list of countries. */
+  country: string;
   text: string;
   /** The verification id, so receipts can be matched and providers can deduplicate. */
   reference: string;

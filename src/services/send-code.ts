@@ -30,7 +30,13 @@ export async function sendCode(
     segments: segments.segments,
   };
   try {
-    const sent = await deps.sms.send({ appId: app.id, to, text, reference: record.id });
+    const sent = await deps.sms.send({
+      appId: app.id,
+      to,
+      country: record.country,
+      text,
+      reference: record.id,
+    });
     deps.metrics.smsSent(sent.route, 'sent');
     await deps.codes.setDelivery(app.id, record.id, 'sent', sent.route);
     const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };

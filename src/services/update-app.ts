@@ -1,4 +1,5 @@
 import { checkAppSettings } from '../domain/app-settings.ts';
+import { worstCaseCodeMessage } from '../domain/code-message.ts';
 import { operatorEvent } from './audit-events.ts';
 import type { AccessStore, AppRecord, AuditWriter } from './ports.ts';
 
@@ -35,6 +36,12 @@ export async function updateApp(input: {
     // The brand goes in every SMS; longer ones could push a code SMS past one segment.
     if (changes.brand !== null && (changes.brand.length < 1 || changes.brand.length > 30)) {
       throw new InvalidSettingsError(['brand: must be 1-30 characters']);
+    }
+    const worst = worstCaseCodeMessage(changes.brand ?? 'Tessera', changes.webOtpDomain ?? null);
+    if (worst.segments > 1) {
+      throw new InvalidSettingsError([
+        `brand: a code SMS would take ${worst.segments} segments (${worst.encoding}); use a shorter brand or GSM-7 characters`,
+      ]);
     }
     update.brand = changes.brand;
   }

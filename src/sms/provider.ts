@@ -4,6 +4,8 @@
  * priority route in front of it.
  */
 export interface ProviderMessage {
+  /** The app the message is for (the console provider shows each app its own messages only). */
+  appId: string;
   /** E.164. */
   to: string;
   text: string;

@@ -1,7 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ServiceMetrics } from '../services/ports.ts';
+import type { BreakerState } from '../sms/circuit-breaker.ts';
+import type { RouteMetrics } from '../sms/priority-route.ts';
 
-export interface Metrics extends ServiceMetrics {
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+export interface Metrics extends ServiceMetrics, RouteMetrics {
   readonly registry: Registry;
   auditSpooled(pending: number): void;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
@@ -41,6 +45,30 @@ export function createMetrics(): Metrics {
     labelNames: ['scope', 'reason', 'dry_run'],
     registers: [registry],
   });
+  const routeSends = new Counter({
+    name: 'tessera_route_sends_total',
+    help: 'SMS accepted by each route.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  const routeFailures = new Counter({
+    name: 'tessera_route_failures_total',
+    help: 'SMS a route did not take, by reason (refused, unavailable, timeout, busy, ...).',
+    labelNames: ['route', 'reason'],
+    registers: [registry],
+  });
+  const failovers = new Counter({
+    name: 'tessera_route_failovers_total',
+    help: 'Sends that went on to the next route, by the route that failed and the one tried next.',
+    labelNames: ['from', 'to'],
+    registers: [registry],
+  });
+  const breakers = new Gauge({
+    name: 'tessera_route_breaker_state',
+    help: 'Circuit breaker of each route: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
   const spooled = new Gauge({
     name: 'tessera_audit_spooled_events',
     help: 'Audit rows waiting in memory for Postgres to come back (lost if the process dies).',
@@ -60,6 +88,10 @@ export function createMetrics(): Metrics {
     smsSent: (route, outcome) => sms.inc({ route, outcome }),
     limitHit: (limit) => limits.inc({ limit }),
     auditSpooled: (pending) => spooled.set(pending),
+    routeSent: (route) => routeSends.inc({ route }),
+    routeFailed: (route, reason) => routeFailures.inc({ route, reason }),
+    routeFailover: (from, to) => failovers.inc({ from, to }),
+    routeBreaker: (route, state) => breakers.set({ route }, BREAKER_VALUE[state]),
     pumpingTrip: (scope, reason, dryRun) => pumping.inc({ scope, reason, dry_run: String(dryRun) }),
     observeRequest: (method, route, status, seconds) =>
       requests.observe({ method, route, status: String(status) }, seconds),

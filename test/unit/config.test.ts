@@ -50,7 +50,7 @@ describe('loadConfig defaults', () => {
       codeHashProfileName: 'otp',
       codeHashProfile: { memoryCost: 4096, timeCost: 1, parallelism: 1 },
       logLevel: 'info',
-      smsRoutes: 'console',
+      smsRoutes: [expect.objectContaining({ name: 'console', provider: 'console' })],
       smsBrand: 'Tessera',
       webOtpDomain: undefined,
     });
@@ -206,6 +206,48 @@ describe('WEBOTP_DOMAIN', () => {
     `${'a'.repeat(250)}.com`,
   ])('refuses %j (it becomes the `@host` line of every SMS)', (domain) => {
     expect(fieldsOf(configError({ WEBOTP_DOMAIN: domain }))).toEqual(['WEBOTP_DOMAIN']);
+  });
+});
+
+describe('SMS_BRAND, WEBOTP_DOMAIN and SMS_ROUTES', () => {
+  it('refuses a brand and domain that would make a code SMS take two segments', () => {
+    expect(() =>
+      loadConfig({ SMS_BRAND: 'B'.repeat(30), WEBOTP_DOMAIN: `${'a'.repeat(60)}.example.com` }),
+    ).toThrow(/WEBOTP_DOMAIN: .*2 segments/);
+    expect(() => loadConfig({ SMS_BRAND: 'Café 🍰' })).toThrow(/SMS_BRAND: .*segments \(UCS-2\)/);
+  });
+
+  it('reads routes in priority order and refuses what it cannot use', () => {
+    const routes = JSON.stringify([
+      {
+        name: 'primary',
+        provider: 'http',
+        url: 'https://sms.example.net/send',
+        body: { to: '{{to}}', text: '{{text}}' },
+      },
+      { name: 'backup', provider: 'console', countries: ['FR', 'BE'] },
+    ]);
+    expect(
+      loadConfig({ SMS_ROUTES: routes }).smsRoutes.map((r) => [r.name, r.provider, r.countries]),
+    ).toEqual([
+      ['primary', 'http', '*'],
+      ['backup', 'console', ['FR', 'BE']],
+    ]);
+    for (const bad of [
+      'kannel',
+      '[]',
+      JSON.stringify([{ name: 'x', provider: 'pigeon' }]),
+      JSON.stringify([
+        { name: 'a', provider: 'console' },
+        { name: 'a', provider: 'console' },
+      ]),
+      JSON.stringify([{ name: 'x', provider: 'twilio', accountSid: 'nope', authToken: 'short' }]),
+      JSON.stringify([
+        { name: 'x', provider: 'http', url: 'https://x.example', body: { to: '{{phone}}' } },
+      ]),
+    ]) {
+      expect(() => loadConfig({ SMS_ROUTES: bad }), bad).toThrow(ConfigError);
+    }
   });
 });
 
