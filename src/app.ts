@@ -11,6 +11,7 @@ import { validationHook } from './http/validation-hook.ts';
 import { registerDevOutbox } from './routes/dev/outbox.ts';
 import { type ReadinessProbe, registerHealth } from './routes/ops/health.ts';
 import { registerMetrics } from './routes/ops/metrics.ts';
+import { type ReceiptDeps, registerReceipts } from './routes/providers/receipts.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 import { registerCancelVerification } from './routes/verify/cancel.ts';
 import { registerCheckVerification } from './routes/verify/check.ts';
@@ -23,6 +24,7 @@ import type { Metrics } from './telemetry/metrics.ts';
 
 export interface AppDeps extends RouteDeps {
   trustProxy: TrustPolicy;
+  receipts: ReceiptDeps;
   logger: Logger;
   metrics: Metrics;
   access: AccessStore;
@@ -73,7 +75,10 @@ export function createApp(deps: AppDeps) {
 
   registerHealth(app, deps.readiness);
   registerMetrics(app, deps.metrics.registry);
-  app.use('/v1/*', authenticate(deps.access));
+  // Provider callbacks authenticate with their route's secret, not an API key.
+  registerReceipts(app, deps.receipts);
+  for (const path of ['/v1/verify', '/v1/verify/*', '/v1/dev/*'])
+    app.use(path, authenticate(deps.access));
   registerStartVerification(app, deps);
   registerCheckVerification(app, deps);
   registerResendVerification(app, deps);

@@ -11,14 +11,17 @@ import { ensureBootstrapKey } from './services/manage-api-keys.ts';
 import type {
   AuditWriter,
   Clock,
+  DeliveryIndex,
   IdempotencyStore,
   Limiter,
   TrafficCounters,
 } from './services/ports.ts';
+import { recordReceipt } from './services/record-receipt.ts';
 import { buildPriorityRoute } from './sms/build-routes.ts';
 import { createDevOutbox } from './sms/dev-outbox.ts';
 import { createAuditTrail } from './stores/audit-spool.ts';
 import { createMemoryCodeStore } from './stores/memory/memory-code-store.ts';
+import { createMemoryDeliveryIndex } from './stores/memory/memory-delivery-index.ts';
 import { createMemoryIdempotencyStore } from './stores/memory/memory-idempotency-store.ts';
 import { createMemoryTrafficCounters } from './stores/memory/memory-traffic-counters.ts';
 import { createPostgresAccessStore } from './stores/postgres/access-store.ts';
@@ -27,6 +30,7 @@ import { migrateDatabase, openDatabase } from './stores/postgres/database.ts';
 import { cachePrincipals } from './stores/principal-cache.ts';
 import { createRateLimiter } from './stores/rate-limiter.ts';
 import { createRedisCodeStore } from './stores/redis/redis-code-store.ts';
+import { createRedisDeliveryIndex } from './stores/redis/redis-delivery-index.ts';
 import { createRedisIdempotencyStore } from './stores/redis/redis-idempotency-store.ts';
 import { createRedisTrafficCounters } from './stores/redis/redis-traffic-counters.ts';
 import { guardAvailability, isPostgresOutage, isRedisOutage } from './stores/unavailable.ts';
@@ -61,6 +65,9 @@ export interface BuildOptions {
 
 /** How long an API key lookup is cached; a key revoked by another process stops working within this. */
 const PRINCIPAL_CACHE_MS = 10_000;
+
+/** How long start-up waits for session-based SMS routes (SMPP) to bind. */
+const SESSION_ROUTE_WAIT_MS = 5000;
 
 /** Default floor for refusals on the send path (see http/refusal-floor.ts). */
 const REFUSAL_FLOOR_MS = 100;
@@ -152,14 +159,36 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
 
     const outbox = config.production ? null : createDevOutbox();
     const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+    const memoryDeliveries = redis ? null : createMemoryDeliveryIndex();
+    if (memoryDeliveries) closers.push(async () => memoryDeliveries.close());
+    const deliveries: DeliveryIndex =
+      memoryDeliveries ??
+      guardAvailability(
+        createRedisDeliveryIndex({ redis: redis as Redis, keyPrefix: config.redisKeyPrefix }),
+        'redis',
+        isRedisOutage,
+      );
+    const receipts = { codes, deliveries, audit, clock, metrics };
     const sms = buildPriorityRoute(config.smsRoutes, {
       print,
       outbox,
       logger: options.logger,
       metrics,
       now: () => clock.now(),
+      publicUrl: config.publicUrl,
+      // Receipts that arrive on a provider's own session (SMPP deliver_sm).
+      onReceipt: (route, receipt) => {
+        recordReceipt(receipts, { route, ...receipt }).catch((error) =>
+          options.logger.warn({ err: error, route }, 'delivery receipt not recorded'),
+        );
+      },
     });
     closers.push(() => sms.close());
+    // Session routes (SMPP) bind in the background; give them a moment so the first codes do not
+    // all fail over, but never hold the start-up hostage to a provider.
+    const down = await sms.ready(SESSION_ROUTE_WAIT_MS);
+    if (down.length > 0)
+      options.logger.warn({ routes: down }, 'SMS routes not up yet; they keep reconnecting');
 
     const deps: AppDeps = {
       clock,
@@ -171,6 +200,16 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       idempotency,
       fingerprintKey: keys.requestFingerprintKey,
       refusalFloorMs: options.refusalFloorMs ?? REFUSAL_FLOOR_MS,
+      receipts: {
+        ...receipts,
+        routes: new Map(
+          config.smsRoutes.flatMap((route) =>
+            route.receiptSecret
+              ? [[route.name, { provider: route.provider, secret: route.receiptSecret }] as const]
+              : [],
+          ),
+        ),
+      },
       readiness: { codes: () => codes.ping(), database: () => access.ping() },
       verification: {
         clock,
@@ -179,6 +218,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         phones: createPhoneProtector(keys),
         sms,
         limiter,
+        deliveries,
         traffic,
         audit,
         metrics,

@@ -19,6 +19,8 @@ export interface Config {
   readonly allowedCountries: ReadonlySet<string> | null;
   /** SMS routes in priority order. */
   readonly smsRoutes: readonly RouteConfig[];
+  /** Tessera's public base URL, for provider callbacks (delivery receipts). */
+  readonly publicUrl: string | undefined;
   readonly smsBrand: string;
   readonly webOtpDomain: string | undefined;
   readonly codeHashProfileName: HashProfileName;
@@ -57,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? new Set(e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()))
       : null,
     smsRoutes: parseSmsRoutes(e.SMS_ROUTES),
+    publicUrl: e.PUBLIC_URL,
     smsBrand: e.SMS_BRAND,
     webOtpDomain: e.WEBOTP_DOMAIN,
     codeHashProfileName: e.CODE_HASH_PROFILE,

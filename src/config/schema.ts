@@ -82,6 +82,7 @@ export const envSchema = z
           }
         }),
     ),
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
     WEBOTP_DOMAIN: z.preprocess(
       emptyAsUndefined,

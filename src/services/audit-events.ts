@@ -7,6 +7,12 @@ export interface Actor {
   client: { ip: string | null; userAgent: string | null };
 }
 
+/** What an audit row needs of who acted: the app's id and the end user's address. */
+export interface AuditActor {
+  app: Pick<AppRecord, 'id'>;
+  client: { ip: string | null; userAgent: string | null };
+}
+
 export interface AuditFields {
   verification?: VerificationRecord;
   /** When there is no verification yet (a refused send): the masked number and its HMAC only. */
@@ -19,7 +25,7 @@ export interface AuditFields {
 
 /** One audit row. By construction it can only carry masked and HMAC'd numbers, never a code. */
 export function auditEvent(
-  actor: Actor,
+  actor: AuditActor,
   type: AuditEventType,
   fields: AuditFields,
   now: number,

@@ -175,6 +175,8 @@ export interface ServiceMetrics {
   smsSent(route: string, outcome: 'sent' | 'failed'): void;
   limitHit(limit: string): void;
   pumpingTrip(scope: string, reason: string, dryRun: boolean): void;
+  /** A delivery receipt, with the time from send to receipt. */
+  receipt(route: string, status: string, seconds: number): void;
 }
 
 /** Audit event types: one per decision (api.md, Audit). */
@@ -185,6 +187,8 @@ export const AUDIT_EVENT_TYPES = [
   'verification.canceled',
   'sms.sent',
   'sms.failed',
+  'sms.delivered',
+  'sms.undelivered',
   'check.approved',
   'check.wrong',
   'check.refused',
@@ -279,4 +283,18 @@ export interface TrafficCounters {
   pause(key: string, seconds: number): Promise<void>;
   /** For each key, the milliseconds its pause has left, or null when it is not paused. */
   pausedFor(keys: string[]): Promise<(number | null)[]>;
+}
+
+/** Which verification a provider's message id belongs to, so a delivery receipt finds it. */
+export interface DeliveryIndex {
+  remember(
+    route: string,
+    providerMessageId: string,
+    entry: { appId: string; verificationId: string; sentAt: number },
+    ttlMs: number,
+  ): Promise<void>;
+  lookup(
+    route: string,
+    providerMessageId: string,
+  ): Promise<{ appId: string; verificationId: string; sentAt: number } | null>;
 }

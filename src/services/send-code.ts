@@ -4,6 +4,9 @@ import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
+/** How long a delivery receipt can still find its verification (carriers may retry for a day). */
+const RECEIPT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Renders and sends the code SMS for a stored verification, records how it left, and audits it.
  * Shared by start and resend so both send the same message the same way. The `sms.*` rows are
@@ -39,6 +42,14 @@ export async function sendCode(
     });
     deps.metrics.smsSent(sent.route, 'sent');
     await deps.codes.setDelivery(app.id, record.id, 'sent', sent.route);
+    if (sent.providerMessageId) {
+      await deps.deliveries.remember(
+        sent.route,
+        sent.providerMessageId,
+        { appId: app.id, verificationId: record.id, sentAt: deps.clock.now() },
+        RECEIPT_WINDOW_MS,
+      );
+    }
     const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };
     deps.audit.commitLater([
       auditEvent(

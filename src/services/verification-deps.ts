@@ -3,6 +3,7 @@ import type {
   Clock,
   CodeHasher,
   CodeStore,
+  DeliveryIndex,
   Limiter,
   PhoneProtector,
   ServiceMetrics,
@@ -18,6 +19,8 @@ export interface VerificationDeps {
   phones: PhoneProtector;
   sms: SmsRoute;
   limiter: Limiter;
+  /** Provider message ids of sent codes, for delivery receipts. */
+  deliveries: DeliveryIndex;
   /** Sliding-window counters of the SMS pumping watch. */
   traffic: TrafficCounters;
   audit: AuditTrail;

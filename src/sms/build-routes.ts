@@ -5,6 +5,7 @@ import { createPriorityRoute, type RouteMetrics } from './priority-route.ts';
 import type { SmsProvider } from './provider.ts';
 import { createConsoleProvider } from './providers/console.ts';
 import { createHttpJsonProvider } from './providers/http-json.ts';
+import { createSmppProvider } from './providers/smpp.ts';
 import { createTwilioProvider } from './providers/twilio.ts';
 import type { RouteConfig } from './route-config.ts';
 
@@ -14,6 +15,15 @@ export interface RouteBuildDeps {
   logger: Logger;
   metrics: RouteMetrics;
   now: () => number;
+  /** Where providers call back with receipts (PUBLIC_URL); unset: no HTTP callbacks are asked for. */
+  publicUrl: string | undefined;
+  onReceipt: (
+    route: string,
+    receipt: {
+      providerMessageId: string;
+      status: 'delivered' | 'undelivered' | 'failed' | 'sent' | 'queued';
+    },
+  ) => void;
 }
 
 /** The priority route from the configured routes, each with its provider and its own breaker. */
@@ -41,12 +51,33 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
         print: deps.print,
         outbox: deps.outbox,
       });
-    case 'twilio':
+    case 'twilio': {
+      const callback =
+        deps.publicUrl && route.receiptSecret
+          ? `${deps.publicUrl.replace(/\/+$/, '')}/v1/providers/${route.name}/receipts?secret=${encodeURIComponent(route.receiptSecret)}`
+          : undefined;
       return createTwilioProvider({
         accountSid: route.accountSid,
         authToken: route.authToken,
         ...(route.baseUrl ? { baseUrl: route.baseUrl } : {}),
+        ...(callback ? { statusCallbackUrl: callback } : {}),
         logger,
+      });
+    }
+    case 'smpp':
+      return createSmppProvider({
+        host: route.host,
+        port: route.port,
+        systemId: route.systemId,
+        password: route.password,
+        ...(route.systemType ? { systemType: route.systemType } : {}),
+        logger,
+        onReceipt: ({ providerMessageId, status }) =>
+          deps.onReceipt(route.name, {
+            providerMessageId,
+            // `accepted` is an intermediate state: the message is with the carrier.
+            status: status === 'accepted' ? 'sent' : status,
+          }),
       });
     case 'http':
       return createHttpJsonProvider({

@@ -37,7 +37,7 @@ export class NoRouteError extends Error {
 export function createPriorityRoute(
   entries: RouteEntry[],
   deps: { now: () => number; metrics: RouteMetrics },
-): SmsRoute & { close(): Promise<void> } {
+): SmsRoute & { ready(timeoutMs: number): Promise<string[]>; close(): Promise<void> } {
   const inFlight = new Map<string, number>(entries.map((e) => [e.name, 0]));
 
   return {
@@ -88,6 +88,29 @@ export function createPriorityRoute(
           : 'no SMS route accepted the message',
         { cause: lastError },
       );
+    },
+    /** Waits up to `timeoutMs` for session-based routes to come up; returns those still down. */
+    async ready(timeoutMs) {
+      const down: string[] = [];
+      await Promise.all(
+        entries.map(async (entry) => {
+          if (!entry.provider.ready) return;
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<'late'>((resolve) => {
+            timer = setTimeout(() => resolve('late'), timeoutMs);
+          });
+          const outcome = await Promise.race([
+            entry.provider.ready().then(
+              () => 'up' as const,
+              () => 'late' as const,
+            ),
+            late,
+          ]);
+          clearTimeout(timer);
+          if (outcome === 'late') down.push(entry.name);
+        }),
+      );
+      return down;
     },
     async close() {
       await Promise.all(entries.map((e) => e.provider.close?.()));

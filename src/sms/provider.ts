@@ -24,6 +24,8 @@ export interface SmsProvider {
   readonly kind: 'smpp' | 'kannel' | 'twilio' | 'http' | 'console';
   /** Resolves when the provider accepted the message; rejects with ProviderError otherwise. */
   send(message: ProviderMessage, signal: AbortSignal): Promise<ProviderAccepted>;
+  /** For session-based providers (SMPP): resolves once the session is up. */
+  ready?(): Promise<void>;
   close?(): Promise<void>;
 }
 

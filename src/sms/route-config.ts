@@ -42,6 +42,17 @@ export const RouteConfigSchema = z.discriminatedUnion('provider', [
   z
     .object({ ...common, provider: z.literal('http'), ...HttpJsonProviderConfigSchema.shape })
     .strict(),
+  z
+    .object({
+      ...common,
+      provider: z.literal('smpp'),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      systemId: z.string().min(1).max(15),
+      password: z.string().max(8),
+      systemType: z.string().max(12).optional(),
+    })
+    .strict(),
 ]);
 
 export type RouteConfig = z.infer<typeof RouteConfigSchema>;

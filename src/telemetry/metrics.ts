@@ -69,6 +69,13 @@ export function createMetrics(): Metrics {
     labelNames: ['route'],
     registers: [registry],
   });
+  const receipts = new Histogram({
+    name: 'tessera_route_receipt_seconds',
+    help: 'Time from send to delivery receipt, by route and final status (its count per status gives the delivery rate).',
+    labelNames: ['route', 'status'],
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 900],
+    registers: [registry],
+  });
   const spooled = new Gauge({
     name: 'tessera_audit_spooled_events',
     help: 'Audit rows waiting in memory for Postgres to come back (lost if the process dies).',
@@ -89,6 +96,7 @@ export function createMetrics(): Metrics {
     limitHit: (limit) => limits.inc({ limit }),
     auditSpooled: (pending) => spooled.set(pending),
     routeSent: (route) => routeSends.inc({ route }),
+    receipt: (route, status, seconds) => receipts.observe({ route, status }, seconds),
     routeFailed: (route, reason) => routeFailures.inc({ route, reason }),
     routeFailover: (from, to) => failovers.inc({ from, to }),
     routeBreaker: (route, state) => breakers.set({ route }, BREAKER_VALUE[state]),

@@ -25,6 +25,7 @@ describe('openapi/openapi.json', () => {
         'GET /v1/verify/{id}',
         'DELETE /v1/verify/{id}',
         'GET /v1/dev/outbox',
+        'POST /v1/providers/{route}/receipts',
         'GET /healthz',
         'GET /readyz',
       ].sort(),

@@ -41,6 +41,7 @@ async function startProviderServer() {
       behaviour = next;
     },
     received: () => received,
+    lastId: () => serial,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -202,6 +203,8 @@ describe('priority route: failover and breaker, against real HTTP providers', ()
   });
 });
 
+const RECEIPT_SECRET = 'receipt-secret-0123456789';
+
 describe.each(BACKENDS)('sends over configured routes: $name', (backend) => {
   let t: TestApp;
   let provider: ProviderServer;
@@ -222,6 +225,7 @@ describe.each(BACKENDS)('sends over configured routes: $name', (backend) => {
         url: provider.url,
         body: { to: '{{to}}', text: '{{text}}' },
         messageIdPath: 'id',
+        receiptSecret: RECEIPT_SECRET,
       },
     ];
     t = await startTestApp(backend, { env: { SMS_ROUTES: JSON.stringify(routes) } });
@@ -246,5 +250,46 @@ describe.each(BACKENDS)('sends over configured routes: $name', (backend) => {
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ code: 'delivery_unavailable' });
     provider.set('accept');
+  });
+
+  const receipt = (body: unknown, secret = RECEIPT_SECRET, route = 'backup') =>
+    t.app.request(`/v1/providers/${route}/receipts?secret=${encodeURIComponent(secret)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  test.each([
+    ['delivered', 'delivered'],
+    ['undelivered', 'undelivered'],
+    ['failed', 'undelivered'],
+  ])('a %s receipt turns the verification %s', async (status, shown) => {
+    const sent = (await (
+      await t.call('POST', '/v1/verify', { body: { to: '+33612345670' } })
+    ).json()) as {
+      id: string;
+    };
+    const messageId = `m${provider.lastId()}`;
+    expect((await receipt({ message_id: messageId, status })).status).toBe(204);
+    expect(await (await t.call('GET', `/v1/verify/${sent.id}`)).json()).toMatchObject({
+      delivery: { status: shown, route: 'backup' },
+    });
+    const metrics = await (await t.call('GET', '/metrics', { key: null })).text();
+    expect(metrics).toMatch(
+      new RegExp(
+        `tessera_route_receipt_seconds_count\\{route="backup",status="${status}"\\} [1-9]`,
+      ),
+    );
+  });
+
+  test('receipts need the route secret; unknown routes and messages change nothing', async () => {
+    expect(
+      (await receipt({ message_id: 'm1', status: 'delivered' }, 'wrong-secret-0123456789')).status,
+    ).toBe(401);
+    expect(
+      (await receipt({ message_id: 'm1', status: 'delivered' }, RECEIPT_SECRET, 'primary')).status,
+    ).toBe(404);
+    expect((await receipt({ message_id: 'unknown', status: 'delivered' })).status).toBe(204);
+    expect((await receipt({ id: 'x' })).status).toBe(400);
   });
 });

@@ -1,0 +1,95 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { constantTimeEqual } from '../../crypto/hmac.ts';
+import type { App } from '../../http/app-env.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import { problemResponse } from '../../http/problem.ts';
+import { type ReceiptStatus, recordReceipt } from '../../services/record-receipt.ts';
+import { parseTwilioStatusCallback } from '../../sms/providers/twilio.ts';
+import type { RouteConfig } from '../../sms/route-config.ts';
+
+export type ReceiptDeps = Parameters<typeof recordReceipt>[0] & {
+  /** Routes that accept HTTP receipts, with the secret their callback URL carries. */
+  routes: ReadonlyMap<string, { provider: RouteConfig['provider']; secret: string }>;
+};
+
+const GenericReceipt = z
+  .object({
+    message_id: z.string().min(1).max(200),
+    status: z.enum(['queued', 'sent', 'delivered', 'undelivered', 'failed']),
+    error_code: z.string().max(50).nullable().optional(),
+  })
+  .openapi('DeliveryReceipt');
+
+export const receiptRoute = createRoute({
+  method: 'post',
+  path: '/v1/providers/{route}/receipts',
+  tags: ['SMS routes'],
+  summary: 'Delivery receipt callback of an SMS route',
+  description:
+    "Called by the provider, authenticated by the route's `receiptSecret` in `?secret=`. Twilio routes take Twilio's StatusCallback form; `http` and `console` routes take the JSON below. Updates the verification's `delivery.status` and appends an `sms.delivered` / `sms.undelivered` audit row. SMPP routes receive receipts on their session instead.",
+  request: {
+    params: z.object({
+      route: z
+        .string()
+        .max(32)
+        .openapi({ param: { name: 'route', in: 'path' } }),
+    }),
+    query: z.object({
+      secret: z
+        .string()
+        .max(256)
+        .openapi({ param: { name: 'secret', in: 'query' } }),
+    }),
+    body: {
+      required: false,
+      content: {
+        'application/json': { schema: GenericReceipt },
+        'application/x-www-form-urlencoded': { schema: z.record(z.string(), z.string()) },
+      },
+    },
+  },
+  responses: {
+    204: { description: 'Recorded (or ignored: a message Tessera does not know).' },
+    ...errorResponses(400, 401, 404, 503),
+  },
+});
+
+export function registerReceipts(app: App, deps: ReceiptDeps): void {
+  app.openapi(receiptRoute, async (c) => {
+    const { route } = c.req.valid('param');
+    const config = deps.routes.get(route);
+    if (!config)
+      return problemResponse(404, 'not_found', 'No route takes receipts under this name.');
+    if (!constantTimeEqual(c.req.valid('query').secret, config.secret)) {
+      return problemResponse(401, 'unauthorized', 'Wrong receipt secret for this route.');
+    }
+    const receipt = readReceipt(config.provider, await c.req.text());
+    if (!receipt)
+      return problemResponse(
+        400,
+        'invalid_request',
+        'This is not a delivery receipt this route understands.',
+      );
+    await recordReceipt(deps, { route, ...receipt });
+    return c.body(null, 204);
+  });
+}
+
+/** Read from the request's text: the validator has already consumed the raw body stream. */
+function readReceipt(
+  provider: RouteConfig['provider'],
+  body: string,
+): { providerMessageId: string; status: ReceiptStatus; errorCode: string | null } | null {
+  try {
+    if (provider === 'twilio') return parseTwilioStatusCallback(new URLSearchParams(body));
+    const parsed = GenericReceipt.safeParse(JSON.parse(body));
+    if (!parsed.success) return null;
+    return {
+      providerMessageId: parsed.data.message_id,
+      status: parsed.data.status,
+      errorCode: parsed.data.error_code ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
