@@ -11,6 +11,7 @@ import { ensureBootstrapKey } from './services/manage-api-keys.ts';
 import type {
   AuditWriter,
   Clock,
+  CodeStore,
   DeliveryIndex,
   IdempotencyStore,
   Limiter,
@@ -121,53 +122,47 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
 
     const redis = await openRedis(config);
     if (redis) closers.push(async () => redis.disconnect());
-    const codes = redis
-      ? guardAvailability(
-          createRedisCodeStore({
-            redis,
-            keyPrefix: config.redisKeyPrefix,
-            retentionMs: VERIFICATION_POLICY.retentionMs,
-          }),
-          'redis',
-          isRedisOutage,
-        )
-      : createMemoryCodeStore({ retentionMs: VERIFICATION_POLICY.retentionMs });
-    closers.push(() => codes.close());
+    /**
+     * One store, on Redis when there is one (guarded so an outage is a 503), else the embedded
+     * in-process one (closed with the runtime).
+     */
+    const pick = <T extends object>(
+      onRedis: (redis: Redis) => T,
+      inProcess: () => T & { close(): unknown },
+    ): T => {
+      if (redis) return guardAvailability(onRedis(redis), 'redis', isRedisOutage);
+      const store = inProcess();
+      closers.push(async () => {
+        await store.close();
+      });
+      return store;
+    };
+    const keyPrefix = config.redisKeyPrefix;
+    const retentionMs = VERIFICATION_POLICY.retentionMs;
+    const codes: CodeStore = pick(
+      (client) => createRedisCodeStore({ redis: client, keyPrefix, retentionMs }),
+      () => createMemoryCodeStore({ retentionMs }),
+    );
     const limiter: Limiter = guardAvailability(
-      createRateLimiter({ redis, keyPrefix: config.redisKeyPrefix }),
+      createRateLimiter({ redis, keyPrefix }),
       'redis',
       isRedisOutage,
     );
-    const memoryTraffic = redis ? null : createMemoryTrafficCounters();
-    if (memoryTraffic) closers.push(async () => memoryTraffic.close());
-    const traffic: TrafficCounters =
-      memoryTraffic ??
-      guardAvailability(
-        createRedisTrafficCounters({ redis: redis as Redis, keyPrefix: config.redisKeyPrefix }),
-        'redis',
-        isRedisOutage,
-      );
-    const memoryIdempotency = redis ? null : createMemoryIdempotencyStore();
-    if (memoryIdempotency) closers.push(async () => memoryIdempotency.close());
-    const idempotency: IdempotencyStore =
-      memoryIdempotency ??
-      guardAvailability(
-        createRedisIdempotencyStore({ redis: redis as Redis, keyPrefix: config.redisKeyPrefix }),
-        'redis',
-        isRedisOutage,
-      );
+    const traffic: TrafficCounters = pick(
+      (client) => createRedisTrafficCounters({ redis: client, keyPrefix }),
+      () => createMemoryTrafficCounters(),
+    );
+    const idempotency: IdempotencyStore = pick(
+      (client) => createRedisIdempotencyStore({ redis: client, keyPrefix }),
+      () => createMemoryIdempotencyStore(),
+    );
+    const deliveries: DeliveryIndex = pick(
+      (client) => createRedisDeliveryIndex({ redis: client, keyPrefix }),
+      () => createMemoryDeliveryIndex(),
+    );
 
     const outbox = config.production ? null : createDevOutbox();
     const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
-    const memoryDeliveries = redis ? null : createMemoryDeliveryIndex();
-    if (memoryDeliveries) closers.push(async () => memoryDeliveries.close());
-    const deliveries: DeliveryIndex =
-      memoryDeliveries ??
-      guardAvailability(
-        createRedisDeliveryIndex({ redis: redis as Redis, keyPrefix: config.redisKeyPrefix }),
-        'redis',
-        isRedisOutage,
-      );
     const receipts = { codes, deliveries, audit, clock, metrics };
     const sms = buildPriorityRoute(config.smsRoutes, {
       print,
