@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseTrustProxy } from '../domain/client-ip.ts';
 import { worstCaseCodeMessage } from '../domain/code-message.ts';
+import { HOST_NAME } from '../domain/host-name.ts';
 import { parseSmsRoutes } from '../sms/route-config.ts';
 import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
 
@@ -20,8 +21,6 @@ export function decodeSecretKey(value: string): Buffer | null {
   }
   return bytes && bytes.length >= 32 ? bytes : null;
 }
-
-const HOST_NAME = /^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/i;
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());

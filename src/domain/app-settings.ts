@@ -24,6 +24,16 @@ export const AppSettingsSchema = z.object({
     .array(z.string().regex(/^[A-Z]{2}$/))
     .nullable()
     .default(null),
+  sms: z
+    .object({
+      /** Android SMS Retriever hash of the app's APK; when set it ends the SMS instead of WebOTP. */
+      androidAppHash: z
+        .string()
+        .regex(/^[A-Za-z0-9+/]{11}$/, 'an 11-character SMS Retriever app hash')
+        .nullable()
+        .default(null),
+    })
+    .prefault({}),
   pumping: z
     .object({
       /** Report what would be blocked without blocking (audit events and metrics only). */

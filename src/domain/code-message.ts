@@ -6,6 +6,11 @@ export interface CodeMessageInput {
   ttlSeconds: number;
   locale: 'en' | 'fr';
   webOtpDomain?: string | null;
+  /**
+   * Android SMS Retriever app hash (11 characters). It must end the message, as WebOTP's line
+   * must too, so an app that sets it gets it instead of the WebOTP line.
+   */
+  androidAppHash?: string | null;
 }
 
 type Template = (brand: string, code: string, minutes: number) => string;
@@ -27,7 +32,10 @@ export function renderCodeMessage(input: CodeMessageInput): {
 } {
   const minutes = Math.floor(input.ttlSeconds / 60);
   let text = TEMPLATES[input.locale](input.brand, input.code, minutes);
-  if (input.webOtpDomain) {
+  if (input.androidAppHash) {
+    // https://developers.google.com/identity/sms-retriever/verify#construct_a_verification_message
+    text += `\n\n${input.androidAppHash}`;
+  } else if (input.webOtpDomain) {
     // WebOTP message format (https://wicg.github.io/web-otp/#message-format): the last line is
     // `@<host> #<code>`, which lets the browser hand the code only to that origin.
     text += `\n\n@${input.webOtpDomain} #${input.code}`;
@@ -39,11 +47,21 @@ export function renderCodeMessage(input: CodeMessageInput): {
  * The longest code SMS a brand and WebOTP domain can give (10-digit code, 30 minutes, either
  * language): what configuration checks against one segment.
  */
-export function worstCaseCodeMessage(brand: string, webOtpDomain: string | null): SegmentCount {
+export function worstCaseCodeMessage(
+  brand: string,
+  webOtpDomain: string | null,
+  androidAppHash: string | null = null,
+): SegmentCount {
   const counts = (['en', 'fr'] as const).map(
     (locale) =>
-      renderCodeMessage({ brand, code: '0123456789', ttlSeconds: 1800, locale, webOtpDomain })
-        .segments,
+      renderCodeMessage({
+        brand,
+        code: '0123456789',
+        ttlSeconds: 1800,
+        locale,
+        webOtpDomain,
+        androidAppHash,
+      }).segments,
   );
   return counts.reduce((worst, next) =>
     next.segments > worst.segments || next.units > worst.units ? next : worst,

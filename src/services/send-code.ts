@@ -1,3 +1,4 @@
+import { parseAppSettings } from '../domain/app-settings.ts';
 import { renderCodeMessage } from '../domain/code-message.ts';
 import type { VerificationRecord } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
@@ -26,6 +27,7 @@ export async function sendCode(
     ttlSeconds: Math.floor(record.ttlMs / 1000),
     locale: record.locale,
     webOtpDomain: app.webOtpDomain ?? deps.defaults.webOtpDomain ?? null,
+    androidAppHash: parseAppSettings(app.settings).sms.androidAppHash,
   });
   const detail = {
     send_count: record.sendCount,

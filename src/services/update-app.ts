@@ -1,5 +1,6 @@
-import { checkAppSettings } from '../domain/app-settings.ts';
+import { checkAppSettings, parseAppSettings } from '../domain/app-settings.ts';
 import { worstCaseCodeMessage } from '../domain/code-message.ts';
+import { HOST_NAME } from '../domain/host-name.ts';
 import { operatorEvent } from './audit-events.ts';
 import type { AccessStore, AppRecord, AuditWriter } from './ports.ts';
 
@@ -27,27 +28,38 @@ export async function updateApp(input: {
 }): Promise<AppRecord> {
   const { changes } = input;
   const update: Parameters<AccessStore['updateApp']>[1] = {};
+  const errors: string[] = [];
   if (changes.settings !== undefined) {
     const checked = checkAppSettings(changes.settings);
-    if (!checked.ok) throw new InvalidSettingsError(checked.errors);
-    update.settings = changes.settings as Record<string, unknown>;
+    if (checked.ok) update.settings = changes.settings as Record<string, unknown>;
+    else errors.push(...checked.errors);
   }
   if (changes.brand !== undefined) {
-    // The brand goes in every SMS; longer ones could push a code SMS past one segment.
     if (changes.brand !== null && (changes.brand.length < 1 || changes.brand.length > 30)) {
-      throw new InvalidSettingsError(['brand: must be 1-30 characters']);
-    }
-    const worst = worstCaseCodeMessage(changes.brand ?? 'Tessera', changes.webOtpDomain ?? null);
-    if (worst.segments > 1) {
-      throw new InvalidSettingsError([
-        `brand: a code SMS would take ${worst.segments} segments (${worst.encoding}); use a shorter brand or GSM-7 characters`,
-      ]);
-    }
-    update.brand = changes.brand;
+      errors.push('brand: must be 1-30 characters');
+    } else update.brand = changes.brand;
   }
-  if (changes.webOtpDomain !== undefined) update.webOtpDomain = changes.webOtpDomain;
+  if (changes.webOtpDomain !== undefined) {
+    if (changes.webOtpDomain !== null && !HOST_NAME.test(changes.webOtpDomain)) {
+      errors.push('webOtpDomain: must be a host name like example.com');
+    } else update.webOtpDomain = changes.webOtpDomain;
+  }
+  if (errors.length > 0) throw new InvalidSettingsError(errors);
+
   const app = await input.store.ensureApp(input.appName);
+  // The SMS as it will be once the change is made: it must still fit one segment.
+  const after = { ...app, ...update };
+  const worst = worstCaseCodeMessage(
+    after.brand ?? app.name,
+    after.webOtpDomain,
+    parseAppSettings(after.settings).sms.androidAppHash,
+  );
+  if (worst.segments > 1) {
+    throw new InvalidSettingsError([
+      `a code SMS for this app would take ${worst.segments} segments (${worst.encoding}); use a shorter brand or domain, or GSM-7 characters`,
+    ]);
+  }
   await input.store.updateApp(app.id, update);
   await input.audit.append([operatorEvent(app.id, 'app.updated', { changes: update }, input.now)]);
-  return { ...app, ...update };
+  return after;
 }

@@ -234,6 +234,24 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       expect(rows.filter((row) => row.type === 'app.updated')).toHaveLength(1);
     });
 
+    it('refuses a brand or domain that would make the code SMS take two segments', async () => {
+      const run = await cli(
+        [
+          'apps',
+          'set',
+          '--app',
+          'long',
+          '--brand',
+          'B'.repeat(30),
+          '--webotp-domain',
+          `${'d'.repeat(60)}.example.com`,
+        ],
+        env,
+      );
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/2 segments/);
+    });
+
     it('refuses a settings typo or a bad value and changes nothing', async () => {
       for (const settings of [
         '{"limits":{"phoneSendHours":3}}',

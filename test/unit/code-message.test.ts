@@ -78,3 +78,19 @@ describe('renderCodeMessage', () => {
     expect(segments.segments).toBe(1);
   });
 });
+
+describe('Android SMS Retriever app hash', () => {
+  it('ends the message with the hash, in place of the WebOTP line', () => {
+    const { text, segments } = renderCodeMessage({
+      brand: 'ACME',
+      code: '123456',
+      ttlSeconds: 600,
+      locale: 'en',
+      webOtpDomain: 'shop.example.com',
+      androidAppHash: 'FA+9qCX9VSu',
+    });
+    expect(text.split('\n').at(-1)).toBe('FA+9qCX9VSu');
+    expect(text).not.toContain('@shop.example.com');
+    expect(segments.segments).toBe(1);
+  });
+});
