@@ -5,6 +5,7 @@ import { createPriorityRoute, type RouteMetrics } from './priority-route.ts';
 import type { SmsProvider } from './provider.ts';
 import { createConsoleProvider } from './providers/console.ts';
 import { createHttpJsonProvider } from './providers/http-json.ts';
+import { createKannelProvider } from './providers/kannel.ts';
 import { createSmppProvider } from './providers/smpp.ts';
 import { createTwilioProvider } from './providers/twilio.ts';
 import type { RouteConfig } from './route-config.ts';
@@ -52,15 +53,23 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
         outbox: deps.outbox,
       });
     case 'twilio': {
-      const callback =
-        deps.publicUrl && route.receiptSecret
-          ? `${deps.publicUrl.replace(/\/+$/, '')}/v1/providers/${route.name}/receipts?secret=${encodeURIComponent(route.receiptSecret)}`
-          : undefined;
+      const callback = receiptCallbackUrl(route, deps);
       return createTwilioProvider({
         accountSid: route.accountSid,
         authToken: route.authToken,
         ...(route.baseUrl ? { baseUrl: route.baseUrl } : {}),
         ...(callback ? { statusCallbackUrl: callback } : {}),
+        logger,
+      });
+    }
+    case 'kannel': {
+      const dlrUrl = receiptCallbackUrl(route, deps);
+      return createKannelProvider({
+        url: route.url,
+        username: route.username,
+        password: route.password,
+        ...(route.smsc ? { smsc: route.smsc } : {}),
+        ...(dlrUrl ? { dlrUrl } : {}),
         logger,
       });
     }
@@ -89,4 +98,10 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
         logger,
       });
   }
+}
+
+/** The route's receipts URL with its secret, when there is a PUBLIC_URL and a secret. */
+function receiptCallbackUrl(route: RouteConfig, deps: RouteBuildDeps): string | undefined {
+  if (!deps.publicUrl || !route.receiptSecret) return undefined;
+  return `${deps.publicUrl.replace(/\/+$/, '')}/v1/providers/${route.name}/receipts?secret=${encodeURIComponent(route.receiptSecret)}`;
 }

@@ -45,6 +45,19 @@ export const RouteConfigSchema = z.discriminatedUnion('provider', [
   z
     .object({
       ...common,
+      provider: z.literal('kannel'),
+      /** smsbox's base URL (its sendsms-port). */
+      url: z.url({ protocol: /^https?$/ }),
+      /** A sendsms-user of smsbox. */
+      username: z.string().min(1),
+      password: z.string().min(1),
+      /** The SMSC link to pin (`smsc=`); a forced-smsc on the sendsms user wins over it. */
+      smsc: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
       provider: z.literal('smpp'),
       host: z.string().min(1),
       port: z.number().int().min(1).max(65535),

@@ -26,6 +26,7 @@ describe('openapi/openapi.json', () => {
         'DELETE /v1/verify/{id}',
         'GET /v1/dev/outbox',
         'POST /v1/providers/{route}/receipts',
+        'GET /v1/providers/{route}/receipts',
         'GET /healthz',
         'GET /readyz',
       ].sort(),

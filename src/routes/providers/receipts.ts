@@ -4,6 +4,7 @@ import type { App } from '../../http/app-env.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { problemResponse } from '../../http/problem.ts';
 import { type ReceiptStatus, recordReceipt } from '../../services/record-receipt.ts';
+import { parseKannelReceipt } from '../../sms/providers/kannel.ts';
 import { parseTwilioStatusCallback } from '../../sms/providers/twilio.ts';
 import type { RouteConfig } from '../../sms/route-config.ts';
 
@@ -26,7 +27,7 @@ export const receiptRoute = createRoute({
   tags: ['SMS routes'],
   summary: 'Delivery receipt callback of an SMS route',
   description:
-    "Called by the provider, authenticated by the route's `receiptSecret` in `?secret=`. Twilio routes take Twilio's StatusCallback form; `http` and `console` routes take the JSON below. Updates the verification's `delivery.status` and appends an `sms.delivered` / `sms.undelivered` audit row. SMPP routes receive receipts on their session instead.",
+    "Called by the provider, authenticated by the route's `receiptSecret` in `?secret=`. Twilio routes take Twilio's StatusCallback form; `http` and `console` routes take the JSON below. Updates the verification's `delivery.status` and appends an `sms.delivered` / `sms.undelivered` audit row. SMPP routes receive receipts on their session instead; Kannel routes call the GET form.",
   request: {
     params: z.object({
       route: z
@@ -54,7 +55,65 @@ export const receiptRoute = createRoute({
   },
 });
 
+export const kannelReceiptRoute = createRoute({
+  method: 'get',
+  path: '/v1/providers/{route}/receipts',
+  tags: ['SMS routes'],
+  summary: 'Delivery report callback of a Kannel route',
+  description:
+    "Kannel's dlr-url, called with GET and authenticated by the route's `receiptSecret` in `?secret=`. `ref` is the verification id Tessera put in the URL, `status` Kannel's report type (`%d`): 1 delivered, 2 undeliverable, 16 rejected by the SMSC; 4 (buffered) and 8 (accepted by the SMSC) change nothing. Kannel routes only.",
+  request: {
+    params: z.object({
+      route: z
+        .string()
+        .max(32)
+        .openapi({ param: { name: 'route', in: 'path' } }),
+    }),
+    query: z.object({
+      secret: z
+        .string()
+        .max(256)
+        .openapi({ param: { name: 'secret', in: 'query' } }),
+      ref: z
+        .string()
+        .max(200)
+        .optional()
+        .openapi({ param: { name: 'ref', in: 'query' } }),
+      status: z
+        .string()
+        .max(8)
+        .optional()
+        .openapi({ param: { name: 'status', in: 'query' } }),
+    }),
+  },
+  responses: {
+    204: { description: 'Recorded (or ignored: a message Tessera does not know).' },
+    ...errorResponses(400, 401, 404, 503),
+  },
+});
+
 export function registerReceipts(app: App, deps: ReceiptDeps): void {
+  app.openapi(kannelReceiptRoute, async (c) => {
+    const { route } = c.req.valid('param');
+    const config = deps.routes.get(route);
+    // Only Kannel reports with GET; any other route under this name takes POST receipts.
+    if (config?.provider !== 'kannel')
+      return problemResponse(404, 'not_found', 'No Kannel route takes receipts under this name.');
+    const query = c.req.valid('query');
+    if (!constantTimeEqual(query.secret, config.secret)) {
+      return problemResponse(401, 'unauthorized', 'Wrong receipt secret for this route.');
+    }
+    const receipt = parseKannelReceipt(query);
+    if (!receipt)
+      return problemResponse(
+        400,
+        'invalid_request',
+        'This is not a Kannel delivery report (ref and status 1, 2, 4, 8 or 16).',
+      );
+    await recordReceipt(deps, { route, ...receipt });
+    return c.body(null, 204);
+  });
+
   app.openapi(receiptRoute, async (c) => {
     const { route } = c.req.valid('param');
     const config = deps.routes.get(route);

@@ -189,7 +189,7 @@ export async function exchangeWithProvider(request: {
   kind: SmsProvider['kind'];
   label: string;
   url: string;
-  init: { method: string; headers: Headers; body: string };
+  init: { method: string; headers: Headers; body?: string };
   signal: AbortSignal;
   logger: Logger | undefined;
 }): Promise<ProviderAnswer> {
