@@ -32,6 +32,7 @@ import {
   raiseAppLimits,
   startBenchServer,
 } from './server.ts';
+import { benchSmpp } from './smpp.ts';
 
 const USERS = 32;
 const WARMUP_MS = 2_000;
@@ -311,6 +312,13 @@ async function main(): Promise<void> {
   out();
   out('='.repeat(100));
   for (const result of results) report(result);
+  out();
+  out('[smpp] one bound session to the local SMSC simulator, 32 submits in flight, 5 s');
+  const smpp = await benchSmpp();
+  out(
+    `  submits/s ${smpp.messagesPerSecond.toFixed(1)} (${smpp.sent} sent, ${smpp.failed} failed); ` +
+      `submit to receipt p50 / p99 ${smpp.receiptP50Ms.toFixed(1)} ms / ${smpp.receiptP99Ms.toFixed(1)} ms`,
+  );
   out();
   out('Goals are measured, not asserted: a MISS does not fail the run; a failed cycle does.');
   const failed = results.reduce((sum, r) => sum + r.failures.count, 0);
