@@ -16,7 +16,8 @@ export type Locale = (typeof LOCALES)[number];
 
 export type StoredStatus = 'pending' | 'approved' | 'canceled';
 export type VerificationStatus = StoredStatus | 'expired' | 'max_attempts_reached';
-export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'delivered' | 'undelivered';
+/** `failed`: the route refused it, or the carrier reported it undeliverable. */
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'delivered';
 
 export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
 

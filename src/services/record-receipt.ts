@@ -33,7 +33,7 @@ export async function recordReceipt(
   await deps.codes.setDelivery(
     entry.appId,
     entry.verificationId,
-    delivered ? 'delivered' : 'undelivered',
+    delivered ? 'delivered' : 'failed',
     input.route,
   );
   deps.metrics.receipt(input.route, input.status, Math.max(0, now - entry.sentAt) / 1000);

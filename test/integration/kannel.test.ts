@@ -285,12 +285,12 @@ describe.skipIf(problem !== null && !required)('Kannel in front of an SMSC', () 
       expect((await read(body.id)).delivery).toEqual({ status: 'delivered', route: 'kannel' });
     });
 
-    test('an UNDELIV report marks it undelivered', async () => {
+    test('an UNDELIV report marks it failed', async () => {
       const to = backend.real ? '+33612345612' : '+33612345622';
       smsc.behave(to, { kind: 'undeliverable', receiptAfterMs: 200 });
       const body = await start(to);
       expect(
-        await waitFor(async () => (await read(body.id)).delivery.status === 'undelivered'),
+        await waitFor(async () => (await read(body.id)).delivery.status === 'failed'),
       ).toBe(true);
     });
 
@@ -314,7 +314,7 @@ describe.skipIf(problem !== null && !required)('Kannel in front of an SMSC', () 
         204,
       );
       expect((await dlr({ secret: RECEIPT_SECRET, ref: body.id, status: '16' })).status).toBe(204);
-      expect((await read(body.id)).delivery.status).toBe('undelivered');
+      expect((await read(body.id)).delivery.status).toBe('failed');
     });
 
     test('no log line holds the smsbox password, the receipt secret or the text', async () => {

@@ -261,8 +261,8 @@ describe.each(BACKENDS)('sends over configured routes: $name', (backend) => {
 
   test.each([
     ['delivered', 'delivered'],
-    ['undelivered', 'undelivered'],
-    ['failed', 'undelivered'],
+    ['undelivered', 'failed'],
+    ['failed', 'failed'],
   ])('a %s receipt turns the verification %s', async (status, shown) => {
     const sent = (await (
       await t.call('POST', '/v1/verify', { body: { to: '+33612345670' } })

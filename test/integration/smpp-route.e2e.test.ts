@@ -64,16 +64,16 @@ describe.each(BACKENDS)('verification over an SMPP route to a simulated SMSC: $n
     expect(state.delivery).toEqual({ status: 'delivered', route: 'smsc' });
   });
 
-  test('an undeliverable receipt turns it undelivered', async () => {
+  test('an undeliverable receipt turns it failed', async () => {
     smsc.behave('+33612345602', { kind: 'undeliverable', receiptAfterMs: 50 });
     const body = (await (
       await t.call('POST', '/v1/verify', { body: { to: '+33612345602' } })
     ).json()) as { id: string };
     const state = await eventually(
       () => read(body.id),
-      (v) => v.delivery.status === 'undelivered',
+      (v) => v.delivery.status === 'failed',
     );
-    expect(state.delivery.status).toBe('undelivered');
+    expect(state.delivery.status).toBe('failed');
   });
 
   test('a rejected submit fails over to the next route', async () => {

@@ -25,7 +25,7 @@ export const VerificationSchema = z
     attempts_remaining: z.number().int(),
     send_count: z.number().int(),
     delivery: z.object({
-      status: z.enum(['queued', 'sent', 'failed', 'delivered', 'undelivered']),
+      status: z.enum(['queued', 'sent', 'failed', 'delivered']),
       route: z.string().nullable(),
     }),
   })
