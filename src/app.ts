@@ -13,6 +13,11 @@ import { type ReadinessProbe, registerHealth } from './routes/ops/health.ts';
 import { registerMetrics } from './routes/ops/metrics.ts';
 import { type ReceiptDeps, registerReceipts } from './routes/providers/receipts.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
+import { registerConfirmTotpFactor } from './routes/totp/confirm.ts';
+import { registerDeleteTotpFactor } from './routes/totp/delete.ts';
+import { registerEnrolTotpFactor } from './routes/totp/enrol.ts';
+import { registerListTotpFactors } from './routes/totp/list.ts';
+import { registerVerifyTotp } from './routes/totp/verify.ts';
 import { registerCancelVerification } from './routes/verify/cancel.ts';
 import { registerCheckVerification } from './routes/verify/check.ts';
 import { registerGetVerification } from './routes/verify/get.ts';
@@ -37,7 +42,7 @@ export const OPENAPI_INFO = {
     title: 'Tessera',
     version: '1.0.0',
     description:
-      'Self-hosted OTP / 2FA verification: send a one-time code by SMS and check it. Errors are RFC 9457 problem+json with a stable `code`.',
+      'Self-hosted OTP / 2FA verification: send a one-time code by SMS and check it, or verify TOTP codes of authenticator apps. Errors are RFC 9457 problem+json with a stable `code`.',
   },
 } as const;
 
@@ -77,13 +82,18 @@ export function createApp(deps: AppDeps) {
   registerMetrics(app, deps.metrics.registry);
   // Provider callbacks authenticate with their route's secret, not an API key.
   registerReceipts(app, deps.receipts);
-  for (const path of ['/v1/verify', '/v1/verify/*', '/v1/dev/*'])
+  for (const path of ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'])
     app.use(path, authenticate(deps.access));
   registerStartVerification(app, deps);
   registerCheckVerification(app, deps);
   registerResendVerification(app, deps);
   registerGetVerification(app, deps);
   registerCancelVerification(app, deps);
+  registerEnrolTotpFactor(app, deps);
+  registerConfirmTotpFactor(app, deps);
+  registerVerifyTotp(app, deps);
+  registerListTotpFactors(app, deps);
+  registerDeleteTotpFactor(app, deps);
   if (deps.outbox) registerDevOutbox(app, deps.outbox);
 
   app.doc31('/openapi.json', OPENAPI_INFO);

@@ -28,6 +28,7 @@ import { createMemoryTrafficCounters } from './stores/memory/memory-traffic-coun
 import { createPostgresAccessStore } from './stores/postgres/access-store.ts';
 import { createPostgresAuditWriter } from './stores/postgres/audit-writer.ts';
 import { migrateDatabase, openDatabase } from './stores/postgres/database.ts';
+import { createPostgresTotpStore } from './stores/postgres/totp-store.ts';
 import { cachePrincipals } from './stores/principal-cache.ts';
 import { createRateLimiter } from './stores/rate-limiter.ts';
 import { createRedisCodeStore } from './stores/redis/redis-code-store.ts';
@@ -185,6 +186,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     if (down.length > 0)
       options.logger.warn({ routes: down }, 'SMS routes not up yet; they keep reconnecting');
 
+    const hasher = createArgon2CodeHasher(config.codeHashProfile, keys.codePepper);
+    const phones = createPhoneProtector(keys);
     const deps: AppDeps = {
       clock,
       logger: options.logger,
@@ -209,8 +212,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       verification: {
         clock,
         codes,
-        hasher: createArgon2CodeHasher(config.codeHashProfile, keys.codePepper),
-        phones: createPhoneProtector(keys),
+        hasher,
+        phones,
         sms,
         limiter,
         deliveries,
@@ -219,6 +222,16 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         metrics,
         defaults: { brand: config.smsBrand, webOtpDomain: config.webOtpDomain },
         operatorCountries: config.allowedCountries,
+      },
+      totp: {
+        clock,
+        store: guardAvailability(createPostgresTotpStore(database), 'postgres', isPostgresOutage),
+        hasher,
+        phones,
+        limiter,
+        audit,
+        metrics,
+        secretKey: keys.totpKey,
       },
     };
     return {

@@ -10,6 +10,8 @@ export interface DerivedKeys {
   readonly phoneEncryptionKey: Buffer;
   /** HMAC key for Idempotency-Key request fingerprints (a request body holds a clear number). */
   readonly requestFingerprintKey: Buffer;
+  /** AES-256-GCM key for TOTP shared secrets at rest (RFC 6238 §5.1: protect the stored key). */
+  readonly totpKey: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -24,5 +26,6 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     phoneHmacKey: derive(secretKey, 'phone-hmac'),
     phoneEncryptionKey: derive(secretKey, 'phone-encryption'),
     requestFingerprintKey: derive(secretKey, 'request-fingerprint'),
+    totpKey: derive(secretKey, 'totp-secret'),
   });
 }

@@ -34,6 +34,15 @@ export const AppSettingsSchema = z.object({
         .default(null),
     })
     .prefault({}),
+  /** TOTP factors enrolled from now on (RFC 6238); existing factors keep what they were made with. */
+  totp: z
+    .object({
+      // SHA-1, 6 digits, 30 s is what every authenticator app supports; the others are opt-in.
+      algorithm: z.enum(['sha1', 'sha256']).default('sha1'),
+      digits: z.union([z.literal(6), z.literal(8)]).default(6),
+      period: z.union([z.literal(30), z.literal(60)]).default(30),
+    })
+    .prefault({}),
   pumping: z
     .object({
       /** Report what would be blocked without blocking (audit events and metrics only). */

@@ -16,6 +16,10 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   idempotency_key_reused: 422,
   idempotency_in_progress: 409,
   delivery_unavailable: 503,
+  factor_not_found: 404,
+  factor_closed: 409,
+  factor_locked: 423,
+  invalid_code: 422,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

@@ -7,6 +7,7 @@ const DESCRIPTIONS = {
   404: 'No such resource for this app.',
   409: 'The resource is in a state that does not allow this.',
   422: 'Well-formed values that are wrong (e.g. `invalid_phone_number`).',
+  423: 'Too many consecutive failed attempts on this factor (`factor_locked`); a stronger recovery is needed.',
   429: 'A limit was hit; `Retry-After` says when to try again and `limit` names it.',
   503: 'A store or the SMS route is unavailable (`service_unavailable`, `delivery_unavailable`); nothing was changed.',
 } as const;

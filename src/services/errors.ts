@@ -13,7 +13,11 @@ export type RefusalCode =
   | 'destination_blocked'
   | 'idempotency_key_reused'
   | 'idempotency_in_progress'
-  | 'delivery_unavailable';
+  | 'delivery_unavailable'
+  | 'factor_not_found'
+  | 'factor_closed'
+  | 'factor_locked'
+  | 'invalid_code';
 
 export class RefusedError extends Error {
   constructor(

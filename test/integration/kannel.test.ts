@@ -289,9 +289,9 @@ describe.skipIf(problem !== null && !required)('Kannel in front of an SMSC', () 
       const to = backend.real ? '+33612345612' : '+33612345622';
       smsc.behave(to, { kind: 'undeliverable', receiptAfterMs: 200 });
       const body = await start(to);
-      expect(
-        await waitFor(async () => (await read(body.id)).delivery.status === 'failed'),
-      ).toBe(true);
+      expect(await waitFor(async () => (await read(body.id)).delivery.status === 'failed')).toBe(
+        true,
+      );
     });
 
     test('the GET receipt needs the secret, a Kannel route, a ref and a known status', async () => {

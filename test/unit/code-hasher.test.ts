@@ -125,6 +125,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   phoneHmacKey: 'phone-hmac',
   phoneEncryptionKey: 'phone-encryption',
   requestFingerprintKey: 'request-fingerprint',
+  totpKey: 'totp-secret',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

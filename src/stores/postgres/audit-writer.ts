@@ -1,9 +1,8 @@
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import {
   type ChainedAuditEvent,
   type ChainVerification,
   canonicalEvent,
-  chainHash,
   GENESIS_HASH,
   verifyChain,
 } from '../../domain/hash-chain.ts';
@@ -12,13 +11,8 @@ import type { AuditEvent, AuditEventType, AuditWriter } from '../../services/por
 import type { Database } from './database.ts';
 import { auditEvents } from './schema.ts';
 
-// Any fixed number works; every Tessera process on one database must use the same one so that
-// they all extend one chain. Distinct from the migration lock in database.ts.
-const AUDIT_CHAIN_LOCK_ID = 7_361_552_045;
-
-// Rows per INSERT statement: 15 parameters a row keeps 1,000 rows well under PostgreSQL's
-// 65,535 bind parameters, whatever maxBatch is.
-const INSERT_CHUNK = 1_000;
+// Raised by tessera_append_audit when the transaction is not READ COMMITTED (see writeBatch).
+const NEEDS_READ_COMMITTED = 'TA001';
 
 export interface PostgresAuditWriterOptions {
   /** Most events written by one transaction (default 500); one append() is never split. */
@@ -50,9 +44,9 @@ interface PendingAppend {
 }
 
 /**
- * The audit trail writer, with group commit: appends that arrive while a transaction is in flight
- * wait and are written together by the next one, so one transaction (one lock, one head read, one
- * INSERT, one commit) serves many requests. At most one transaction per writer is in flight.
+ * The audit trail writer, with group commit: appends that arrive while a batch is in flight wait
+ * and are written together by the next one, so one statement (one round trip, one transaction,
+ * one lock) serves many requests. At most one batch per writer is in flight.
  */
 export function createPostgresAuditWriter(
   database: Database,
@@ -77,33 +71,28 @@ export function createPostgresAuditWriter(
     return batch;
   }
 
+  // Set once the database refuses the autocommit path; stays set for this writer.
+  let explicitTransaction = false;
+
   async function writeBatch(events: PreparedEvent[]): Promise<void> {
-    // READ COMMITTED explicitly: each statement then sees what was committed before it started,
-    // so the head read after the lock sees the previous holder's rows. Under REPEATABLE READ the
-    // snapshot would be taken by the lock statement itself, before the wait, and fork the chain.
-    await database.transaction(
-      async (tx) => {
-        // Transaction-scoped: released by the commit or rollback, even if this process dies.
-        await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_ID})`);
-        const head = await tx
-          .select({ hash: auditEvents.hash })
-          .from(auditEvents)
-          .orderBy(desc(auditEvents.seq))
-          .limit(1);
-        let prevHash = head[0]?.hash ?? GENESIS_HASH;
-        const rows = events.map(({ id, event, canonical }) => {
-          const hash = chainHash(prevHash, canonical);
-          const row = { ...toColumns(id, event), prevHash, hash };
-          prevHash = hash;
-          return row;
-        });
-        // The identity column numbers rows in VALUES order, which is the chain order.
-        for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-          await tx.insert(auditEvents).values(rows.slice(start, start + INSERT_CHUNK));
-        }
-      },
-      { isolationLevel: 'read committed' },
-    );
+    // The lock, the head read, the hashes and the INSERT all run in the database, in the SQL
+    // function of migration 0003_audit_append_function; the canonical texts are computed here.
+    const payload = JSON.stringify(events.map(toPayload));
+    const append = sql`select tessera_append_audit(${payload}::jsonb)`;
+    if (!explicitTransaction) {
+      try {
+        // One round trip: the statement is its own READ COMMITTED transaction (the default).
+        await database.db.execute(append);
+        return;
+      } catch (error) {
+        if (sqlState(error) !== NEEDS_READ_COMMITTED) throw error;
+        // The session defaults to REPEATABLE READ or SERIALIZABLE (default_transaction_isolation
+        // set on the database or role): the head read would use a snapshot older than the lock
+        // and fork the chain, so the function refused. Nothing was written.
+        explicitTransaction = true;
+      }
+    }
+    await database.transaction((tx) => tx.execute(append), { isolationLevel: 'read committed' });
   }
 
   async function drain(): Promise<void> {
@@ -113,8 +102,9 @@ export function createPostgresAuditWriter(
       try {
         await writeBatch(events);
       } catch (error) {
-        // Rolled back, so none of these events is in the trail (short of a connection lost during
-        // COMMIT itself, which no client can tell apart); each caller decides (the API answers 503).
+        // Rolled back, so none of these events is in the trail (short of a connection lost while
+        // the statement commits, which no client can tell apart); each caller decides (the API
+        // answers 503).
         for (const pending of batch) pending.reject(error);
         continue;
       }
@@ -248,22 +238,34 @@ function storableJson(value: unknown): unknown {
   return value;
 }
 
-function toColumns(id: string, event: AuditEvent) {
+/** One element of tessera_append_audit's argument: the row keyed by column, and what it hashes. */
+function toPayload({ id, event, canonical }: PreparedEvent) {
   return {
     id,
-    appId: event.appId,
+    app_id: event.appId,
     type: event.type,
-    verificationId: event.verificationId,
-    purpose: event.purpose,
-    phoneMasked: event.phoneMasked,
-    phoneHmac: event.phoneHmac,
-    clientIp: event.clientIp,
-    userAgent: event.userAgent,
+    verification_id: event.verificationId ?? null,
+    purpose: event.purpose ?? null,
+    phone_masked: event.phoneMasked ?? null,
+    phone_hmac: event.phoneHmac ?? null,
+    client_ip: event.clientIp ?? null,
+    user_agent: event.userAgent ?? null,
     outcome: event.outcome,
-    reason: event.reason,
+    reason: event.reason ?? null,
     detail: event.detail,
-    createdAt: event.createdAt,
+    // Milliseconds and 'Z', as canonicalEvent writes it; timestamptz keeps both exactly.
+    created_at: event.createdAt.toISOString(),
+    canonical,
   };
+}
+
+/** The SQLSTATE of a server error; drizzle wraps the driver's error in `cause`. */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 function fromRow(row: typeof auditEvents.$inferSelect): AuditRecord {

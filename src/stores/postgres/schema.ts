@@ -1,4 +1,13 @@
-import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export const apps = pgTable('apps', {
   id: text('id').primaryKey(),
@@ -57,4 +66,49 @@ export const auditEvents = pgTable(
     index('audit_events_app_verification_idx').on(table.appId, table.verificationId),
     index('audit_events_app_type_created_idx').on(table.appId, table.type, table.createdAt),
   ],
+);
+
+/**
+ * TOTP factors (RFC 6238) of an app's end users. The shared secret rests only AES-256-GCM sealed
+ * with the factor id as associated data, and is erased when the factor is deleted.
+ */
+export const totpFactors = pgTable(
+  'totp_factors',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    userRef: text('user_ref').notNull(),
+    label: text('label').notNull(),
+    issuer: text('issuer').notNull(),
+    algorithm: text('algorithm').$type<'sha1' | 'sha256'>().notNull(),
+    digits: integer('digits').$type<6 | 8>().notNull(),
+    period: integer('period').notNull(),
+    // base64url(iv || tag || ciphertext); null once the factor is deleted.
+    secretSealed: text('secret_sealed'),
+    status: text('status').$type<'unverified' | 'verified'>().notNull(),
+    // The last time step accepted (RFC 6238 §5.2): a step at or below it is never accepted again.
+    lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+    // Consecutive failed attempts (NIST SP 800-63B 5.2.2: at most 100); a success clears it.
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (table) => [index('totp_factors_app_user_idx').on(table.appId, table.userRef)],
+);
+
+/** One-time recovery codes of a factor, as peppered argon2id hashes only. */
+export const totpRecoveryCodes = pgTable(
+  'totp_recovery_codes',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    factorId: text('factor_id')
+      .notNull()
+      .references(() => totpFactors.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('totp_recovery_codes_hash_idx').on(table.codeHash)],
 );
