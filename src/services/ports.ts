@@ -271,6 +271,7 @@ export const AUDIT_EVENT_TYPES = [
   'totp.verified',
   'totp.failed',
   'totp.deleted',
+  'totp.listed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

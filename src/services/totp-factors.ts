@@ -213,8 +213,24 @@ export async function confirmTotpFactor(
   return { factor: confirmed, recoveryCodes };
 }
 
+/** Lists a user's live factors; the read is audited (who looked at which user's factors). */
 export async function listTotpFactors(deps: TotpDeps, input: { actor: Actor; userRef: string }) {
-  return deps.store.listForUser(input.actor.app.id, input.userRef);
+  const factors = await deps.store.listForUser(input.actor.app.id, input.userRef);
+  await deps.audit.commit([
+    totpEvent(
+      deps,
+      input.actor,
+      'totp.listed',
+      { id: null, userRef: input.userRef },
+      'ok',
+      null,
+      deps.clock.now(),
+      {
+        factors: factors.length,
+      },
+    ),
+  ]);
+  return factors;
 }
 
 /** Deletes a factor: its secret and recovery codes are erased, so it can never verify again. */

@@ -358,6 +358,9 @@ describe.skipIf(!BACKENDS[0]?.available)('TOTP at rest in Postgres', () => {
   });
 
   it('every decision is in the audit trail, with the user only as an HMAC', async () => {
+    expect(
+      (await t.call('GET', `/v1/totp/factors?user_ref=${encodeURIComponent(lockedUser)}`)).status,
+    ).toBe(200);
     const client = new pg.Client({ connectionString: t.databaseUrl as string });
     await client.connect();
     try {
@@ -366,7 +369,14 @@ describe.skipIf(!BACKENDS[0]?.available)('TOTP at rest in Postgres', () => {
       );
       const types = new Set(rows.rows.map((r) => r.type));
       expect([...types].sort()).toEqual(
-        ['totp.confirmed', 'totp.deleted', 'totp.enrolled', 'totp.failed', 'totp.verified'].sort(),
+        [
+          'totp.confirmed',
+          'totp.deleted',
+          'totp.enrolled',
+          'totp.failed',
+          'totp.listed',
+          'totp.verified',
+        ].sort(),
       );
       expect(rows.rows.some((r) => r.type === 'totp.failed' && r.reason === 'wrong_code')).toBe(
         true,
