@@ -1,6 +1,5 @@
 import { parseAppSettings } from '../domain/app-settings.ts';
 import { isWellFormedCode } from '../domain/code.ts';
-import { failedCheckCharge, ipCheckCharge } from '../domain/limit-policy.ts';
 import {
   attemptsRemaining,
   type VerificationRecord,
@@ -10,8 +9,7 @@ import {
 import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound, RefusedError } from './errors.ts';
 import { countApproval, pumpingSubject } from './pumping-screen.ts';
-import { refuseForLimit } from './refuse-limit.ts';
-import { spendLimits } from './spend-limits.ts';
+import { reserveCheck } from './reserve-check.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 export interface CheckResult {
@@ -46,19 +44,15 @@ export async function checkVerification(
   const settings = parseAppSettings(actor.app.settings);
   const { limits } = settings;
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
-  const failures = failedCheckCharge(limits, subject);
-  const spent = await spendLimits(deps.limiter, [ipCheckCharge(limits, subject), failures]);
-  if (!spent.ok)
-    return refuseForLimit(deps, actor, { verification: current }, spent.limit, spent.retryAfterMs);
-  const giveBackFailure = () => deps.limiter.refund(failures.rule, failures.key);
+  const reservation = await reserveCheck(deps, actor, limits, subject, { verification: current });
 
   const now = deps.clock.now();
   const start = await deps.codes.beginCheck(appId, input.id, now).catch(async (error) => {
-    await spent.refund();
+    await reservation.refund();
     throw error;
   });
   if (start.kind === 'not_found') {
-    await spent.refund();
+    await reservation.refund();
     throw notFound();
   }
   const record = start.record;
@@ -70,7 +64,7 @@ export async function checkVerification(
   ) => deps.audit.commit([auditEvent(actor, type, { verification: r, outcome, reason }, now)]);
 
   if (start.kind === 'closed') {
-    await giveBackFailure();
+    await reservation.giveBackFailure();
     deps.metrics.codeChecked('closed');
     await audit('check.refused', 'refused', visibleStatus(record, now), record);
     return answer(record, now, false);
@@ -80,7 +74,7 @@ export async function checkVerification(
     const approval = await deps.codes.approve(appId, input.id, record.codeVersion, now);
     if (!approval.approved || !approval.record) {
       // Another request approved it first, or it was resent or cancelled meanwhile.
-      await giveBackFailure();
+      await reservation.giveBackFailure();
       deps.metrics.codeChecked('closed');
       const closed = approval.record ?? record;
       await audit('check.refused', 'refused', visibleStatus(closed, now), closed);
@@ -90,10 +84,10 @@ export async function checkVerification(
       await audit('check.approved', 'ok', null, approval.record);
     } catch (error) {
       await deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now);
-      await spent.refund();
+      await reservation.refund();
       throw error;
     }
-    await deps.limiter.reset(failures.rule, failures.key);
+    await reservation.clearFailures();
     const e164 = deps.phones.open(record.phoneSealed, record.id);
     // Telemetry for the pumping watch: a lost count only makes the watch stricter, never the check.
     await countApproval(
@@ -109,7 +103,7 @@ export async function checkVerification(
     await audit('check.wrong', 'refused', 'wrong_code', record);
   } catch (error) {
     await deps.codes.refundAttempt(appId, input.id, record.codeVersion);
-    await spent.refund();
+    await reservation.refund();
     throw error;
   }
   deps.metrics.codeChecked('wrong');

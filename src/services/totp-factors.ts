@@ -3,7 +3,6 @@ import QRCode from 'qrcode';
 import { decrypt, encrypt } from '../crypto/aead.ts';
 import { parseAppSettings } from '../domain/app-settings.ts';
 import { newId } from '../domain/ids.ts';
-import { failedCheckCharge, ipCheckCharge } from '../domain/limit-policy.ts';
 import {
   isTotpCodeShape,
   matchingSteps,
@@ -14,8 +13,7 @@ import {
 import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
 import type { AuditEvent, AuditEventType, TotpFactorRecord } from './ports.ts';
-import { refuseForLimit } from './refuse-limit.ts';
-import { spendLimits } from './spend-limits.ts';
+import { reserveCheck } from './reserve-check.ts';
 import type { TotpDeps } from './totp-deps.ts';
 
 /** 20 bytes = 160 bits, the length RFC 4226 §4 recommends for the shared secret. */
@@ -156,17 +154,9 @@ export async function confirmTotpFactor(
     phoneHmac: userHmac(deps, factor.userRef),
     ip: actor.client.ip,
   };
-  const failures = failedCheckCharge(limits, subject);
-  const spent = await spendLimits(deps.limiter, [ipCheckCharge(limits, subject), failures]);
-  if (!spent.ok) {
-    return refuseForLimit(
-      deps,
-      actor,
-      { detail: { factor_id: factor.id } },
-      spent.limit,
-      spent.retryAfterMs,
-    );
-  }
+  const reservation = await reserveCheck(deps, actor, limits, subject, {
+    detail: { factor_id: factor.id },
+  });
   const now = deps.clock.now();
   const step = matchingSteps(openSecret(deps, factor), parameters(factor), input.code, now)[0];
   if (step === undefined) {
@@ -177,7 +167,7 @@ export async function confirmTotpFactor(
         }),
       ]);
     } catch (error) {
-      await spent.refund();
+      await reservation.refund();
       throw error;
     }
     throw new RefusedError(
@@ -192,12 +182,12 @@ export async function confirmTotpFactor(
   const confirmed = await deps.store
     .confirm(actor.app.id, factor.id, step, new Date(now), hashes)
     .catch(async (error) => {
-      await spent.refund();
+      await reservation.refund();
       throw error;
     });
   if (!confirmed) {
     // A parallel confirmation or a deletion won.
-    await deps.limiter.refund(failures.rule, failures.key);
+    await reservation.giveBackFailure();
     throw new RefusedError('factor_closed', 'This factor is already confirmed or was deleted.');
   }
   try {
@@ -206,10 +196,10 @@ export async function confirmTotpFactor(
     ]);
   } catch (error) {
     await deps.store.revertConfirm(factor.id);
-    await spent.refund();
+    await reservation.refund();
     throw error;
   }
-  await deps.limiter.reset(failures.rule, failures.key);
+  await reservation.clearFailures();
   return { factor: confirmed, recoveryCodes };
 }
 

@@ -1,5 +1,4 @@
 import { parseAppSettings } from '../domain/app-settings.ts';
-import { failedCheckCharge, ipCheckCharge } from '../domain/limit-policy.ts';
 import {
   isTotpCodeShape,
   MAX_CONSECUTIVE_FAILURES,
@@ -9,8 +8,7 @@ import {
 import type { Actor } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
 import type { TotpFactorRecord } from './ports.ts';
-import { refuseForLimit } from './refuse-limit.ts';
-import { spendLimits } from './spend-limits.ts';
+import { reserveCheck } from './reserve-check.ts';
 import type { TotpDeps } from './totp-deps.ts';
 import { factorNotFound, openSecret, totpEvent, userHmac } from './totp-factors.ts';
 
@@ -58,28 +56,20 @@ export async function verifyTotp(
 
   const { limits } = parseAppSettings(actor.app.settings);
   const subject = { appId, phoneHmac: userHmac(deps, userRef), ip: actor.client.ip };
-  const failures = failedCheckCharge(limits, subject);
-  const spent = await spendLimits(deps.limiter, [ipCheckCharge(limits, subject), failures]);
-  if (!spent.ok) {
-    return refuseForLimit(
-      deps,
-      actor,
-      { detail: { user_hmac: subject.phoneHmac } },
-      spent.limit,
-      spent.retryAfterMs,
-    );
-  }
+  const reservation = await reserveCheck(deps, actor, limits, subject, {
+    detail: { user_hmac: subject.phoneHmac },
+  });
 
   const now = deps.clock.now();
   const user = { id: null, userRef };
   const reserved = await deps.store
     .reserveFailure(appId, userRef, MAX_CONSECUTIVE_FAILURES)
     .catch(async (error) => {
-      await spent.refund();
+      await reservation.refund();
       throw error;
     });
   if (reserved.length === 0) {
-    await spent.refund();
+    await reservation.refund();
     await deps.audit.commit([
       totpEvent(deps, actor, 'totp.failed', user, 'refused', 'locked', now),
     ]);
@@ -100,7 +90,7 @@ export async function verifyTotp(
     if (outcome.replayed) reason = 'replayed';
   } catch (error) {
     await deps.store.releaseFailure(reserved).catch(() => {});
-    await spent.refund();
+    await reservation.refund();
     throw error;
   }
 
@@ -117,12 +107,12 @@ export async function verifyTotp(
       // No acceptance without its audit row: the step or recovery code is live again.
       await accepted.undo().catch(() => {});
       await deps.store.releaseFailure(reserved).catch(() => {});
-      await spent.refund();
+      await reservation.refund();
       throw error;
     }
     await deps.store.clearFailures(factor.id);
     await deps.store.releaseFailure(reserved.filter((id) => id !== factor.id));
-    await deps.limiter.reset(failures.rule, failures.key);
+    await reservation.clearFailures();
     return { valid: true, factorId: factor.id, method };
   }
 
@@ -132,7 +122,7 @@ export async function verifyTotp(
     ]);
   } catch (error) {
     await deps.store.releaseFailure(reserved).catch(() => {});
-    await spent.refund();
+    await reservation.refund();
     throw error;
   }
   return { valid: false, factorId: null, method };

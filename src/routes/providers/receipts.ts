@@ -21,6 +21,21 @@ const GenericReceipt = z
   })
   .openapi('DeliveryReceipt');
 
+const RouteParam = z.object({
+  route: z
+    .string()
+    .max(32)
+    .openapi({ param: { name: 'route', in: 'path' } }),
+});
+
+/** The route's receiptSecret, which the provider's callback URL carries. */
+const SecretQuery = z.object({
+  secret: z
+    .string()
+    .max(256)
+    .openapi({ param: { name: 'secret', in: 'query' } }),
+});
+
 export const receiptRoute = createRoute({
   method: 'post',
   path: '/v1/providers/{route}/receipts',
@@ -29,18 +44,8 @@ export const receiptRoute = createRoute({
   description:
     "Called by the provider, authenticated by the route's `receiptSecret` in `?secret=`. Twilio routes take Twilio's StatusCallback form; `http` and `console` routes take the JSON below. Updates the verification's `delivery.status` and appends an `sms.delivered` / `sms.undelivered` audit row. SMPP routes receive receipts on their session instead; Kannel routes call the GET form.",
   request: {
-    params: z.object({
-      route: z
-        .string()
-        .max(32)
-        .openapi({ param: { name: 'route', in: 'path' } }),
-    }),
-    query: z.object({
-      secret: z
-        .string()
-        .max(256)
-        .openapi({ param: { name: 'secret', in: 'query' } }),
-    }),
+    params: RouteParam,
+    query: SecretQuery,
     body: {
       required: false,
       content: {
@@ -63,17 +68,8 @@ export const kannelReceiptRoute = createRoute({
   description:
     "Kannel's dlr-url, called with GET and authenticated by the route's `receiptSecret` in `?secret=`. `ref` is the verification id Tessera put in the URL, `status` Kannel's report type (`%d`): 1 delivered, 2 undeliverable, 16 rejected by the SMSC; 4 (buffered) and 8 (accepted by the SMSC) change nothing. Kannel routes only.",
   request: {
-    params: z.object({
-      route: z
-        .string()
-        .max(32)
-        .openapi({ param: { name: 'route', in: 'path' } }),
-    }),
-    query: z.object({
-      secret: z
-        .string()
-        .max(256)
-        .openapi({ param: { name: 'secret', in: 'query' } }),
+    params: RouteParam,
+    query: SecretQuery.extend({
       ref: z
         .string()
         .max(200)
