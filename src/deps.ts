@@ -17,6 +17,7 @@ import type {
   Limiter,
   TrafficCounters,
 } from './services/ports.ts';
+import { recordInbound } from './services/record-inbound.ts';
 import { recordReceipt } from './services/record-receipt.ts';
 import { buildPriorityRoute } from './sms/build-routes.ts';
 import { createDevOutbox } from './sms/dev-outbox.ts';
@@ -26,7 +27,10 @@ import { createMemoryDeliveryIndex } from './stores/memory/memory-delivery-index
 import { createMemoryIdempotencyStore } from './stores/memory/memory-idempotency-store.ts';
 import { createMemoryTrafficCounters } from './stores/memory/memory-traffic-counters.ts';
 import { createPostgresAccessStore } from './stores/postgres/access-store.ts';
-import { createPostgresAuditWriter } from './stores/postgres/audit-writer.ts';
+import {
+  createPostgresAuditQueries,
+  createPostgresAuditWriter,
+} from './stores/postgres/audit-writer.ts';
 import { migrateDatabase, openDatabase } from './stores/postgres/database.ts';
 import { createPostgresTotpStore } from './stores/postgres/totp-store.ts';
 import { cachePrincipals } from './stores/principal-cache.ts';
@@ -164,7 +168,9 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
 
     const outbox = config.production ? null : createDevOutbox();
     const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
-    const receipts = { codes, deliveries, audit, clock, metrics };
+    const phones = createPhoneProtector(keys);
+    const inbound = { audit, phones, clock, queries: createPostgresAuditQueries(database) };
+    const receipts = { codes, deliveries, audit, clock, metrics, inbound };
     const sms = buildPriorityRoute(config.smsRoutes, {
       print,
       outbox,
@@ -172,6 +178,11 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       metrics,
       now: () => clock.now(),
       publicUrl: config.publicUrl,
+      onInbound: (route, message) => {
+        recordInbound(inbound, { route, ...message }).catch((error) =>
+          options.logger.warn({ err: error, route }, 'inbound message not recorded'),
+        );
+      },
       // Receipts that arrive on a provider's own session (SMPP deliver_sm).
       onReceipt: (route, receipt) => {
         recordReceipt(receipts, { route, ...receipt }).catch((error) =>
@@ -187,7 +198,6 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       options.logger.warn({ routes: down }, 'SMS routes not up yet; they keep reconnecting');
 
     const hasher = createArgon2CodeHasher(config.codeHashProfile, keys.codePepper);
-    const phones = createPhoneProtector(keys);
     const deps: AppDeps = {
       clock,
       logger: options.logger,

@@ -258,6 +258,7 @@ export const AUDIT_EVENT_TYPES = [
   'sms.failed',
   'sms.delivered',
   'sms.undelivered',
+  'sms.inbound',
   'check.approved',
   'check.wrong',
   'check.refused',
@@ -372,4 +373,10 @@ export interface DeliveryIndex {
     route: string,
     providerMessageId: string,
   ): Promise<{ appId: string; verificationId: string; sentAt: number } | null>;
+}
+
+/** Reads of the audit trail the service itself needs. */
+export interface AuditQueries {
+  /** Apps that sent an SMS to this number (by its HMAC): the ones an inbound reply concerns. */
+  appsThatMessaged(phoneHmac: string): Promise<string[]>;
 }

@@ -18,6 +18,8 @@ export interface RouteBuildDeps {
   now: () => number;
   /** Where providers call back with receipts (PUBLIC_URL); unset: no HTTP callbacks are asked for. */
   publicUrl: string | undefined;
+  /** Mobile-originated messages (a "STOP" reply) that arrive on a provider's own session. */
+  onInbound: (route: string, message: { from: string; text: string }) => void;
   onReceipt: (
     route: string,
     receipt: {
@@ -81,6 +83,7 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
         password: route.password,
         ...(route.systemType ? { systemType: route.systemType } : {}),
         logger,
+        onInbound: ({ from, text }) => deps.onInbound(route.name, { from, text }),
         onReceipt: ({ providerMessageId, status }) =>
           deps.onReceipt(route.name, {
             providerMessageId,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/sms/circuit-breaker.ts';
 import {
@@ -280,6 +281,21 @@ describe.each(BACKENDS)('sends over configured routes: $name', (backend) => {
         `tessera_route_receipt_seconds_count\\{route="backup",status="${status}"\\} [1-9]`,
       ),
     );
+  });
+
+  test('a reply posted to the callback is recorded as inbound for the apps that messaged the number', async () => {
+    expect((await receipt({ from: '+33612345670', text: 'STOP' })).status).toBe(204);
+    if (!backend.real) return;
+    const client = new pg.Client({ connectionString: t.databaseUrl as string });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        "select reason, detail from audit_events where type = 'sms.inbound'",
+      );
+      expect(rows).toEqual([{ reason: 'opt_out', detail: { route: 'backup', keyword: 'STOP' } }]);
+    } finally {
+      await client.end();
+    }
   });
 
   test('receipts need the route secret; unknown routes and messages change nothing', async () => {

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSmscSimulator } from '../helpers/smsc-simulator.ts';
 import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -74,6 +75,43 @@ describe.each(BACKENDS)('verification over an SMPP route to a simulated SMSC: $n
       (v) => v.delivery.status === 'failed',
     );
     expect(state.delivery.status).toBe('failed');
+  });
+
+  test('a STOP reply on the session is recorded for the apps that messaged the number', async () => {
+    if (!backend.real) return; // the audit table is read with SQL below
+    expect((await t.call('POST', '/v1/verify', { body: { to: '+33612345604' } })).status).toBe(201);
+    expect(await smsc.sendInbound({ from: '33612345604', to: 'Tessera', text: 'stop merci' })).toBe(
+      0,
+    );
+    const client = new pg.Client({ connectionString: t.databaseUrl as string });
+    await client.connect();
+    try {
+      const rows = await eventually(
+        async () =>
+          (
+            await client.query<{
+              type: string;
+              reason: string | null;
+              phone_masked: string;
+              detail: { keyword: string };
+            }>(
+              "select type, reason, phone_masked, detail from audit_events where type = 'sms.inbound'",
+            )
+          ).rows,
+        (r) => r.length > 0,
+      );
+      expect(rows).toEqual([
+        {
+          type: 'sms.inbound',
+          reason: 'opt_out',
+          phone_masked: '+33 6•• •• •• 04',
+          detail: { route: 'smsc', keyword: 'STOP' },
+        },
+      ]);
+      expect(JSON.stringify(rows)).not.toContain('merci');
+    } finally {
+      await client.end();
+    }
   });
 
   test('a rejected submit fails over to the next route', async () => {

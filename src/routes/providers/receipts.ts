@@ -3,12 +3,14 @@ import { constantTimeEqual } from '../../crypto/hmac.ts';
 import type { App } from '../../http/app-env.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { problemResponse } from '../../http/problem.ts';
+import { recordInbound } from '../../services/record-inbound.ts';
 import { type ReceiptStatus, recordReceipt } from '../../services/record-receipt.ts';
 import { parseKannelReceipt } from '../../sms/providers/kannel.ts';
 import { parseTwilioStatusCallback } from '../../sms/providers/twilio.ts';
 import type { RouteConfig } from '../../sms/route-config.ts';
 
 export type ReceiptDeps = Parameters<typeof recordReceipt>[0] & {
+  inbound: Parameters<typeof recordInbound>[0];
   /** Routes that accept HTTP receipts, with the secret their callback URL carries. */
   routes: ReadonlyMap<string, { provider: RouteConfig['provider']; secret: string }>;
 };
@@ -20,6 +22,12 @@ const GenericReceipt = z
     error_code: z.string().max(50).nullable().optional(),
   })
   .openapi('DeliveryReceipt');
+
+/** A reply from the phone (e.g. "STOP"), posted by a provider to the same callback. */
+const InboundMessage = z
+  .object({ from: z.string().min(3).max(32), text: z.string().max(1600) })
+  .strict()
+  .openapi('InboundMessage');
 
 const RouteParam = z.object({
   route: z
@@ -49,7 +57,7 @@ export const receiptRoute = createRoute({
     body: {
       required: false,
       content: {
-        'application/json': { schema: GenericReceipt },
+        'application/json': { schema: z.union([GenericReceipt, InboundMessage]) },
         'application/x-www-form-urlencoded': { schema: z.record(z.string(), z.string()) },
       },
     },
@@ -118,7 +126,13 @@ export function registerReceipts(app: App, deps: ReceiptDeps): void {
     if (!constantTimeEqual(c.req.valid('query').secret, config.secret)) {
       return problemResponse(401, 'unauthorized', 'Wrong receipt secret for this route.');
     }
-    const receipt = readReceipt(config.provider, await c.req.text());
+    const body = await c.req.text();
+    const inbound = readInbound(config.provider, body);
+    if (inbound) {
+      await recordInbound(deps.inbound, { route, ...inbound });
+      return c.body(null, 204);
+    }
+    const receipt = readReceipt(config.provider, body);
     if (!receipt)
       return problemResponse(
         400,
@@ -128,6 +142,28 @@ export function registerReceipts(app: App, deps: ReceiptDeps): void {
     await recordReceipt(deps, { route, ...receipt });
     return c.body(null, 204);
   });
+}
+
+/**
+ * A mobile-originated message posted to the same callback: Twilio's incoming-message form (From
+ * and Body, no MessageStatus) or `{ "from", "text" }`.
+ */
+function readInbound(
+  provider: RouteConfig['provider'],
+  body: string,
+): { from: string; text: string } | null {
+  try {
+    if (provider === 'twilio') {
+      const form = new URLSearchParams(body);
+      const from = form.get('From');
+      const text = form.get('Body');
+      return from && text !== null && !form.has('MessageStatus') ? { from, text } : null;
+    }
+    const parsed = InboundMessage.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Read from the request's text: the validator has already consumed the raw body stream. */

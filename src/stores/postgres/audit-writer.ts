@@ -1,4 +1,4 @@
-import { asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import {
   type ChainedAuditEvent,
   type ChainVerification,
@@ -7,7 +7,12 @@ import {
   verifyChain,
 } from '../../domain/hash-chain.ts';
 import { newId } from '../../domain/ids.ts';
-import type { AuditEvent, AuditEventType, AuditWriter } from '../../services/ports.ts';
+import type {
+  AuditEvent,
+  AuditEventType,
+  AuditQueries,
+  AuditWriter,
+} from '../../services/ports.ts';
 import type { Database } from './database.ts';
 import { auditEvents } from './schema.ts';
 
@@ -155,6 +160,19 @@ export function createPostgresAuditWriter(
     async close() {
       closed = true;
       while (draining) await draining;
+    },
+  };
+}
+
+/** The AuditQueries port on the audit table (the (app_id, phone_hmac) index serves it). */
+export function createPostgresAuditQueries(database: Database): AuditQueries {
+  return {
+    async appsThatMessaged(phoneHmac) {
+      const rows = await database.db
+        .selectDistinct({ appId: auditEvents.appId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.phoneHmac, phoneHmac), eq(auditEvents.type, 'sms.sent')));
+      return rows.map((row) => row.appId);
     },
   };
 }
