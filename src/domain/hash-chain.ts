@@ -25,8 +25,20 @@ export type ChainVerification =
  * Nulls are kept: a field that became null changes the hash.
  */
 export function canonicalEvent(event: AuditEvent & { id: string }): string {
-  // `?? null`: a member left undefined by a caller is stored as NULL, so it is hashed as null.
   return canonicalJson({
+    ...eventColumns(event),
+    // The JSON round trip gives exactly what jsonb stores and reads back (no undefined members,
+    // Dates as strings), so the hash computed before the insert matches the row read later.
+    detail: toJsonValue(event.detail ?? {}),
+  });
+}
+
+/**
+ * An event keyed by its audit_events column names: what the chain hashes and what the writer
+ * stores. `?? null`: a member left undefined by a caller is stored as NULL, so it is hashed as null.
+ */
+export function eventColumns(event: AuditEvent & { id: string }) {
+  return {
     id: event.id,
     app_id: event.appId,
     type: event.type,
@@ -38,11 +50,10 @@ export function canonicalEvent(event: AuditEvent & { id: string }): string {
     user_agent: event.userAgent ?? null,
     outcome: event.outcome,
     reason: event.reason ?? null,
-    // The JSON round trip gives exactly what jsonb stores and reads back (no undefined members,
-    // Dates as strings), so the hash computed before the insert matches the row read later.
-    detail: toJsonValue(event.detail ?? {}),
+    detail: event.detail,
+    // Milliseconds and 'Z'; timestamptz keeps both exactly.
     created_at: event.createdAt.toISOString(),
-  });
+  };
 }
 
 /** `hash = SHA-256(prev_hash || canonical event)` (api.md, Audit), as lowercase hex. */

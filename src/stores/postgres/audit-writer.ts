@@ -3,6 +3,7 @@ import {
   type ChainedAuditEvent,
   type ChainVerification,
   canonicalEvent,
+  eventColumns,
   GENESIS_HASH,
   verifyChain,
 } from '../../domain/hash-chain.ts';
@@ -258,23 +259,7 @@ function storableJson(value: unknown): unknown {
 
 /** One element of tessera_append_audit's argument: the row keyed by column, and what it hashes. */
 function toPayload({ id, event, canonical }: PreparedEvent) {
-  return {
-    id,
-    app_id: event.appId,
-    type: event.type,
-    verification_id: event.verificationId ?? null,
-    purpose: event.purpose ?? null,
-    phone_masked: event.phoneMasked ?? null,
-    phone_hmac: event.phoneHmac ?? null,
-    client_ip: event.clientIp ?? null,
-    user_agent: event.userAgent ?? null,
-    outcome: event.outcome,
-    reason: event.reason ?? null,
-    detail: event.detail,
-    // Milliseconds and 'Z', as canonicalEvent writes it; timestamptz keeps both exactly.
-    created_at: event.createdAt.toISOString(),
-    canonical,
-  };
+  return { ...eventColumns({ ...event, id }), canonical };
 }
 
 /** The SQLSTATE of a server error; drizzle wraps the driver's error in `cause`. */
