@@ -15,34 +15,8 @@ import {
   type PostgresAuditWriter,
   readAuditEvents,
 } from '../../src/stores/postgres/audit-writer.ts';
-import {
-  type Database,
-  migrateDatabase,
-  openDatabase,
-} from '../../src/stores/postgres/database.ts';
-import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
-
-interface Backend {
-  name: string;
-  available: boolean;
-  open: () => Promise<{ database: Database; drop: () => Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'postgres',
-    available: postgresUrl !== null,
-    open: async () => {
-      const testDb = await createTestDatabase();
-      return { database: await openDatabase({ url: testDb.url }), drop: testDb.drop };
-    },
-  },
-  {
-    name: 'pglite (in memory)',
-    available: true,
-    open: async () => ({ database: await openDatabase({ pgliteDir: null }), drop: async () => {} }),
-  },
-];
+import { type Database, migrateDatabase } from '../../src/stores/postgres/database.ts';
+import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 
 async function rowCount(
   database: Database,
@@ -68,7 +42,7 @@ async function dumpPublicTables(database: Database): Promise<string> {
   return parts.join('\n');
 }
 
-describe.each(backends)('access store over $name', (backend) => {
+describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
   describe.skipIf(!backend.available)('contract', () => {
     let database: Database;
     let drop: () => Promise<void>;

@@ -14,26 +14,11 @@ import {
   openDatabase,
 } from '../../src/stores/postgres/database.ts';
 import { auditEvents } from '../../src/stores/postgres/schema.ts';
+import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
 
 // The audit writer extends the chain through the SQL function tessera_append_audit (migration
 // 0003): these tests pin that the hashes PostgreSQL computes are exactly chainHash's.
-
-const backends = [
-  {
-    name: 'postgres',
-    available: postgresUrl !== null,
-    open: async () => {
-      const testDb = await createTestDatabase();
-      return { database: await openDatabase({ url: testDb.url }), drop: testDb.drop };
-    },
-  },
-  {
-    name: 'pglite (in memory)',
-    available: true,
-    open: async () => ({ database: await openDatabase({ pgliteDir: null }), drop: async () => {} }),
-  },
-];
 
 function auditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
@@ -83,7 +68,7 @@ function counting(database: Database) {
   return { database: wrapped, counts };
 }
 
-describe.each(backends)('tessera_append_audit over $name', (backend) => {
+describe.each(DATABASE_BACKENDS)('tessera_append_audit over $name', (backend) => {
   describe.skipIf(!backend.available)('hash chain', () => {
     let database: Database;
     let drop: () => Promise<void>;

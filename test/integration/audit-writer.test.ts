@@ -14,41 +14,7 @@ import {
   migrateDatabase,
   openDatabase,
 } from '../../src/stores/postgres/database.ts';
-import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
-
-interface Backend {
-  name: string;
-  available: boolean;
-  multiProcess: boolean;
-  open: () => Promise<{
-    database: Database;
-    /** Another handle on the same database, as a second Tessera process would have. */
-    openAnother?: () => Promise<Database>;
-    drop: () => Promise<void>;
-  }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'postgres',
-    available: postgresUrl !== null,
-    multiProcess: true,
-    open: async () => {
-      const testDb = await createTestDatabase();
-      return {
-        database: await openDatabase({ url: testDb.url }),
-        openAnother: () => openDatabase({ url: testDb.url }),
-        drop: testDb.drop,
-      };
-    },
-  },
-  {
-    name: 'pglite (in memory)',
-    available: true,
-    multiProcess: false,
-    open: async () => ({ database: await openDatabase({ pgliteDir: null }), drop: async () => {} }),
-  },
-];
+import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 
 function auditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
@@ -150,7 +116,7 @@ function expectAppendsContiguous(rows: Array<{ seq: number; tag: string }>, pref
   }
 }
 
-describe.each(backends)('postgres audit writer over $name', (backend) => {
+describe.each(DATABASE_BACKENDS)('postgres audit writer over $name', (backend) => {
   describe.skipIf(!backend.available)('contract', () => {
     let database: Database;
     let drop: () => Promise<void>;
