@@ -1,42 +1,15 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IdempotencyStore } from '../../src/services/ports.ts';
 import { createMemoryIdempotencyStore } from '../../src/stores/memory/memory-idempotency-store.ts';
 import { createRedisIdempotencyStore } from '../../src/stores/redis/redis-idempotency-store.ts';
-import { createTestRedisPrefix, redisUrl, scanKeys } from '../helpers/real-stores.ts';
+import { redisUrl, scanKeys } from '../helpers/real-stores.ts';
+import { storeContract } from '../helpers/store-contract.ts';
 
-const redisPrefix = createTestRedisPrefix();
-const opened: Redis[] = [];
-const closers: (() => void)[] = [];
-afterAll(async () => {
-  await redisPrefix.drop();
-  for (const redis of opened) redis.disconnect();
-  for (const close of closers) close();
+const { backends, redisPrefix, openRedis, closers } = storeContract<IdempotencyStore>({
+  redis: (redis, keyPrefix) => createRedisIdempotencyStore({ redis, keyPrefix }),
+  memory: () => createMemoryIdempotencyStore(),
 });
-
-const openRedis = (): Redis => {
-  const redis = new Redis(redisUrl as string);
-  opened.push(redis);
-  return redis;
-};
-
-const backends: { name: string; available: boolean; make: () => IdempotencyStore }[] = [
-  {
-    name: 'redis',
-    available: redisUrl !== null,
-    make: () => createRedisIdempotencyStore({ redis: openRedis(), keyPrefix: redisPrefix.prefix }),
-  },
-  {
-    name: 'embedded (in-process)',
-    available: true,
-    make: () => {
-      const store = createMemoryIdempotencyStore();
-      closers.push(() => store.close());
-      return store;
-    },
-  },
-];
 
 const DAY = 24 * 60 * 60 * 1000;
 const FP = 'a'.repeat(64);

@@ -1,42 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TrafficCounters } from '../../src/services/ports.ts';
 import { createMemoryTrafficCounters } from '../../src/stores/memory/memory-traffic-counters.ts';
 import { createRedisTrafficCounters } from '../../src/stores/redis/redis-traffic-counters.ts';
 import { createTestRedisPrefix, redisUrl, scanKeys } from '../helpers/real-stores.ts';
+import { storeContract } from '../helpers/store-contract.ts';
 
-const redisPrefix = createTestRedisPrefix();
-const opened: Redis[] = [];
-const closers: (() => void)[] = [];
-afterAll(async () => {
-  await redisPrefix.drop();
-  for (const redis of opened) redis.disconnect();
-  for (const close of closers) close();
+const { backends, openRedis } = storeContract<TrafficCounters>({
+  redis: (redis, keyPrefix) => createRedisTrafficCounters({ redis, keyPrefix }),
+  memory: () => createMemoryTrafficCounters(),
 });
-
-function openRedis(): Redis {
-  const redis = new Redis(redisUrl as string);
-  opened.push(redis);
-  return redis;
-}
-
-const backends: { name: string; available: boolean; make: () => TrafficCounters }[] = [
-  {
-    name: 'redis',
-    available: redisUrl !== null,
-    make: () => createRedisTrafficCounters({ redis: openRedis(), keyPrefix: redisPrefix.prefix }),
-  },
-  {
-    name: 'embedded (in-process)',
-    available: true,
-    make: () => {
-      const counters = createMemoryTrafficCounters();
-      closers.push(counters.close);
-      return counters;
-    },
-  },
-];
 
 const HOUR = 3600;
 // A fixed instant on a bucket boundary (5 min buckets for an hour), so arithmetic below is exact.
