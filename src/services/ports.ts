@@ -359,6 +359,33 @@ export interface TrafficCounters {
   pause(key: string, seconds: number): Promise<void>;
   /** For each key, the milliseconds its pause has left, or null when it is not paused. */
   pausedFor(keys: string[]): Promise<(number | null)[]>;
+  /**
+   * One send's screen, atomically and in one round trip: each pause's time left; when one is
+   * paused, the window totals of `sent` and `approved` as they stood (`paused`); then, unless a
+   * pause stops it (`countWhenPaused` false), one added to each `sent` key and the totals after it
+   * (`counted`, null when nothing was counted).
+   */
+  screen(request: TrafficScreenRequest): Promise<TrafficScreen>;
+}
+
+export interface TrafficScreenRequest {
+  pauses: string[];
+  sent: string[];
+  approved: string[];
+  windowSeconds: number;
+  now: number;
+  countWhenPaused: boolean;
+}
+
+export interface TrafficTotals {
+  sent: number[];
+  approved: number[];
+}
+
+export interface TrafficScreen {
+  pausedMs: (number | null)[];
+  paused: TrafficTotals | null;
+  counted: TrafficTotals | null;
 }
 
 /** Which verification a provider's message id belongs to, so a delivery receipt finds it. */

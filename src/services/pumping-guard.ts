@@ -100,50 +100,39 @@ export async function screenSend(
   settings: PumpingSettings,
   subject: PumpingSubject,
 ): Promise<PumpingVerdict> {
-  const { counters, clock } = deps;
   const { dryRun, windowSeconds } = settings;
-  const now = clock.now();
   const both = scopes(settings, subject);
   const trips: PumpingTrip[] = [];
   const blocks: Block[] = [];
 
-  const paused = await counters.pausedFor(both.map((k) => k.pause));
-  if (paused.some((ms) => ms !== null)) {
-    // Read only to report the figures; a paused scope's refused sends are not counted.
-    const counts = await counters.read(
-      both.flatMap((k) => [k.sent, k.approved]),
-      windowSeconds,
-      now,
-    );
-    both.forEach((k, i) => {
-      const left = paused[i];
-      if (left === null || left === undefined) return;
-      trips.push({
-        scope: k.scope,
-        reason: 'paused',
-        dryRun,
-        sent: at(counts, 2 * i),
-        approved: at(counts, 2 * i + 1),
-      });
-      if (!dryRun) blocks.push({ scope: k.scope, retryAfterMs: left });
+  // One atomic step: a paused scope's refused sends are not counted (the figures reported are as
+  // they stood); in a dry run the send is counted all the same.
+  const screen = await deps.counters.screen({
+    pauses: both.map((k) => k.pause),
+    sent: both.map((k) => k.sent),
+    approved: both.map((k) => k.approved),
+    windowSeconds,
+    now: deps.clock.now(),
+    countWhenPaused: dryRun,
+  });
+  const { paused, counted } = screen;
+  both.forEach((k, i) => {
+    const left = screen.pausedMs[i];
+    if (left === null || left === undefined || !paused) return;
+    trips.push({
+      scope: k.scope,
+      reason: 'paused',
+      dryRun,
+      sent: at(paused.sent, i),
+      approved: at(paused.approved, i),
     });
-    if (blocks.length > 0) return verdict(trips, blocks);
-  }
+    if (!dryRun) blocks.push({ scope: k.scope, retryAfterMs: left });
+  });
+  if (!counted) return verdict(trips, blocks);
 
-  const sent = await counters.increment(
-    both.map((k) => k.sent),
-    windowSeconds,
-    now,
-  );
-  const approved = await counters.read(
-    both.map((k) => k.approved),
-    windowSeconds,
-    now,
-  );
   const { bucketMs } = trafficWindow(windowSeconds);
-
   for (const [i, k] of both.entries()) {
-    const counts = { sent: at(sent, i), approved: at(approved, i) };
+    const counts = { sent: at(counted.sent, i), approved: at(counted.approved, i) };
     if (counts.sent > k.sendsPerWindow) {
       trips.push({ scope: k.scope, reason: 'velocity', dryRun, ...counts });
       // The oldest bucket leaves the window within one bucket's time; that is when sends may free.
@@ -152,7 +141,7 @@ export async function screenSend(
     if (conversionCollapsed(counts, settings)) {
       trips.push({ scope: k.scope, reason: 'conversion', dryRun, ...counts });
       if (!dryRun) {
-        await counters.pause(k.pause, settings.pauseSeconds);
+        await deps.counters.pause(k.pause, settings.pauseSeconds);
         blocks.push({ scope: k.scope, retryAfterMs: settings.pauseSeconds * 1000 });
       }
     }

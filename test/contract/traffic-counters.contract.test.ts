@@ -89,6 +89,61 @@ describe.each(backends)('traffic counters contract: $name', ({ available, make }
     await expect(counters.pause(free, 0)).rejects.toThrow(RangeError);
   });
 
+  it_('screens a send in one step: counts it when nothing is paused', async () => {
+    const counters = make();
+    const [pause, sent, approved] = [unique('p'), unique('p:sent'), unique('p:approved')];
+    await counters.increment([sent], HOUR, T0);
+    await counters.increment([approved], HOUR, T0);
+    const request = { pauses: [pause], sent: [sent], approved: [approved], windowSeconds: HOUR };
+    expect(await counters.screen({ ...request, now: T0 + 1000, countWhenPaused: false })).toEqual({
+      pausedMs: [null],
+      paused: null,
+      counted: { sent: [2], approved: [1] },
+    });
+    expect(await counters.read([sent], HOUR, T0 + 1000)).toEqual([2]);
+  });
+
+  it_('screens a send in one step: a pause counts nothing, unless told to count', async () => {
+    const counters = make();
+    const [free, stopped] = [unique('free'), unique('stopped')];
+    const sent = [unique('free:sent'), unique('stopped:sent')];
+    const approved = [unique('free:approved'), unique('stopped:approved')];
+    await counters.increment(sent, HOUR, T0);
+    await counters.pause(stopped, 60);
+    const request = { pauses: [free, stopped], sent, approved, windowSeconds: HOUR, now: T0 };
+
+    const refused = await counters.screen({ ...request, countWhenPaused: false });
+    expect(refused.pausedMs[0]).toBeNull();
+    expect(refused.pausedMs[1]).toBeGreaterThan(58_000);
+    expect(refused.paused).toEqual({ sent: [1, 1], approved: [0, 0] });
+    expect(refused.counted).toBeNull();
+    expect(await counters.read(sent, HOUR, T0)).toEqual([1, 1]);
+
+    const dryRun = await counters.screen({ ...request, countWhenPaused: true });
+    expect(dryRun.paused).toEqual({ sent: [1, 1], approved: [0, 0] });
+    expect(dryRun.counted).toEqual({ sent: [2, 2], approved: [0, 0] });
+  });
+
+  it_('keeps every one of 100 parallel screens of one key', async () => {
+    const counters = make();
+    const [pause, sent, approved] = [unique('r'), unique('r:sent'), unique('r:approved')];
+    const screens = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        counters.screen({
+          pauses: [pause],
+          sent: [sent],
+          approved: [approved],
+          windowSeconds: HOUR,
+          now: T0,
+          countWhenPaused: false,
+        }),
+      ),
+    );
+    const totals = screens.map((screen) => screen.counted?.sent[0]);
+    expect(new Set(totals).size).toBe(100);
+    expect(Math.max(...totals.map((t) => t ?? 0))).toBe(100);
+  });
+
   it_('ends a pause when its time is up', async () => {
     const counters = make();
     const key = unique('brief');

@@ -51,16 +51,32 @@ export function createMemoryTrafficCounters({
     return total;
   }
 
+  function bump(keys: string[], windowSeconds: number, now: number, wall: number): void {
+    const window = trafficWindow(windowSeconds);
+    const ttlMs = window.bucketMs * (window.buckets + 1);
+    for (const key of keys) {
+      const name = `${key}:${bucketIndex(window, now)}`;
+      buckets.set(name, { count: count(name, wall) + 1, purgeAt: wall + ttlMs });
+    }
+  }
+
+  function pausesLeft(keys: string[], wall: number): (number | null)[] {
+    return keys.map((key) => {
+      const until = pauses.get(key);
+      if (until === undefined) return null;
+      if (until <= wall) {
+        pauses.delete(key);
+        return null;
+      }
+      return until - wall;
+    });
+  }
+
   return {
     async increment(keys, windowSeconds, now) {
-      const window = trafficWindow(windowSeconds);
-      const ttlMs = window.bucketMs * (window.buckets + 1);
       const wall = wallClock();
-      return keys.map((key) => {
-        const name = `${key}:${bucketIndex(window, now)}`;
-        buckets.set(name, { count: count(name, wall) + 1, purgeAt: wall + ttlMs });
-        return sum(key, windowSeconds, now, wall);
-      });
+      bump(keys, windowSeconds, now, wall);
+      return keys.map((key) => sum(key, windowSeconds, now, wall));
     },
 
     async read(keys, windowSeconds, now) {
@@ -76,16 +92,20 @@ export function createMemoryTrafficCounters({
     },
 
     async pausedFor(keys) {
+      return pausesLeft(keys, wallClock());
+    },
+
+    async screen({ pauses: pauseKeys, sent, approved, windowSeconds, now, countWhenPaused }) {
       const wall = wallClock();
-      return keys.map((key) => {
-        const until = pauses.get(key);
-        if (until === undefined) return null;
-        if (until <= wall) {
-          pauses.delete(key);
-          return null;
-        }
-        return until - wall;
+      const totals = () => ({
+        sent: sent.map((key) => sum(key, windowSeconds, now, wall)),
+        approved: approved.map((key) => sum(key, windowSeconds, now, wall)),
       });
+      const pausedMs = pausesLeft(pauseKeys, wall);
+      const paused = pausedMs.some((ms) => ms !== null) ? totals() : null;
+      if (paused && !countWhenPaused) return { pausedMs, paused, counted: null };
+      bump(sent, windowSeconds, now, wall);
+      return { pausedMs, paused, counted: totals() };
     },
 
     close() {

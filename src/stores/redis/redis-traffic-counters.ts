@@ -35,7 +35,49 @@ for i = 1, #KEYS do left[i] = redis.call('PTTL', KEYS[i]) end
 return left
 `;
 
+/**
+ * KEYS: pause markers, then the `sent` counters' bucket keys, then the `approved` ones (each
+ * counter's buckets oldest first). ARGV: pause count, sent count, approved count, buckets per
+ * counter, bucket TTL ms, 1 to count even when paused. Returns {pttls, totals while paused (or
+ * {}), totals after counting (or {})}, totals being {sent sums, approved sums}.
+ */
+const SCREEN = `
+local np, ns, na, per = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local left, paused = {}, false
+for i = 1, np do
+  left[i] = redis.call('PTTL', KEYS[i])
+  if left[i] > 0 then paused = true end
+end
+local function sums(first, count)
+  local out = {}
+  for c = 0, count - 1 do
+    local from = first + c * per
+    local sum = 0
+    for _, v in ipairs(redis.call('MGET', unpack(KEYS, from, from + per - 1))) do
+      if v then sum = sum + tonumber(v) end
+    end
+    out[c + 1] = sum
+  end
+  return out
+end
+local sentFirst, approvedFirst = np + 1, np + ns * per + 1
+local before = {}
+if paused then
+  before = {sums(sentFirst, ns), sums(approvedFirst, na)}
+  if ARGV[6] ~= '1' then return {left, before, {}} end
+end
+for c = 1, ns do
+  local current = sentFirst + c * per - 1
+  redis.call('INCR', KEYS[current])
+  redis.call('PEXPIRE', KEYS[current], ARGV[5])
+end
+return {left, before, {sums(sentFirst, ns), sums(approvedFirst, na)}}
+`;
+
+type ScreenReply = [number[], [number[], number[]] | [], [number[], number[]] | []];
+
 interface ScriptedRedis {
+  tesseraTrafficScreen(numberOfKeys: number, ...args: (string | number)[]): Promise<ScreenReply>;
   tesseraTrafficIncrement(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tesseraTrafficPausedFor(numberOfKeys: number, ...keys: string[]): Promise<number[]>;
 }
@@ -44,6 +86,7 @@ interface ScriptedRedis {
 const COMMANDS: Record<keyof ScriptedRedis, { lua: string }> = {
   tesseraTrafficIncrement: { lua: INCREMENT },
   tesseraTrafficPausedFor: { lua: PAUSED_FOR },
+  tesseraTrafficScreen: { lua: SCREEN },
 };
 
 export interface RedisTrafficCountersOptions {
@@ -102,8 +145,31 @@ export function createRedisTrafficCounters({
     async pausedFor(keys) {
       if (keys.length === 0) return [];
       const left = await r.tesseraTrafficPausedFor(keys.length, ...keys.map(pauseKey));
-      // -2 is a missing key; -1 (no TTL) cannot happen since every pause is written with PX.
-      return left.map((ms) => (Number(ms) > 0 ? Number(ms) : null));
+      return left.map(timeLeft);
+    },
+
+    async screen({ pauses, sent, approved, windowSeconds, now, countWhenPaused }) {
+      const sentKeys = bucketKeys(sent, windowSeconds, now);
+      const approvedKeys = bucketKeys(approved, windowSeconds, now);
+      const keys = [...pauses.map(pauseKey), ...sentKeys.names, ...approvedKeys.names];
+      const [left, before, after] = await r.tesseraTrafficScreen(
+        keys.length,
+        ...keys,
+        pauses.length,
+        sent.length,
+        approved.length,
+        sentKeys.per,
+        sentKeys.ttlMs,
+        countWhenPaused ? 1 : 0,
+      );
+      const totals = (reply: [number[], number[]] | []) =>
+        reply.length === 0 ? null : { sent: reply[0].map(Number), approved: reply[1].map(Number) };
+      return { pausedMs: left.map(timeLeft), paused: totals(before), counted: totals(after) };
     },
   };
+}
+
+/** A PTTL as a pause's time left: -2 is a missing key; -1 (no TTL) cannot happen (always PX). */
+function timeLeft(ms: number | string): number | null {
+  return Number(ms) > 0 ? Number(ms) : null;
 }
