@@ -222,10 +222,12 @@ describe.skipIf(postgresUrl === null)('tessera_append_audit outside READ COMMITT
     } finally {
       for (const writer of writers) await writer.close();
     }
-    // The first batch of each writer was refused, then every batch ran in a transaction.
+    // The first batches of each writer (as many as it sends at once: 2) were refused, then every
+    // batch ran in a transaction.
     for (const { counts } of [one, two]) {
       expect(counts.transactions).toBeGreaterThan(1);
-      expect(counts.executes).toBe(1);
+      expect(counts.executes).toBeGreaterThanOrEqual(1);
+      expect(counts.executes).toBeLessThanOrEqual(2);
     }
     expect(await verifyAuditChain(one.database)).toMatchObject({ ok: true, checked: 160 });
   });

@@ -23,6 +23,11 @@ const NEEDS_READ_COMMITTED = 'TA001';
 export interface PostgresAuditWriterOptions {
   /** Most events written by one transaction (default 500); one append() is never split. */
   maxBatch?: number;
+  /**
+   * Batches sent at once (default 2). The chain lock serialises them inside Postgres, so the next
+   * batch is already waiting there when the previous one commits, instead of a round trip later.
+   */
+  maxInFlight?: number;
   /** Called after each committed transaction with the number of events it wrote. */
   onBatch?: (events: number) => void;
 }
@@ -50,17 +55,20 @@ interface PendingAppend {
 }
 
 /**
- * The audit trail writer, with group commit: appends that arrive while a batch is in flight wait
+ * The audit trail writer, with group commit: appends that arrive while batches are in flight wait
  * and are written together by the next one, so one statement (one round trip, one transaction,
- * one lock) serves many requests. At most one batch per writer is in flight.
+ * one lock) serves many requests. At most `maxInFlight` batches per writer are in flight.
  */
 export function createPostgresAuditWriter(
   database: Database,
   options: PostgresAuditWriterOptions = {},
 ): PostgresAuditWriter {
   const maxBatch = Math.max(1, options.maxBatch ?? 500);
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
   const queue: PendingAppend[] = [];
-  let draining: Promise<void> | null = null;
+  let inFlight = 0;
+  let scheduled = false;
+  let idle: { promise: Promise<void>; resolve: () => void } | null = null;
   let closed = false;
 
   function takeBatch(): PendingAppend[] {
@@ -101,38 +109,47 @@ export function createPostgresAuditWriter(
     await database.transaction((tx) => tx.execute(append), { isolationLevel: 'read committed' });
   }
 
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
+  async function write(batch: PendingAppend[]): Promise<void> {
+    const events = batch.flatMap((pending) => pending.events);
+    try {
+      await writeBatch(events);
+    } catch (error) {
+      // Rolled back, so none of these events is in the trail (short of a connection lost while
+      // the statement commits, which no client can tell apart); each caller decides (the API
+      // answers 503).
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const pending of batch) pending.resolve();
+    try {
+      options.onBatch?.(events.length);
+    } catch {
+      // A failing observer must not stop the writer; the events are committed either way.
+    }
+  }
+
+  function pump(): void {
+    while (inFlight < maxInFlight && queue.length > 0) {
       const batch = takeBatch();
-      const events = batch.flatMap((pending) => pending.events);
-      try {
-        await writeBatch(events);
-      } catch (error) {
-        // Rolled back, so none of these events is in the trail (short of a connection lost while
-        // the statement commits, which no client can tell apart); each caller decides (the API
-        // answers 503).
-        for (const pending of batch) pending.reject(error);
-        continue;
-      }
-      for (const pending of batch) pending.resolve();
-      try {
-        options.onBatch?.(events.length);
-      } catch {
-        // A failing observer must not stop the writer; the events are committed either way.
-      }
+      inFlight++;
+      void write(batch).finally(() => {
+        inFlight--;
+        pump();
+        if (inFlight === 0 && queue.length === 0 && idle) {
+          idle.resolve();
+          idle = null;
+        }
+      });
     }
   }
 
   function schedule(): void {
-    if (draining) return;
-    draining = (async () => {
-      // Lets the appends made in the same tick join the first batch.
-      await Promise.resolve();
-      await drain();
-    })().finally(() => {
-      draining = null;
-      // An append made between the end of drain() and this callback saw a drain still running.
-      if (queue.length > 0) schedule();
+    if (scheduled) return;
+    scheduled = true;
+    // Lets the appends made in the same tick join one batch.
+    queueMicrotask(() => {
+      scheduled = false;
+      pump();
     });
   }
 
@@ -160,7 +177,15 @@ export function createPostgresAuditWriter(
 
     async close() {
       closed = true;
-      while (draining) await draining;
+      if (inFlight === 0 && queue.length === 0 && !scheduled) return;
+      if (!idle) {
+        let resolve = () => {};
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        idle = { promise, resolve };
+      }
+      await idle.promise;
     },
   };
 }
