@@ -68,9 +68,18 @@ export type LimitSettings = AppSettings['limits'];
 export const DEFAULT_APP_SETTINGS: AppSettings = AppSettingsSchema.parse({});
 
 /** Settings as stored; a malformed document falls back to the defaults rather than to no limits. */
+// An app's settings object is the same for as long as its key stays cached, and every request
+// reads it: parsed once per object, not once per request.
+const parsedSettings = new WeakMap<object, AppSettings>();
+
 export function parseAppSettings(raw: unknown): AppSettings {
+  const cacheable = typeof raw === 'object' && raw !== null;
+  const cached = cacheable ? parsedSettings.get(raw) : undefined;
+  if (cached) return cached;
   const parsed = AppSettingsSchema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : DEFAULT_APP_SETTINGS;
+  const settings = parsed.success ? parsed.data : DEFAULT_APP_SETTINGS;
+  if (cacheable) parsedSettings.set(raw, settings);
+  return settings;
 }
 
 export type SettingsCheck = { ok: true; settings: AppSettings } | { ok: false; errors: string[] };

@@ -87,10 +87,12 @@ export async function checkVerification(
       await reservation.refund();
       throw error;
     }
-    await reservation.clearFailures();
     const e164 = deps.phones.open(record.phoneSealed, record.id);
-    // Telemetry for the pumping watch: a lost count only makes the watch stricter, never the check.
-    await countApproval(
+    // Not awaited: both only loosen (the number's failed checks cleared, an approval counted for
+    // the pumping watch), so a lost one makes a limit stricter, never looser. They reach the store
+    // before anything a later request sends (one connection, commands in order).
+    void reservation.clearFailures().catch(() => {});
+    void countApproval(
       deps,
       settings.pumping,
       pumpingSubject(deps, appId, record.country, e164),
