@@ -17,14 +17,33 @@ export interface DevOutbox {
 }
 
 export function createDevOutbox(capacity = 1000): DevOutbox {
-  const messages: OutboxMessage[] = [];
+  // Indexed by app and number (a load test reads one number per cycle), with the arrival order
+  // kept apart for eviction: both O(1) per message, however full the outbox is.
+  const byRecipient = new Map<string, OutboxMessage[]>();
+  const arrivals: string[] = [];
+  let oldest = 0;
+  const keyOf = (appId: string, to: string) => `${appId}\n${to}`;
   return {
     add(message) {
-      messages.push(message);
-      if (messages.length > capacity) messages.splice(0, messages.length - capacity);
+      const key = keyOf(message.appId, message.to);
+      const list = byRecipient.get(key);
+      if (list) list.push(message);
+      else byRecipient.set(key, [message]);
+      arrivals.push(key);
+      if (arrivals.length - oldest > capacity) {
+        const evicted = arrivals[oldest++]!;
+        const evictedList = byRecipient.get(evicted)!;
+        evictedList.shift();
+        if (evictedList.length === 0) byRecipient.delete(evicted);
+      }
+      // Drops the evicted keys' slots once per `capacity` messages.
+      if (oldest >= capacity) {
+        arrivals.splice(0, oldest);
+        oldest = 0;
+      }
     },
     list(appId, to) {
-      return messages.filter((m) => m.appId === appId && m.to === to).reverse();
+      return [...(byRecipient.get(keyOf(appId, to)) ?? [])].reverse();
     },
   };
 }
