@@ -34,38 +34,15 @@ export async function sendCode(
     encoding: segments.encoding,
     segments: segments.segments,
   };
+  let sent: Awaited<ReturnType<typeof deps.sms.send>>;
   try {
-    const sent = await deps.sms.send({
+    sent = await deps.sms.send({
       appId: app.id,
       to,
       country: record.country,
       text,
       reference: record.id,
     });
-    deps.metrics.smsSent(sent.route, 'sent');
-    await deps.codes.setDelivery(app.id, record.id, 'sent', sent.route);
-    if (sent.providerMessageId) {
-      await deps.deliveries.remember(
-        sent.route,
-        sent.providerMessageId,
-        { appId: app.id, verificationId: record.id, sentAt: deps.clock.now() },
-        RECEIPT_WINDOW_MS,
-      );
-    }
-    const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };
-    deps.audit.commitLater([
-      auditEvent(
-        actor,
-        'sms.sent',
-        {
-          verification: delivered,
-          outcome: 'ok',
-          detail: { ...detail, route: sent.route, provider_message_id: sent.providerMessageId },
-        },
-        deps.clock.now(),
-      ),
-    ]);
-    return delivered;
   } catch (error) {
     deps.metrics.smsSent(deps.sms.name, 'failed');
     await deps.codes.setDelivery(app.id, record.id, 'failed', null);
@@ -84,4 +61,35 @@ export async function sendCode(
       { cause: error },
     );
   }
+
+  // The SMS has left: nothing below may turn a sent code into an error for the caller.
+  deps.metrics.smsSent(sent.route, 'sent');
+  // Not awaited: the store applies it before any later command of this process (one connection,
+  // in order), and if it is lost the verification only shows its delivery as still queued.
+  void deps.codes.setDelivery(app.id, record.id, 'sent', sent.route).catch(() => {});
+  if (sent.providerMessageId) {
+    // Awaited, so that a delivery receipt (which may come back within milliseconds) finds it.
+    await deps.deliveries
+      .remember(
+        sent.route,
+        sent.providerMessageId,
+        { appId: app.id, verificationId: record.id, sentAt: deps.clock.now() },
+        RECEIPT_WINDOW_MS,
+      )
+      .catch(() => {});
+  }
+  const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };
+  deps.audit.commitLater([
+    auditEvent(
+      actor,
+      'sms.sent',
+      {
+        verification: delivered,
+        outcome: 'ok',
+        detail: { ...detail, route: sent.route, provider_message_id: sent.providerMessageId },
+      },
+      deps.clock.now(),
+    ),
+  ]);
+  return delivered;
 }

@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { CycleError, type CycleTimings, ENDPOINTS, type Endpoint, runCycle } from './cycle.ts';
-import type { BenchClient } from './http-client.ts';
+import {
+  type BenchTarget,
+  CycleError,
+  type CycleTimings,
+  ENDPOINTS,
+  type Endpoint,
+  runCycle,
+} from './cycle.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +37,7 @@ export interface ClosedLoopResult {
  * durationMs`; the cycles that end inside the last `durationMs` are counted.
  */
 export async function closedLoop(
-  client: BenchClient,
+  target: BenchTarget,
   options: { users: number; warmupMs: number; durationMs: number; failures: Failures },
 ): Promise<ClosedLoopResult> {
   const measureFrom = performance.now() + options.warmupMs;
@@ -41,7 +47,7 @@ export async function closedLoop(
   const user = async () => {
     while (performance.now() < end) {
       try {
-        await runCycle(client);
+        await runCycle(target);
         allCycles++;
         const now = performance.now();
         if (now >= measureFrom && now < end) cycles++;
@@ -73,27 +79,34 @@ const DRAIN_TIMEOUT_MS = 15_000;
 /**
  * Open loop: cycles start at a fixed arrival rate, on a schedule that does not wait for earlier
  * cycles to finish; a cycle whose turn came while the generator was busy starts at once, and its
- * send latency counts from its due time. Arrivals stop after `durationMs`; cycles still running
- * then get DRAIN_TIMEOUT_MS to finish, after which they count as failures.
+ * send latency counts from its due time. The first `warmupMs` run at the same rate but are not
+ * measured (new connections, the server settling after the previous phase). Arrivals stop after
+ * `warmupMs + durationMs`; cycles still running then get DRAIN_TIMEOUT_MS to finish, after which
+ * they count as failures.
  */
 export async function openLoop(
-  client: BenchClient,
-  options: { rate: number; durationMs: number; failures: Failures },
+  target: BenchTarget,
+  options: { rate: number; warmupMs: number; durationMs: number; failures: Failures },
 ): Promise<OpenLoopResult> {
-  const latencies: Record<Endpoint, number[]> = { send: [], outbox: [], check: [] };
+  const latencies: Record<Endpoint, number[]> = { send: [], check: [] };
   const interval = 1000 / options.rate;
   const begin = performance.now();
-  const end = begin + options.durationMs;
+  const measureFrom = begin + options.warmupMs;
+  const end = measureFrom + options.durationMs;
   const inflight = new Set<Promise<void>>();
   let started = 0;
   let completed = 0;
   let maxStartLagMs = 0;
 
   const launch = (dueAt: number) => {
-    started++;
-    maxStartLagMs = Math.max(maxStartLagMs, performance.now() - dueAt);
-    const cycle = runCycle(client, dueAt).then(
+    const measured = dueAt >= measureFrom;
+    if (measured) {
+      started++;
+      maxStartLagMs = Math.max(maxStartLagMs, performance.now() - dueAt);
+    }
+    const cycle = runCycle(target, dueAt).then(
       (timings: CycleTimings) => {
+        if (!measured) return;
         completed++;
         for (const endpoint of ENDPOINTS) latencies[endpoint].push(timings[endpoint]);
       },

@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { HashProfileName } from '../../src/config/hash-profiles.ts';
 import { AppSettingsSchema } from '../../src/domain/app-settings.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { ConsoleInbox } from './console-inbox.ts';
 import { probe } from './http-client.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,18 +62,18 @@ export interface BenchServer {
   port: number;
   apiKey: string;
   pid: number;
+  /** The codes the console route printed. */
+  inbox: ConsoleInbox;
   /** Rejects as soon as the server exits on its own (a crash in the middle of a phase). */
   crashed: Promise<never>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts `node src/launcher.cjs serve` as a child process on a free port. NODE_ENV is left unset so
- * the dev outbox exists. The child's stderr is passed on as it comes. Its stdout (the console SMS
- * route prints every message there, and pino its logs) goes to a private temporary file rather
- * than a pipe: a pipe would wake this process for every SMS, which costs the server measurably on
- * two cores. Once the server stopped, the log lines at warn or above are shown and the file (which
- * holds codes) is deleted.
+ * Starts `node src/launcher.cjs serve` as a child process on a free port. The child's stderr is
+ * passed on as it comes; its stdout (every SMS of the console route, and pino's logs) feeds a
+ * ConsoleInbox, which hands codes to the cycles and keeps the log lines at warn or above to show
+ * once the server stopped.
  */
 export async function startBenchServer(options: {
   profile: HashProfileName;
@@ -101,15 +99,14 @@ export async function startBenchServer(options: {
   delete env.NODE_ENV;
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const stdoutDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const stdoutPath = join(stdoutDir, 'stdout');
-  const stdoutFd = openSync(stdoutPath, 'w', 0o600);
   const child = spawn(process.execPath, [...nodeArgs, 'src/launcher.cjs', 'serve'], {
     cwd: REPO_ROOT,
     env,
-    stdio: ['ignore', stdoutFd, 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  closeSync(stdoutFd);
+  const inbox = new ConsoleInbox();
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => inbox.write(chunk));
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
 
   let exited = false;
@@ -126,7 +123,7 @@ export async function startBenchServer(options: {
   });
   crashed.catch(() => {});
 
-  let stdoutRemoved = false;
+  let warningsShown = false;
   const stop = async () => {
     stopping = true;
     if (!exited) {
@@ -135,13 +132,11 @@ export async function startBenchServer(options: {
       await exit;
       clearTimeout(timer);
     }
-    if (stdoutRemoved) return;
-    stdoutRemoved = true;
-    try {
-      showWarnings(readFileSync(stdoutPath, 'utf8'));
-    } finally {
-      rmSync(stdoutDir, { recursive: true, force: true });
-    }
+    if (warningsShown) return;
+    warningsShown = true;
+    const { lines, skipped } = inbox.warnings();
+    for (const line of lines) process.stderr.write(`[server] ${line}\n`);
+    if (skipped > 0) process.stderr.write(`[server] … and ${skipped} more warnings\n`);
   };
 
   try {
@@ -156,25 +151,7 @@ export async function startBenchServer(options: {
     await stop();
     throw error;
   }
-  return { port, apiKey, pid: child.pid ?? 0, crashed, stop };
-}
-
-/** pino lines at warn (40) or above from the server's stdout, at most MAX_WARNINGS of them. */
-const MAX_WARNINGS = 20;
-function showWarnings(stdout: string): void {
-  let shown = 0;
-  let skipped = 0;
-  for (const line of stdout.split('\n')) {
-    const level = /^\{"level":(\d+)/.exec(line)?.[1];
-    if (!level || Number(level) < 40) continue;
-    if (shown < MAX_WARNINGS) {
-      process.stderr.write(`[server] ${line}\n`);
-      shown++;
-    } else {
-      skipped++;
-    }
-  }
-  if (skipped > 0) process.stderr.write(`[server] … and ${skipped} more warnings\n`);
+  return { port, apiKey, pid: child.pid ?? 0, inbox, crashed, stop };
 }
 
 /**
