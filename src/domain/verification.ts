@@ -58,6 +58,17 @@ export interface VerificationRecord {
   deliveryRoute: string | null;
 }
 
+/** What never changes about a verification once created: enough to key its limits and audit rows. */
+export type VerificationIdentity = Pick<
+  VerificationRecord,
+  'id' | 'appId' | 'purpose' | 'phoneHmac' | 'phoneMasked' | 'codeLength' | 'expiresAt'
+>;
+
+export function identityOf(record: VerificationRecord): VerificationIdentity {
+  const { id, appId, purpose, phoneHmac, phoneMasked, codeLength, expiresAt } = record;
+  return { id, appId, purpose, phoneHmac, phoneMasked, codeLength, expiresAt };
+}
+
 export function visibleStatus(record: VerificationRecord, now: number): VerificationStatus {
   if (record.status !== 'pending') return record.status;
   if (now >= record.expiresAt) return 'expired';

@@ -1,4 +1,4 @@
-import type { VerificationRecord } from '../domain/verification.ts';
+import type { VerificationIdentity } from '../domain/verification.ts';
 import type { AppRecord, AuditEvent, AuditEventType } from './ports.ts';
 
 /** Who acted: the app (by its key) on behalf of an end user at this address. */
@@ -14,7 +14,7 @@ export interface AuditActor {
 }
 
 export interface AuditFields {
-  verification?: VerificationRecord;
+  verification?: VerificationIdentity;
   /** When there is no verification yet (a refused send): the masked number and its HMAC only. */
   phone?: { masked: string; hmac: string };
   purpose?: string;

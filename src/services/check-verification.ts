@@ -33,7 +33,7 @@ export async function checkVerification(
 ): Promise<CheckResult> {
   const { actor } = input;
   const appId = actor.app.id;
-  const current = await deps.codes.get(appId, input.id);
+  const current = await deps.codes.identify(appId, input.id, deps.clock.now());
   if (!current) throw notFound();
   if (!isWellFormedCode(input.code, current.codeLength)) {
     throw new RefusedError(

@@ -3,7 +3,12 @@
  * only deps.ts joins them, so tests build the app over real Redis and Postgres or the embedded ones.
  */
 import type { RateRule } from '../domain/limit-policy.ts';
-import type { DeliveryStatus, Purpose, VerificationRecord } from '../domain/verification.ts';
+import type {
+  DeliveryStatus,
+  Purpose,
+  VerificationIdentity,
+  VerificationRecord,
+} from '../domain/verification.ts';
 
 /** Epoch milliseconds; injected so expiry and cooldowns are tested without sleeping. */
 export interface Clock {
@@ -45,6 +50,12 @@ export interface CodeStore {
   /** Stores a new verification and cancels the pending one for the same app, number and purpose. */
   create(record: VerificationRecord, codeHash: string): Promise<void>;
   get(appId: string, id: string): Promise<VerificationRecord | null>;
+  /**
+   * What never changes about a verification, for a check to key its limits on: it may come from
+   * process memory while the code lives (saves a round trip per check). null when unknown; the
+   * check itself (beginCheck) still judges the stored state.
+   */
+  identify(appId: string, id: string, now: number): Promise<VerificationIdentity | null>;
   /** Counts an attempt before any comparison, so N parallel guesses never exceed the budget. */
   beginCheck(appId: string, id: string, now: number): Promise<CheckStart>;
   /** Consumes the code if it is still pending and still the code `codeVersion` names. */

@@ -46,6 +46,26 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     expect(await store.get(record.appId, 'ver_unknown')).toBeNull();
   });
 
+  it_('identifies a verification by what never changes about it, for checks', async () => {
+    const store = make();
+    const record = makeRecord();
+    await store.create(record, HASH);
+    const identity = {
+      id: record.id,
+      appId: record.appId,
+      purpose: record.purpose,
+      phoneHmac: record.phoneHmac,
+      phoneMasked: record.phoneMasked,
+      codeLength: record.codeLength,
+      expiresAt: record.expiresAt,
+    };
+    expect(await store.identify(record.appId, record.id, Date.now())).toEqual(identity);
+    // Past the code's life it is still known (the check then finds it closed), until purged.
+    expect(await store.identify(record.appId, record.id, record.expiresAt + 1)).toEqual(identity);
+    expect(await store.identify('app_other', record.id, Date.now())).toBeNull();
+    expect(await store.identify(record.appId, 'ver_unknown', Date.now())).toBeNull();
+  });
+
   it_(
     'counts the attempt before handing out the hash, and closes when attempts run out',
     async () => {
@@ -219,6 +239,25 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     expect(await store.get(record.appId, record.id)).toBeNull();
     await store.setDelivery(record.appId, record.id, 'delivered', 'console');
     expect(await store.get(record.appId, record.id)).toBeNull();
+  });
+});
+
+describe.skipIf(!redisUrl)('code store on Redis: identities across processes', () => {
+  it('a process that did not create a verification reads its identity from Redis', async () => {
+    const redis = new Redis(redisUrl as string);
+    opened.push(redis);
+    const prefix = `${redisPrefix.prefix}identity:`;
+    const creator = createRedisCodeStore({ redis, keyPrefix: prefix, retentionMs: 60_000 });
+    const other = createRedisCodeStore({ redis, keyPrefix: prefix, retentionMs: 60_000 });
+    const record = makeRecord();
+    await creator.create(record, HASH);
+    expect((await other.identify(record.appId, record.id, Date.now()))?.phoneHmac).toBe(
+      record.phoneHmac,
+    );
+    // Gone from Redis (purged): a process that never cached it does not know it either.
+    await redis.del(...(await scanKeys(redis, prefix)));
+    const fresh = createRedisCodeStore({ redis, keyPrefix: prefix, retentionMs: 60_000 });
+    expect(await fresh.identify(record.appId, record.id, Date.now())).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { VerificationRecord } from '../../domain/verification.ts';
+import { identityOf, type VerificationRecord } from '../../domain/verification.ts';
 import type { CodeStore } from '../../services/ports.ts';
 
 interface Entry {
@@ -78,6 +78,12 @@ export function createMemoryCodeStore({
     async get(appId, id) {
       const entry = live(appId, id);
       return entry ? copy(entry.record) : null;
+    },
+
+    async identify(appId, id) {
+      // Already in process memory: nothing to cache.
+      const entry = live(appId, id);
+      return entry ? identityOf(entry.record) : null;
     },
 
     async beginCheck(appId, id, now) {

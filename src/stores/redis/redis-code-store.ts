@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { VerificationRecord } from '../../domain/verification.ts';
+import { identityOf, type VerificationRecord } from '../../domain/verification.ts';
 import type { CodeStore } from '../../services/ports.ts';
+import { createIdentityCache, type IdentityCache } from '../identity-cache.ts';
 import { fromFlatList, toFields } from '../verification-fields.ts';
 import * as scripts from './code-store-scripts.ts';
 
@@ -33,6 +34,8 @@ export interface RedisCodeStoreOptions {
   keyPrefix: string;
   /** How long a verification stays readable after its code expired. */
   retentionMs: number;
+  /** Identities this process knows (default: a bounded cache of its own). */
+  identities?: IdentityCache;
 }
 
 /** Code store on Redis: every transition is one Lua script, every key carries a TTL. */
@@ -40,6 +43,7 @@ export function createRedisCodeStore({
   redis,
   keyPrefix,
   retentionMs,
+  identities = createIdentityCache(),
 }: RedisCodeStoreOptions): CodeStore {
   for (const [name, { numberOfKeys, lua }] of Object.entries(COMMANDS)) {
     redis.defineCommand(name, { numberOfKeys, lua });
@@ -50,6 +54,10 @@ export function createRedisCodeStore({
   const pendingPrefix = (appId: string) => `${keyPrefix}pending:${appId}:`;
   const keys = (appId: string, id: string) => [recordPrefix(appId) + id, codePrefix(appId) + id];
   const record = (reply: Reply): VerificationRecord => fromFlatList(reply[1] ?? []);
+  const read = async (appId: string, id: string): Promise<VerificationRecord | null> => {
+    const fields = await r.hgetall(keys(appId, id)[0] as string);
+    return Object.keys(fields).length === 0 ? null : fromFlatList(Object.entries(fields).flat());
+  };
 
   return {
     async create(rec, codeHash) {
@@ -66,11 +74,19 @@ export function createRedisCodeStore({
         rec.id,
         ...Object.entries(toFields(rec)).flat(),
       );
+      identities.remember(identityOf(rec));
     },
 
-    async get(appId, id) {
-      const fields = await r.hgetall(keys(appId, id)[0] as string);
-      return Object.keys(fields).length === 0 ? null : fromFlatList(Object.entries(fields).flat());
+    get: read,
+
+    async identify(appId, id, now) {
+      const known = identities.lookup(appId, id, now);
+      if (known) return known;
+      const stored = await read(appId, id);
+      if (!stored) return null;
+      const identity = identityOf(stored);
+      identities.remember(identity);
+      return identity;
     },
 
     async beginCheck(appId, id, now) {
