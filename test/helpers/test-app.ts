@@ -67,6 +67,8 @@ export interface TestApp {
   keys: { a: string; b: string; aAuditOnly: string };
   /** Everything the console route printed. */
   printed: string[];
+  /** Called as each SMS is printed (the moment it "leaves"), for fault tests to act right then. */
+  onPrint: ((text: string) => void) | null;
   /** Every log line the service wrote (level debug and up). */
   logs: string[];
   secretKey: string;
@@ -118,11 +120,15 @@ export async function startTestApp(
   });
   const printed: string[] = [];
   const logs: string[] = [];
+  let testApp: TestApp | null = null;
   const runtime = await buildRuntime(config, {
     logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     pgliteInMemory: true,
     refusalFloorMs: options.refusalFloorMs ?? 0,
-    print: (text) => printed.push(text),
+    print: (text) => {
+      printed.push(text);
+      testApp?.onPrint?.(text);
+    },
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const store = runtime.deps.access;
@@ -151,11 +157,12 @@ export async function startTestApp(
     });
   };
 
-  return {
+  testApp = {
     runtime,
     app,
     keys,
     printed,
+    onPrint: null,
     logs,
     secretKey,
     redisKeyPrefix: redis?.prefix ?? null,
@@ -178,6 +185,7 @@ export async function startTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }
 
 function proxyFor(url: string, defaultPort: number): Promise<TcpProxy> {

@@ -183,6 +183,28 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
     });
   });
 
+  it('Redis lost the moment the SMS leaves: the send is still a 201, since the code is on its way', async () => {
+    const printed = t.printed.length;
+    t.onPrint = () => {
+      t.onPrint = null;
+      void t.proxies?.redis.cut();
+    };
+    try {
+      const send = await t.call('POST', '/v1/verify', { body: { to: TO, purpose: 'signup' } });
+      expect(send.status).toBe(201);
+      expect(await send.json()).toMatchObject({ status: 'pending' });
+      expect(t.printed.length).toBe(printed + 1);
+    } finally {
+      t.onPrint = null;
+      await t.proxies?.redis.restore();
+    }
+    // The code that left still works once Redis is back (only its delivery status was not stored).
+    const code = /\b(\d{6})\b/.exec(t.printed.at(-1) ?? '')?.[1] ?? '';
+    const id = /\((ver_[^)]+)\)/.exec(t.printed.at(-1) ?? '')?.[1] ?? '';
+    const approved = await eventually(() => check(t, id, code), 200);
+    expect(await approved.json()).toMatchObject({ valid: true, status: 'approved' });
+  });
+
   it('Postgres down: 503, no SMS sent, no approval; the code still works once it is back', async () => {
     const { id, code } = await sendAndReadCode(t, { to: TO, purpose: 'transaction' });
     const printed = t.printed.length;
