@@ -377,6 +377,8 @@ export interface TrafficCounters {
    * (`counted`, null when nothing was counted).
    */
   screen(request: TrafficScreenRequest): Promise<TrafficScreen>;
+  /** Takes back one count from each key's bucket at `now` (a screened send that did not go), never below zero. */
+  uncount(keys: string[], windowSeconds: number, now: number): Promise<void>;
 }
 
 export interface TrafficScreenRequest {

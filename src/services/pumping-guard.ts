@@ -23,14 +23,14 @@ export type PumpingTrip = {
   approved: number;
 };
 
-export type PumpingVerdict =
-  | { blocked: false; trips: PumpingTrip[] }
-  | {
-      blocked: true;
-      limit: 'pumping_prefix' | 'pumping_country';
-      retryAfterMs: number;
-      trips: PumpingTrip[];
-    };
+export type PumpingVerdict = (
+  | { blocked: false }
+  | { blocked: true; limit: 'pumping_prefix' | 'pumping_country'; retryAfterMs: number }
+) & {
+  trips: PumpingTrip[];
+  /** The instant whose bucket counted this send (for takeBackSend), or null when not counted. */
+  countedAt: number | null;
+};
 
 export interface PumpingDeps {
   counters: TrafficCounters;
@@ -77,8 +77,8 @@ interface Block {
   retryAfterMs: number;
 }
 
-function verdict(trips: PumpingTrip[], blocks: Block[]): PumpingVerdict {
-  if (blocks.length === 0) return { blocked: false, trips };
+function verdict(trips: PumpingTrip[], blocks: Block[], countedAt: number | null): PumpingVerdict {
+  if (blocks.length === 0) return { blocked: false, trips, countedAt };
   const scope = blocks.some((b) => b.scope === 'prefix') ? 'prefix' : 'country';
   return {
     blocked: true,
@@ -86,6 +86,7 @@ function verdict(trips: PumpingTrip[], blocks: Block[]): PumpingVerdict {
     // The send stays refused until every blocking scope frees, so the longest wait is the honest one.
     retryAfterMs: Math.max(...blocks.map((b) => b.retryAfterMs)),
     trips,
+    countedAt,
   };
 }
 
@@ -107,12 +108,13 @@ export async function screenSend(
 
   // One atomic step: a paused scope's refused sends are not counted (the figures reported are as
   // they stood); in a dry run the send is counted all the same.
+  const now = deps.clock.now();
   const screen = await deps.counters.screen({
     pauses: both.map((k) => k.pause),
     sent: both.map((k) => k.sent),
     approved: both.map((k) => k.approved),
     windowSeconds,
-    now: deps.clock.now(),
+    now,
     countWhenPaused: dryRun,
   });
   const { paused, counted } = screen;
@@ -128,7 +130,7 @@ export async function screenSend(
     });
     if (!dryRun) blocks.push({ scope: k.scope, retryAfterMs: left });
   });
-  if (!counted) return verdict(trips, blocks);
+  if (!counted) return verdict(trips, blocks, null);
 
   const { bucketMs } = trafficWindow(windowSeconds);
   for (const [i, k] of both.entries()) {
@@ -146,7 +148,22 @@ export async function screenSend(
       }
     }
   }
-  return verdict(trips, blocks);
+  return verdict(trips, blocks, now);
+}
+
+/** Takes a screened send back out of the velocity counts: it did not go (a limit refused it). */
+export async function takeBackSend(
+  deps: PumpingDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+  screened: PumpingVerdict,
+): Promise<void> {
+  if (screened.countedAt === null) return;
+  await deps.counters.uncount(
+    scopes(settings, subject).map((k) => k.sent),
+    settings.windowSeconds,
+    screened.countedAt,
+  );
 }
 
 /** Counts an approved verification for the conversion watch of its prefix and country. */

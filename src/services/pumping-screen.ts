@@ -1,7 +1,13 @@
 import type { AppSettings } from '../domain/app-settings.ts';
 import { numberPrefix } from '../domain/pumping-policy.ts';
 import { type Actor, type AuditFields, auditEvent } from './audit-events.ts';
-import { type PumpingSubject, recordApproval, screenSend } from './pumping-guard.ts';
+import {
+  type PumpingSubject,
+  type PumpingVerdict,
+  recordApproval,
+  screenSend,
+  takeBackSend,
+} from './pumping-guard.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** The pumping watch's view of a number: its app, its country and an HMAC of its prefix. */
@@ -15,22 +21,36 @@ export function pumpingSubject(
   return { appId, country, prefixHmac: deps.phones.hmac(`prefix:${numberPrefix(e164)}`) };
 }
 
+/** Screens a send against the SMS pumping watch; the send is counted unless a pause refuses it. */
+export function screenForPumping(
+  deps: VerificationDeps,
+  settings: AppSettings['pumping'],
+  subject: PumpingSubject,
+): Promise<PumpingVerdict> {
+  return screenSend({ counters: deps.traffic, clock: deps.clock }, settings, subject);
+}
+
+/** Takes a screened send back out of the counts: a limit refused it, so it never left. */
+export function takeBackScreenedSend(
+  deps: VerificationDeps,
+  settings: AppSettings['pumping'],
+  subject: PumpingSubject,
+  verdict: PumpingVerdict,
+): Promise<void> {
+  return takeBackSend({ counters: deps.traffic, clock: deps.clock }, settings, subject, verdict);
+}
+
 /**
- * Screens a send against the SMS pumping watch and records every trip (audit row and metric),
- * including dry-run ones. Returns the refusal to give, if any.
+ * Records every trip of a verdict (audit row and metric), including dry-run ones. Returns the
+ * refusal to give, if any.
  */
-export async function screenForPumping(
+export async function recordPumpingVerdict(
   deps: VerificationDeps,
   actor: Actor,
-  settings: AppSettings['pumping'],
+  verdict: PumpingVerdict,
   subject: PumpingSubject,
   fields: Omit<AuditFields, 'outcome' | 'reason' | 'detail'>,
 ): Promise<{ limit: 'pumping_prefix' | 'pumping_country'; retryAfterMs: number } | null> {
-  const verdict = await screenSend(
-    { counters: deps.traffic, clock: deps.clock },
-    settings,
-    subject,
-  );
   if (verdict.trips.length > 0) {
     const now = deps.clock.now();
     for (const trip of verdict.trips)

@@ -11,7 +11,12 @@ import {
 } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
-import { pumpingSubject, screenForPumping } from './pumping-screen.ts';
+import {
+  pumpingSubject,
+  recordPumpingVerdict,
+  screenForPumping,
+  takeBackScreenedSend,
+} from './pumping-screen.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { sendCode } from './send-code.ts';
 import { spendLimits } from './spend-limits.ts';
@@ -71,17 +76,30 @@ export async function startVerification(
     );
   }
   const subject = { appId: actor.app.id, phoneHmac: fields.phone.hmac, ip: actor.client.ip };
-  const spent = await spendLimits(deps.limiter, sendCharges(settings.limits, subject));
-  if (!spent.ok) return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
+  const watched = pumpingSubject(deps, actor.app.id, phone.country, phone.e164);
+  // The limits and the pumping watch's count in one round trip. A send a limit refuses is taken
+  // back out of the watch's counts; one the watch refuses gives its limits back (outer catch).
+  const [limits, screened] = await Promise.allSettled([
+    spendLimits(deps.limiter, sendCharges(settings.limits, subject)),
+    screenForPumping(deps, settings.pumping, watched),
+  ]);
+  const takeBack = async () => {
+    if (screened.status !== 'fulfilled') return;
+    await takeBackScreenedSend(deps, settings.pumping, watched, screened.value).catch(() => {});
+  };
+  if (limits.status === 'rejected') {
+    await takeBack();
+    throw limits.reason;
+  }
+  const spent = limits.value;
+  if (!spent.ok) {
+    await takeBack();
+    return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
+  }
 
   try {
-    const pumping = await screenForPumping(
-      deps,
-      actor,
-      settings.pumping,
-      pumpingSubject(deps, actor.app.id, phone.country, phone.e164),
-      fields,
-    );
+    if (screened.status === 'rejected') throw screened.reason;
+    const pumping = await recordPumpingVerdict(deps, actor, screened.value, watched, fields);
     // Refused like a limit (429 naming it); the outer catch gives the spent limits back.
     if (pumping) await refuseForLimit(deps, actor, fields, pumping.limit, pumping.retryAfterMs);
 

@@ -124,6 +124,21 @@ describe.each(backends)('traffic counters contract: $name', ({ available, make }
     expect(dryRun.counted).toEqual({ sent: [2, 2], approved: [0, 0] });
   });
 
+  it_('takes a count back from the bucket it went into, never below zero', async () => {
+    const counters = make();
+    const [key, never] = [unique('u'), unique('u:never')];
+    await counters.increment([key], HOUR, T0);
+    await counters.increment([key], HOUR, T0 + 2 * BUCKET);
+    await counters.uncount([key, never], HOUR, T0 + 2 * BUCKET + 1000);
+    expect(await counters.read([key, never], HOUR, T0 + 2 * BUCKET + 1000)).toEqual([1, 0]);
+    await counters.uncount([key], HOUR, T0 + 2 * BUCKET);
+    await counters.uncount([never], HOUR, T0);
+    expect(await counters.read([key, never], HOUR, T0 + 2 * BUCKET)).toEqual([1, 0]);
+    await counters.uncount([key], HOUR, T0);
+    expect(await counters.read([key], HOUR, T0 + 2 * BUCKET)).toEqual([0]);
+    await counters.uncount([], HOUR, T0);
+  });
+
   it_('keeps every one of 100 parallel screens of one key', async () => {
     const counters = make();
     const [pause, sent, approved] = [unique('r'), unique('r:sent'), unique('r:approved')];

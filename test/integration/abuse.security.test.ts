@@ -152,6 +152,23 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
     );
   });
 
+  test('SMS pumping: a send a limit refuses is not counted against its prefix', async () => {
+    await setSettings({ limits: { phoneSendHour: 1 }, pumping: { prefixSendsPerWindow: 2 } });
+    const range = numberRange();
+    expect((await t.call('POST', '/v1/verify', { body: { to: range(0) } })).status).toBe(201);
+    const refused = await t.call('POST', '/v1/verify', {
+      body: { to: range(0), purpose: 'signup' },
+    });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ limit: 'phone_send_hour' });
+    // Had the refused send been counted, this would be the prefix's third send, and refused.
+    expect((await t.call('POST', '/v1/verify', { body: { to: range(1) } })).status).toBe(201);
+    const third = await t.call('POST', '/v1/verify', { body: { to: range(2) } });
+    expect(third.status).toBe(429);
+    expect(await third.json()).toMatchObject({ limit: 'pumping_prefix' });
+    await setSettings({});
+  });
+
   test('SMS pumping, dry run: the trip is reported and nothing is blocked', async () => {
     await setSettings({ pumping: { prefixSendsPerWindow: 1, dryRun: true } });
     const range = numberRange();

@@ -10,6 +10,7 @@ import {
   type PumpingVerdict,
   recordApproval,
   screenSend,
+  takeBackSend,
 } from '../../src/services/pumping-guard.ts';
 import { createMemoryTrafficCounters } from '../../src/stores/memory/memory-traffic-counters.ts';
 import { createTestClock } from '../helpers/test-app.ts';
@@ -92,7 +93,11 @@ describe('screenSend', () => {
   it('blocks a prefix sending above its velocity, naming the scope and reason', async () => {
     const { deps } = setup();
     for (let i = 0; i < 20; i++) {
-      expect(await screenSend(deps, BASE, subject())).toEqual({ blocked: false, trips: [] });
+      expect(await screenSend(deps, BASE, subject())).toEqual({
+        blocked: false,
+        trips: [],
+        countedAt: expect.any(Number),
+      });
     }
     const verdict = await screenSend(deps, BASE, subject());
     expect(verdict).toEqual({
@@ -100,6 +105,7 @@ describe('screenSend', () => {
       limit: 'pumping_prefix',
       retryAfterMs: trafficWindow(BASE.windowSeconds).bucketMs,
       trips: [{ scope: 'prefix', reason: 'velocity', dryRun: false, sent: 21, approved: 0 }],
+      countedAt: expect.any(Number),
     });
     // Velocity blocks do not pause: another prefix in the country still sends.
     expect((await screenSend(deps, BASE, subject({ prefixHmac: 'other' }))).blocked).toBe(false);
@@ -110,7 +116,11 @@ describe('screenSend', () => {
     for (let i = 0; i < 21; i++) await screenSend(deps, BASE, subject());
     expect((await screenSend(deps, BASE, subject())).blocked).toBe(true);
     clock.advance(BASE.windowSeconds * 1000 + trafficWindow(BASE.windowSeconds).bucketMs);
-    expect(await screenSend(deps, BASE, subject())).toEqual({ blocked: false, trips: [] });
+    expect(await screenSend(deps, BASE, subject())).toEqual({
+      blocked: false,
+      trips: [],
+      countedAt: expect.any(Number),
+    });
   });
 
   it('blocks a country sending above its velocity', async () => {
@@ -135,6 +145,7 @@ describe('screenSend', () => {
       limit: 'pumping_country',
       retryAfterMs: BASE.pauseSeconds * 1000,
       trips: [{ scope: 'country', reason: 'conversion', dryRun: false, sent: 30, approved: 2 }],
+      countedAt: expect.any(Number),
     });
     // Paused sends are refused before being counted.
     for (const v of verdicts.slice(30)) {
@@ -143,6 +154,7 @@ describe('screenSend', () => {
         limit: 'pumping_country',
         retryAfterMs: BASE.pauseSeconds * 1000,
         trips: [{ scope: 'country', reason: 'paused', dryRun: false, sent: 30, approved: 2 }],
+        countedAt: null,
       });
     }
     clock.advance(60_000);
@@ -158,7 +170,11 @@ describe('screenSend', () => {
     expect((await screenSend(deps, settings, subject())).blocked).toBe(true);
     // Past the pause and past the window, so the old sends do not trip it again.
     clock.advance(settings.windowSeconds * 1000 + trafficWindow(settings.windowSeconds).bucketMs);
-    expect(await screenSend(deps, settings, subject())).toEqual({ blocked: false, trips: [] });
+    expect(await screenSend(deps, settings, subject())).toEqual({
+      blocked: false,
+      trips: [],
+      countedAt: expect.any(Number),
+    });
   });
 
   it('never pauses a healthy country', async () => {
@@ -171,7 +187,7 @@ describe('screenSend', () => {
   it('pauses a prefix whose conversion collapses', async () => {
     const { deps } = setup();
     const settings = { ...BASE, prefixSendsPerWindow: 100 };
-    let verdict: PumpingVerdict = { blocked: false, trips: [] };
+    let verdict: PumpingVerdict = { blocked: false, trips: [], countedAt: null };
     for (let i = 0; i < 30; i++) verdict = await screenSend(deps, settings, subject());
     expect(verdict).toMatchObject({
       blocked: true,
@@ -192,6 +208,7 @@ describe('screenSend', () => {
     expect(await screenSend(deps, BASE, subject({ appId: 'app_b' }))).toEqual({
       blocked: false,
       trips: [],
+      countedAt: expect.any(Number),
     });
   });
 
@@ -212,7 +229,29 @@ describe('screenSend', () => {
     expect(await screenSend(dry.deps, drySettings, subject({ appId: 'v' }))).toEqual({
       blocked: false,
       trips: [{ scope: 'prefix', reason: 'velocity', dryRun: true, sent: 21, approved: 0 }],
+      countedAt: expect.any(Number),
     });
+  });
+
+  it('takes a screened send back out of the counts, and only one that was counted', async () => {
+    const { deps } = setup();
+    const settings = { ...BASE, prefixSendsPerWindow: 2 };
+    await screenSend(deps, settings, subject());
+    const second = await screenSend(deps, settings, subject());
+    await takeBackSend(deps, settings, subject(), second);
+    // The taken-back send left room for one more before the velocity trips.
+    expect((await screenSend(deps, settings, subject())).blocked).toBe(false);
+    expect((await screenSend(deps, settings, subject())).blocked).toBe(true);
+
+    await deps.counters.pause('app_a:prefix:prefix1', 600);
+    const paused = await screenSend(deps, settings, subject({ prefixHmac: 'prefix1' }));
+    expect(paused.countedAt).toBeNull();
+    // Nothing was counted, so nothing is taken back (the country's count stays as it is).
+    const before = await deps.counters.read(['app_a:country:FR:sent'], 3600, deps.clock.now());
+    await takeBackSend(deps, settings, subject({ prefixHmac: 'prefix1' }), paused);
+    expect(await deps.counters.read(['app_a:country:FR:sent'], 3600, deps.clock.now())).toEqual(
+      before,
+    );
   });
 
   it('dry run reports a pause left from before, without blocking', async () => {
@@ -226,6 +265,7 @@ describe('screenSend', () => {
     expect(await screenSend(deps, { ...BASE, dryRun: true }, subject())).toEqual({
       blocked: false,
       trips: [{ scope: 'prefix', reason: 'paused', dryRun: true, sent: 0, approved: 0 }],
+      countedAt: expect.any(Number),
     });
   });
 });

@@ -91,6 +91,16 @@ export function createMemoryTrafficCounters({
       pauses.set(key, wallClock() + ms);
     },
 
+    async uncount(keys, windowSeconds, now) {
+      const window = trafficWindow(windowSeconds);
+      const wall = wallClock();
+      for (const key of keys) {
+        const name = `${key}:${bucketIndex(window, now)}`;
+        const bucket = buckets.get(name);
+        if (bucket && count(name, wall) > 0) bucket.count--;
+      }
+    },
+
     async pausedFor(keys) {
       return pausesLeft(keys, wallClock());
     },

@@ -74,9 +74,19 @@ end
 return {left, before, {sums(sentFirst, ns), sums(approvedFirst, na)}}
 `;
 
+/** KEYS: the buckets to take one from. Never below zero, and a missing bucket stays missing. */
+const UNCOUNT = `
+for i = 1, #KEYS do
+  local v = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if v > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+`;
+
 type ScreenReply = [number[], [number[], number[]] | [], [number[], number[]] | []];
 
 interface ScriptedRedis {
+  tesseraTrafficUncount(numberOfKeys: number, ...keys: string[]): Promise<number>;
   tesseraTrafficScreen(numberOfKeys: number, ...args: (string | number)[]): Promise<ScreenReply>;
   tesseraTrafficIncrement(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tesseraTrafficPausedFor(numberOfKeys: number, ...keys: string[]): Promise<number[]>;
@@ -87,6 +97,7 @@ const COMMANDS: Record<keyof ScriptedRedis, { lua: string }> = {
   tesseraTrafficIncrement: { lua: INCREMENT },
   tesseraTrafficPausedFor: { lua: PAUSED_FOR },
   tesseraTrafficScreen: { lua: SCREEN },
+  tesseraTrafficUncount: { lua: UNCOUNT },
 };
 
 export interface RedisTrafficCountersOptions {
@@ -140,6 +151,14 @@ export function createRedisTrafficCounters({
       // PX 0 or less is an error in Redis; refuse it here with a message that says why.
       if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`invalid pause: ${seconds} s`);
       await r.set(pauseKey(key), '1', 'PX', ms);
+    },
+
+    async uncount(keys, windowSeconds, now) {
+      if (keys.length === 0) return;
+      const window = trafficWindow(windowSeconds);
+      const current = bucketIndex(window, now);
+      const names = keys.map((key) => `${keyPrefix}traffic:${key}:${current}`);
+      await r.tesseraTrafficUncount(names.length, ...names);
     },
 
     async pausedFor(keys) {
