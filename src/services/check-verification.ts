@@ -21,7 +21,7 @@ export interface CheckResult {
 
 /**
  * Checks a code (OWASP ASVS 2.7/2.8, NIST SP 800-63B 5.2.2). The client IP's check budget and one
- * unit of the number's failed-check budget are reserved, then the attempt is counted atomically,
+ * unit of the number's failed-check budget are reserved, and the attempt is counted atomically,
  * before the comparison; argon2 compares in constant time; approval consumes the code atomically.
  * So N parallel right codes approve once, and N parallel guesses get at most the attempt budget.
  * Every verdict is committed to the audit trail before it is answered; if that fails the change is
@@ -44,13 +44,28 @@ export async function checkVerification(
   const settings = parseAppSettings(actor.app.settings);
   const { limits } = settings;
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
-  const reservation = await reserveCheck(deps, actor, limits, subject, { verification: current });
-
   const now = deps.clock.now();
-  const start = await deps.codes.beginCheck(appId, input.id, now).catch(async (error) => {
+  // The limits' reservation and the attempt count leave in one round trip. Each is atomic, a code
+  // is evaluated only with both, and whichever side refuses gives the other back: N parallel
+  // guesses still never get past either budget.
+  const [reserved, started] = await Promise.allSettled([
+    reserveCheck(deps, actor, limits, subject, { verification: current }),
+    deps.codes.beginCheck(appId, input.id, now),
+  ]);
+  if (reserved.status === 'rejected') {
+    if (started.status === 'fulfilled' && started.value.kind === 'evaluate') {
+      // Nothing was evaluated: the attempt goes back (a store failure here only keeps it spent).
+      const { codeVersion } = started.value.record;
+      await deps.codes.refundAttempt(appId, input.id, codeVersion).catch(() => {});
+    }
+    throw reserved.reason;
+  }
+  const reservation = reserved.value;
+  if (started.status === 'rejected') {
     await reservation.refund();
-    throw error;
-  });
+    throw started.reason;
+  }
+  const start = started.value;
   if (start.kind === 'not_found') {
     await reservation.refund();
     throw notFound();

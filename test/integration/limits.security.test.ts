@@ -180,6 +180,44 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
     });
   });
 
+  test('threat: 30 parallel wrong guesses: no more evaluated than the failed-check budget', async () => {
+    await useLimits({ phoneFailedChecksHour: 3 });
+    const to = freshNumber();
+    const sent = (await (await send({ to })).json()) as { id: string };
+    const code = await t.lastCode(to);
+    const wrong = code === '000000' ? '000001' : '000000';
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => checkCode(sent.id, wrong, `192.0.2.${100 + i}`)),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(27);
+    // At most 3 guesses were evaluated: the refused ones gave back the attempts they counted.
+    const after = (await (await t.call('GET', `/v1/verify/${sent.id}`)).json()) as {
+      attempts_remaining: number;
+    };
+    expect(after.attempts_remaining).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a check refused by a limit spends no attempt of the verification', async () => {
+    await useLimits({ ipCheckHour: 1 });
+    const to = freshNumber();
+    const sent = (await (await send({ to })).json()) as { id: string };
+    const code = await t.lastCode(to);
+    const wrong = code === '000000' ? '000001' : '000000';
+    expect(await (await checkCode(sent.id, wrong, '192.0.2.20')).json()).toMatchObject({
+      attempts_remaining: 4,
+    });
+    for (let i = 0; i < 3; i++) {
+      await expect429(await checkCode(sent.id, wrong, '192.0.2.20'), 'ip_check_hour');
+    }
+    // From another address: still 4 attempts left before this one, none taken by the refusals.
+    expect(await (await checkCode(sent.id, code, '192.0.2.21')).json()).toMatchObject({
+      valid: true,
+      attempts_remaining: 3,
+    });
+  });
+
   test("the resend cooldown is the app's own, in the answer and in the refusal", async () => {
     await useLimits({ resendCooldownSeconds: 10 });
     const sent = (await (await send({ to: freshNumber() })).json()) as Record<string, string>;
