@@ -7,27 +7,6 @@ import type { TrafficCounters } from '../../services/ports.ts';
  * one marker per pause, `${keyPrefix}pause:${key}`, whose PTTL is the time the pause has left.
  */
 
-/**
- * KEYS: for each counter, its window's bucket keys, oldest first, the current bucket last.
- * ARGV: buckets per counter, bucket TTL ms. INCR and the window sum run in one script, so
- * concurrent increments never lose a count and each caller sees a total that includes its own.
- */
-const INCREMENT = `
-local per = tonumber(ARGV[1])
-local totals = {}
-for first = 1, #KEYS, per do
-  local last = first + per - 1
-  redis.call('INCR', KEYS[last])
-  redis.call('PEXPIRE', KEYS[last], ARGV[2])
-  local sum = 0
-  for _, v in ipairs(redis.call('MGET', unpack(KEYS, first, last))) do
-    if v then sum = sum + tonumber(v) end
-  end
-  totals[#totals + 1] = sum
-end
-return totals
-`;
-
 /** KEYS: pause markers. Read in one script so every key is judged at the same instant. */
 const PAUSED_FOR = `
 local left = {}
@@ -39,7 +18,9 @@ return left
  * KEYS: pause markers, then the `sent` counters' bucket keys, then the `approved` ones (each
  * counter's buckets oldest first). ARGV: pause count, sent count, approved count, buckets per
  * counter, bucket TTL ms, 1 to count even when paused. Returns {pttls, totals while paused (or
- * {}), totals after counting (or {})}, totals being {sent sums, approved sums}.
+ * {}), totals after counting (or {})}, totals being {sent sums, approved sums}. INCR and the sums
+ * run in one script, so concurrent counts never lose one and each caller sees a total that
+ * includes its own. It serves increment() too (no pauses, no approved counters).
  */
 const SCREEN = `
 local np, ns, na, per = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -88,13 +69,11 @@ type ScreenReply = [number[], [number[], number[]] | [], [number[], number[]] | 
 interface ScriptedRedis {
   tesseraTrafficUncount(numberOfKeys: number, ...keys: string[]): Promise<number>;
   tesseraTrafficScreen(numberOfKeys: number, ...args: (string | number)[]): Promise<ScreenReply>;
-  tesseraTrafficIncrement(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   tesseraTrafficPausedFor(numberOfKeys: number, ...keys: string[]): Promise<number[]>;
 }
 
 // No numberOfKeys: the key count varies per call and is passed as the first argument.
 const COMMANDS: Record<keyof ScriptedRedis, { lua: string }> = {
-  tesseraTrafficIncrement: { lua: INCREMENT },
   tesseraTrafficPausedFor: { lua: PAUSED_FOR },
   tesseraTrafficScreen: { lua: SCREEN },
   tesseraTrafficUncount: { lua: UNCOUNT },
@@ -105,7 +84,7 @@ export interface RedisTrafficCountersOptions {
   keyPrefix: string;
 }
 
-/** Pumping-watch counters on Redis: increments are one Lua script, every key carries a TTL. */
+/** Pumping-watch counters on Redis: every count is one Lua script, every key carries a TTL. */
 export function createRedisTrafficCounters({
   redis,
   keyPrefix,
@@ -128,12 +107,33 @@ export function createRedisTrafficCounters({
     return { names, per: window.buckets, ttlMs: window.bucketMs * (window.buckets + 1) };
   }
 
+  const screen: TrafficCounters['screen'] = async (request) => {
+    const { pauses, sent, approved, windowSeconds, now, countWhenPaused } = request;
+    const sentKeys = bucketKeys(sent, windowSeconds, now);
+    const approvedKeys = bucketKeys(approved, windowSeconds, now);
+    const keys = [...pauses.map(pauseKey), ...sentKeys.names, ...approvedKeys.names];
+    const [left, before, after] = await r.tesseraTrafficScreen(
+      keys.length,
+      ...keys,
+      pauses.length,
+      sent.length,
+      approved.length,
+      sentKeys.per,
+      sentKeys.ttlMs,
+      countWhenPaused ? 1 : 0,
+    );
+    const totals = (reply: [number[], number[]] | []) =>
+      reply.length === 0 ? null : { sent: reply[0].map(Number), approved: reply[1].map(Number) };
+    return { pausedMs: left.map(timeLeft), paused: totals(before), counted: totals(after) };
+  };
+
   return {
     async increment(keys, windowSeconds, now) {
       if (keys.length === 0) return [];
-      const { names, per, ttlMs } = bucketKeys(keys, windowSeconds, now);
-      const totals = await r.tesseraTrafficIncrement(names.length, ...names, per, ttlMs);
-      return totals.map(Number);
+      const request = { pauses: [], sent: keys, approved: [], countWhenPaused: false };
+      const { counted } = await screen({ ...request, windowSeconds, now });
+      // With no pause to stop it, the script always counts.
+      return counted?.sent ?? [];
     },
 
     async read(keys, windowSeconds, now) {
@@ -167,24 +167,7 @@ export function createRedisTrafficCounters({
       return left.map(timeLeft);
     },
 
-    async screen({ pauses, sent, approved, windowSeconds, now, countWhenPaused }) {
-      const sentKeys = bucketKeys(sent, windowSeconds, now);
-      const approvedKeys = bucketKeys(approved, windowSeconds, now);
-      const keys = [...pauses.map(pauseKey), ...sentKeys.names, ...approvedKeys.names];
-      const [left, before, after] = await r.tesseraTrafficScreen(
-        keys.length,
-        ...keys,
-        pauses.length,
-        sent.length,
-        approved.length,
-        sentKeys.per,
-        sentKeys.ttlMs,
-        countWhenPaused ? 1 : 0,
-      );
-      const totals = (reply: [number[], number[]] | []) =>
-        reply.length === 0 ? null : { sent: reply[0].map(Number), approved: reply[1].map(Number) };
-      return { pausedMs: left.map(timeLeft), paused: totals(before), counted: totals(after) };
-    },
+    screen,
   };
 }
 
