@@ -2,6 +2,7 @@ import type { AppSettings } from '../domain/app-settings.ts';
 import { numberPrefix } from '../domain/pumping-policy.ts';
 import { type Actor, type AuditFields, auditEvent } from './audit-events.ts';
 import {
+  type PumpingDeps,
   type PumpingSubject,
   type PumpingVerdict,
   recordApproval,
@@ -21,13 +22,19 @@ export function pumpingSubject(
   return { appId, country, prefixHmac: deps.phones.hmac(`prefix:${numberPrefix(e164)}`) };
 }
 
+/** What the pumping guard needs, out of the verification use cases' dependencies. */
+const watchDeps = (deps: VerificationDeps): PumpingDeps => ({
+  counters: deps.traffic,
+  clock: deps.clock,
+});
+
 /** Screens a send against the SMS pumping watch; the send is counted unless a pause refuses it. */
 export function screenForPumping(
   deps: VerificationDeps,
   settings: AppSettings['pumping'],
   subject: PumpingSubject,
 ): Promise<PumpingVerdict> {
-  return screenSend({ counters: deps.traffic, clock: deps.clock }, settings, subject);
+  return screenSend(watchDeps(deps), settings, subject);
 }
 
 /** Takes a screened send back out of the counts: a limit refused it, so it never left. */
@@ -37,7 +44,7 @@ export function takeBackScreenedSend(
   subject: PumpingSubject,
   verdict: PumpingVerdict,
 ): Promise<void> {
-  return takeBackSend({ counters: deps.traffic, clock: deps.clock }, settings, subject, verdict);
+  return takeBackSend(watchDeps(deps), settings, subject, verdict);
 }
 
 /**
@@ -84,5 +91,5 @@ export function countApproval(
   settings: AppSettings['pumping'],
   subject: PumpingSubject,
 ): Promise<void> {
-  return recordApproval({ counters: deps.traffic, clock: deps.clock }, settings, subject);
+  return recordApproval(watchDeps(deps), settings, subject);
 }
