@@ -14,29 +14,21 @@ import {
   openDatabase,
 } from '../../src/stores/postgres/database.ts';
 import { auditEvents } from '../../src/stores/postgres/schema.ts';
+import { makeAuditEvent } from '../helpers/audit-events.ts';
 import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
 
 // The audit writer extends the chain through the SQL function tessera_append_audit (migration
 // 0003): these tests pin that the hashes PostgreSQL computes are exactly chainHash's.
 
-function auditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
-  return {
+const auditEvent = (overrides: Partial<AuditEvent> = {}): AuditEvent =>
+  makeAuditEvent({
     appId: 'app_fn',
     type: 'sms.sent',
-    verificationId: 'ver_1',
-    purpose: 'login',
-    phoneMasked: '+33 6•• •• •• 78',
-    phoneHmac: 'c'.repeat(64),
-    clientIp: '203.0.113.7',
     userAgent: 'Mozilla/5.0',
-    outcome: 'ok',
-    reason: null,
-    detail: {},
     createdAt: new Date('2026-03-01T12:34:56.789Z'),
     ...overrides,
-  };
-}
+  });
 
 // Non-ASCII in 2, 3 and 4 UTF-8 bytes, escapes JSON writes (quote, backslash, controls, U+2028),
 // and the replacement character the writer substitutes for what PostgreSQL cannot store.

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../src/domain/hash-chain.ts';
 import { hasIdShape } from '../../src/domain/ids.ts';
-import type { AuditEvent } from '../../src/services/ports.ts';
 import {
   createPostgresAuditWriter,
   type PostgresAuditWriter,
@@ -14,25 +13,10 @@ import {
   migrateDatabase,
   openDatabase,
 } from '../../src/stores/postgres/database.ts';
+import { makeAuditEvent } from '../helpers/audit-events.ts';
 import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 
-function auditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
-  return {
-    appId: 'app_audit',
-    type: 'verification.created',
-    verificationId: 'ver_1',
-    purpose: 'login',
-    phoneMasked: '+33 6•• •• •• 78',
-    phoneHmac: 'c'.repeat(64),
-    clientIp: '203.0.113.7',
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
-    outcome: 'ok',
-    reason: null,
-    detail: {},
-    createdAt: new Date(),
-    ...overrides,
-  };
-}
+const auditEvent = makeAuditEvent;
 
 async function tableCount(database: Database): Promise<number> {
   const result = await database.db.execute<{ n: number }>(
