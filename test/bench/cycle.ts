@@ -71,3 +71,14 @@ export async function runCycle(
   }
   return { send: afterSend - startedAt, check: afterCheck - beforeCheck };
 }
+
+/** One cycle against the reference floor (floor-server.ts): the code comes back in the answer. */
+export async function runFloorCycle(client: BenchClient): Promise<void> {
+  const sent = parse('send', await client.request('POST', '/send', { to: nextPhoneNumber() }), 201);
+  const checked = parse(
+    'check',
+    await client.request('POST', '/check', { id: sent.id, code: sent.code }),
+    200,
+  );
+  if (checked.valid !== true) throw new CycleError(`floor check: not approved: ${checked.valid}`);
+}

@@ -37,7 +37,7 @@ export interface ClosedLoopResult {
  * durationMs`; the cycles that end inside the last `durationMs` are counted.
  */
 export async function closedLoop(
-  target: BenchTarget,
+  cycle: () => Promise<unknown>,
   options: { users: number; warmupMs: number; durationMs: number; failures: Failures },
 ): Promise<ClosedLoopResult> {
   const measureFrom = performance.now() + options.warmupMs;
@@ -47,7 +47,7 @@ export async function closedLoop(
   const user = async () => {
     while (performance.now() < end) {
       try {
-        await runCycle(target);
+        await cycle();
         allCycles++;
         const now = performance.now();
         if (now >= measureFrom && now < end) cycles++;

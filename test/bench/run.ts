@@ -5,15 +5,16 @@
  *
  * Per profile: a fresh database and Redis key prefix; the server as a child process; phase 1, 32
  * users in a closed loop → cycles/s; phase 2, an open loop at half that rate → p50/p99 per
- * endpoint; the server stopped, phase 3, argon2 hash + verify pairs/s in a child process with the
- * same threadpool → the ratio. Goals are reported, not asserted: the exit code is non-zero only
+ * endpoint; the server stopped, phase 3, phase 1 against the reference floor (floor-server.ts:
+ * the least server that could do this cycle) → what the ratio goal leaves on this machine; phase 4,
+ * argon2 hash + verify pairs/s in a child process with the same threadpool → the ratio. Goals are reported, not asserted: the exit code is non-zero only
  * when something failed (a cycle not approved, a server crash, a store missing).
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { HASH_PROFILES, type HashProfileName } from '../../src/config/hash-profiles.ts';
 import { type CpuShares, machineBusy, startCpuSampler } from './cpu.ts';
-import { ENDPOINTS, type Endpoint } from './cycle.ts';
+import { ENDPOINTS, type Endpoint, runCycle, runFloorCycle } from './cycle.ts';
 import { BenchClient } from './http-client.ts';
 import {
   type ClosedLoopResult,
@@ -32,6 +33,7 @@ import {
   REPO_ROOT,
   raiseAppLimits,
   startBenchServer,
+  startFloorServer,
 } from './server.ts';
 import { benchSmpp } from './smpp.ts';
 
@@ -60,6 +62,11 @@ const GOALS = {
   otpCheckP99Ms: 25,
 };
 
+interface FloorResult {
+  closed: ClosedLoopResult;
+  cpu: CpuShares | null;
+}
+
 interface ProfileResult {
   profile: HashProfileName;
   closed: ClosedLoopResult;
@@ -68,6 +75,8 @@ interface ProfileResult {
   cpuOpen: CpuShares | null;
   /** Postgres work per cycle of phase 1 (audit trail, key lookups), from pg_stat_database. */
   postgresPerCycle: DatabaseActivity;
+  /** The reference floor's closed loop (phase 3). */
+  floor: FloorResult;
   argon2PairsPerSecond: number;
   failures: Failures;
 }
@@ -95,18 +104,16 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     );
     const closedClient = new BenchClient(server.port, server.apiKey, USERS);
     clients.push(closedClient);
+    const target = { client: closedClient, inbox: server.inbox };
     const activityBefore = await databaseActivity(database.url);
     let cpu = startCpuSampler(server.pid);
     const closed = await Promise.race([
-      closedLoop(
-        { client: closedClient, inbox: server.inbox },
-        {
-          users: USERS,
-          warmupMs: WARMUP_MS,
-          durationMs: PEAK_MS,
-          failures,
-        },
-      ),
+      closedLoop(() => runCycle(target), {
+        users: USERS,
+        warmupMs: WARMUP_MS,
+        durationMs: PEAK_MS,
+        failures,
+      }),
       server.crashed,
     ]);
     const cpuPeak = cpu.stop();
@@ -139,7 +146,11 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
 
     await server.stop();
     server = null;
-    out(`  phase 3: argon2 hash + verify, ${USERS} loops, ${ARGON2_MS / 1000} s, server stopped`);
+    out(
+      `  phase 3: the reference floor, ${USERS} users, closed loop, ${WARMUP_MS / 1000} s warm-up + ${PEAK_MS / 1000} s, server stopped`,
+    );
+    const floor = await floorServer(profile, database.url, redis.prefix, failures);
+    out(`  phase 4: argon2 hash + verify, ${USERS} loops, ${ARGON2_MS / 1000} s, servers stopped`);
     const argon2PairsPerSecond = await argon2Ceiling(profile);
     return {
       profile,
@@ -148,6 +159,7 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
       cpuPeak,
       cpuOpen,
       postgresPerCycle,
+      floor,
       argon2PairsPerSecond,
       failures,
     };
@@ -156,6 +168,35 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     await server?.stop();
     await database.drop().catch((error) => console.error(`bench: dropping the database: ${error}`));
     await redis.drop().catch((error) => console.error(`bench: deleting Redis keys: ${error}`));
+  }
+}
+
+/** Phase 1's closed loop against floor-server.ts instead of Tessera. */
+async function floorServer(
+  profile: HashProfileName,
+  databaseUrl: string,
+  redisPrefix: string,
+  failures: Failures,
+): Promise<FloorResult> {
+  const floor = await startFloorServer({
+    profile,
+    databaseUrl,
+    redisPrefix,
+    threadpoolSize: THREADPOOL_SIZE,
+  });
+  const client = new BenchClient(floor.port, 'none', USERS);
+  try {
+    const cpu = startCpuSampler(floor.pid);
+    const closed = await closedLoop(() => runFloorCycle(client), {
+      users: USERS,
+      warmupMs: WARMUP_MS,
+      durationMs: PEAK_MS,
+      failures,
+    });
+    return { closed, cpu: cpu.stop() };
+  } finally {
+    client.close();
+    await floor.stop();
   }
 }
 
@@ -252,6 +293,12 @@ function report(result: ProfileResult): void {
     ratio.toFixed(2),
     `goal >= ${GOALS.ratio}  ${mark(ratio >= GOALS.ratio)}`,
   ]);
+  const floorRate = result.floor.closed.cyclesPerSecond;
+  rows.push([
+    `reference floor cycles/s (${USERS} users, closed loop, ${result.floor.closed.seconds} s)`,
+    floorRate.toFixed(1),
+    `ratio ${(floorRate / argon2PairsPerSecond).toFixed(2)}`,
+  ]);
 
   out();
   out(
@@ -269,6 +316,7 @@ function report(result: ProfileResult): void {
   );
   out(`  CPU at peak (phase 1): ${cpuLine(result.cpuPeak)}`);
   out(`  CPU at half (phase 2): ${cpuLine(result.cpuOpen)}`);
+  out(`  CPU of the floor (phase 3): ${cpuLine(result.floor.cpu)}`);
   const pgWork = result.postgresPerCycle;
   out(
     `  Postgres per cycle (phase 1): ${pgWork.auditRows.toFixed(2)} audit rows in ` +
@@ -330,6 +378,11 @@ async function main(): Promise<void> {
       `submit to receipt p50 / p99 ${smpp.receiptP50Ms.toFixed(1)} ms / ${smpp.receiptP99Ms.toFixed(1)} ms`,
   );
   out();
+  out(
+    'The reference floor is node:http with the same argon2 and only the I/O a conforming cycle ' +
+      'needs (2 Redis round trips and 1 committed row per request): what the ratio goal leaves ' +
+      'for everything else on this machine.',
+  );
   out('Goals are measured, not asserted: a MISS does not fail the run; a failed cycle does.');
   const failed = results.reduce((sum, r) => sum + r.failures.count, 0);
   if (failed > 0) {

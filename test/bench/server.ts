@@ -207,3 +207,59 @@ export async function databaseActivity(databaseUrl: string): Promise<DatabaseAct
     await client.end();
   }
 }
+
+/** The reference floor (floor-server.ts) as a child process, on the bench's database and prefix. */
+export async function startFloorServer(options: {
+  profile: HashProfileName;
+  databaseUrl: string;
+  redisPrefix: string;
+  threadpoolSize: number;
+}): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+  const args = [
+    '--import',
+    'tsx',
+    'test/bench/floor-server.ts',
+    options.profile,
+    options.databaseUrl,
+    REDIS_URL,
+    options.redisPrefix,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(options.threadpoolSize) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exit;
+    clearTimeout(timer);
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(
+        () => reject(new Error('the floor server was not ready in 30 s')),
+        30_000,
+      );
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        const line = output.split('\n', 1)[0];
+        if (output.includes('\n') && line) {
+          clearTimeout(timer);
+          resolve((JSON.parse(line) as { port: number }).port);
+        }
+      });
+      void exit.then(() => {
+        clearTimeout(timer);
+        reject(new Error('the floor server exited before it was ready'));
+      });
+    });
+    return { port, pid: child.pid ?? 0, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
