@@ -312,12 +312,14 @@ export interface AuditWriter {
 
 /**
  * How use cases record decisions. `commit` resolves only once the rows are in Postgres (the caller
- * answers 503 and undoes its change when it rejects); `commitLater` is for facts that cannot be
- * undone, like an SMS that already left: retried until Postgres takes them.
+ * answers 503 and undoes its change when it rejects). `commitOrSpool` is for facts that cannot be
+ * undone, like an SMS that already left: it resolves once the rows are committed or, if Postgres
+ * refused them, spooled and retried until it takes them; it never rejects. Both are awaited, so a
+ * row is written before the response goes out whenever Postgres is up (api.md, Audit).
  */
 export interface AuditTrail {
   commit(events: AuditEvent[]): Promise<void>;
-  commitLater(events: AuditEvent[]): void;
+  commitOrSpool(events: AuditEvent[]): Promise<void>;
 }
 
 export type IdempotencyClaim =

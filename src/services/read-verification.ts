@@ -23,7 +23,7 @@ export async function cancelVerification(
   if (!record) throw notFound();
   if (before?.status === 'pending' && record.status === 'canceled') {
     // The cancellation already happened in Redis; its row must not be lost if Postgres blinks.
-    deps.audit.commitLater([
+    await deps.audit.commitOrSpool([
       auditEvent(
         input.actor,
         'verification.canceled',

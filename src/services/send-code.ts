@@ -10,8 +10,9 @@ const RECEIPT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Renders and sends the code SMS for a stored verification, records how it left, and audits it.
- * Shared by start and resend so both send the same message the same way. The `sms.*` rows are
- * committed later if Postgres fails right now: the SMS cannot be called back.
+ * Shared by start and resend so both send the same message the same way. The `sms.*` row is
+ * committed before the answer; if Postgres refuses it, it is spooled and committed later instead of
+ * failing the request: the SMS cannot be called back.
  */
 export async function sendCode(
   deps: VerificationDeps,
@@ -45,8 +46,8 @@ export async function sendCode(
     });
   } catch (error) {
     deps.metrics.smsSent(deps.sms.name, 'failed');
-    await deps.codes.setDelivery(app.id, record.id, 'failed', null);
-    deps.audit.commitLater([
+    // The row first: a store failure here must not lose the record of a failed send.
+    await deps.audit.commitOrSpool([
       auditEvent(
         actor,
         'sms.failed',
@@ -54,6 +55,7 @@ export async function sendCode(
         deps.clock.now(),
       ),
     ]);
+    await deps.codes.setDelivery(app.id, record.id, 'failed', null).catch(() => {});
     throw new RefusedError(
       'delivery_unavailable',
       'No SMS route accepted the message; try again later.',
@@ -67,29 +69,30 @@ export async function sendCode(
   // Not awaited: the store applies it before any later command of this process (one connection,
   // in order), and if it is lost the verification only shows its delivery as still queued.
   void deps.codes.setDelivery(app.id, record.id, 'sent', sent.route).catch(() => {});
-  if (sent.providerMessageId) {
-    // Awaited, so that a delivery receipt (which may come back within milliseconds) finds it.
-    await deps.deliveries
-      .remember(
-        sent.route,
-        sent.providerMessageId,
-        { appId: app.id, verificationId: record.id, sentAt: deps.clock.now() },
-        RECEIPT_WINDOW_MS,
-      )
-      .catch(() => {});
-  }
   const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };
-  deps.audit.commitLater([
-    auditEvent(
-      actor,
-      'sms.sent',
-      {
-        verification: delivered,
-        outcome: 'ok',
-        detail: { ...detail, route: sent.route, provider_message_id: sent.providerMessageId },
-      },
-      deps.clock.now(),
-    ),
+  await Promise.all([
+    // So that a delivery receipt (which may come back within milliseconds) finds its verification.
+    sent.providerMessageId &&
+      deps.deliveries
+        .remember(
+          sent.route,
+          sent.providerMessageId,
+          { appId: app.id, verificationId: record.id, sentAt: deps.clock.now() },
+          RECEIPT_WINDOW_MS,
+        )
+        .catch(() => {}),
+    deps.audit.commitOrSpool([
+      auditEvent(
+        actor,
+        'sms.sent',
+        {
+          verification: delivered,
+          outcome: 'ok',
+          detail: { ...detail, route: sent.route, provider_message_id: sent.providerMessageId },
+        },
+        deps.clock.now(),
+      ),
+    ]),
   ]);
   return delivered;
 }

@@ -232,6 +232,8 @@ export async function deleteTotpFactor(
   const removed = await deps.store.remove(input.actor.app.id, input.id, new Date(now));
   if (!removed) throw factorNotFound();
   // The secret is already erased and cannot be put back: the row is retried until Postgres takes it.
-  deps.audit.commitLater([totpEvent(deps, input.actor, 'totp.deleted', removed, 'ok', null, now)]);
+  await deps.audit.commitOrSpool([
+    totpEvent(deps, input.actor, 'totp.deleted', removed, 'ok', null, now),
+  ]);
   return removed;
 }

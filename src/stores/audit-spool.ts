@@ -7,8 +7,8 @@ export interface AuditSpoolOptions {
 }
 
 /**
- * The audit trail over a writer. Events that cannot wait for Postgres (the SMS already left) are
- * kept in order in process memory and retried until they commit. Known limit: a crash during a
+ * The audit trail over a writer. Events that cannot be undone (the SMS already left) and that
+ * Postgres refused are kept in order in process memory and retried until they commit. Known limit: a crash during a
  * Postgres outage loses what is still spooled; `pending()` is exported as a metric to watch.
  */
 export function createAuditTrail(
@@ -51,8 +51,8 @@ export function createAuditTrail(
 
   return {
     commit: (events) => writer.append(events),
-    commitLater(events) {
-      writer.append(events).catch((error) => {
+    commitOrSpool(events) {
+      return writer.append(events).catch((error) => {
         options.onError?.(error);
         spooled.push(...events);
         options.onSpooled?.(spooled.length);

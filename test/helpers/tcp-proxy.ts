@@ -10,22 +10,37 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again, on the same port. */
   restore(): Promise<void>;
+  /**
+   * Stops relaying what the app sends (open and new connections stay up, bytes wait in the
+   * relay), as a server that has stalled; `release` relays them again, in order.
+   */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  const relays = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  let held = false;
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, targetHost);
+    const relay = { client, upstream };
+    relays.add(relay);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        relays.delete(relay);
+      });
       socket.on('error', () => {
         client.destroy();
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    upstream.pipe(client);
+    if (held) client.pause();
+    else client.pipe(upstream);
   });
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -43,5 +58,22 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     });
   await listen(0);
   const port = (server.address() as net.AddressInfo).port;
-  return { port, cut: stop, restore: () => listen(port), close: stop };
+  return {
+    port,
+    cut: stop,
+    restore: () => listen(port),
+    hold() {
+      held = true;
+      for (const { client, upstream } of relays) {
+        client.unpipe(upstream);
+        client.pause();
+      }
+    },
+    release() {
+      held = false;
+      // pipe() resumes the socket; what it read meanwhile is relayed first.
+      for (const { client, upstream } of relays) client.pipe(upstream);
+    },
+    close: stop,
+  };
 }

@@ -141,6 +141,62 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
     });
   });
 
+  it('the sms.sent row is committed before the send is answered, even when Postgres stalls', async () => {
+    const to = freshNumber();
+    const stallMs = 400;
+    let releasedAt = 0;
+    // The moment the SMS leaves, Postgres stops answering for a while.
+    t.onPrint = () => {
+      t.onPrint = null;
+      t.proxies?.postgres.hold();
+      setTimeout(() => {
+        releasedAt = Date.now();
+        t.proxies?.postgres.release();
+      }, stallMs);
+    };
+    try {
+      const response = await send({ to, purpose: 'signup' });
+      expect(response.status).toBe(201);
+      expect(releasedAt).toBeGreaterThan(0);
+      const { id } = (await response.json()) as { id: string };
+      const types = (await auditRows(t)).filter((r) => r.verification_id === id).map((r) => r.type);
+      expect(types).toEqual(['verification.created', 'sms.sent']);
+    } finally {
+      t.onPrint = null;
+      t.proxies?.postgres.release();
+    }
+  });
+
+  it('Postgres lost the moment the SMS leaves: still a 201, and the sms.sent row lands once it is back', async () => {
+    const to = freshNumber();
+    t.onPrint = () => {
+      t.onPrint = null;
+      void t.proxies?.postgres.cut();
+    };
+    let id = '';
+    try {
+      const response = await send({ to, purpose: 'signup' });
+      expect(response.status).toBe(201);
+      id = ((await response.json()) as { id: string }).id;
+    } finally {
+      t.onPrint = null;
+      await t.proxies?.postgres.restore();
+    }
+    // The spool retries every second until Postgres takes the row.
+    let types: string[] = [];
+    for (let i = 0; i < 50 && !types.includes('sms.sent'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      types = (await auditRows(t)).filter((r) => r.verification_id === id).map((r) => r.type);
+    }
+    expect(types).toEqual(['verification.created', 'sms.sent']);
+    const database = await openDatabase({ url: t.databaseUrl as string });
+    try {
+      expect(await verifyAuditChain(database)).toMatchObject({ ok: true });
+    } finally {
+      await database.close();
+    }
+  });
+
   it('Postgres stopped mid-run: no approval without its row, no row lost, codes usable again after', async () => {
     const cycles: { id: string; code: string }[] = [];
     for (let i = 0; i < 12; i++) {
