@@ -42,8 +42,8 @@ const PHONE_REFUSALS = {
 /**
  * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the number is validated and the
  * destination and limits checked before any argon2 work or SMS; the verification is stored and its
- * creation committed to the audit trail before the SMS leaves (Redis or Postgres down: nothing is
- * sent); the pending verification for the same app, number and purpose is cancelled atomically.
+ * creation committed to the audit trail (the two side by side) before the SMS leaves (Redis or
+ * Postgres down: nothing is sent); the pending verification for the same app, number and purpose is cancelled atomically.
  * Whatever fails after the limits were spent gives them back.
  */
 export async function startVerification(
@@ -105,7 +105,6 @@ export async function startVerification(
 
     const id = newId('ver');
     const code = generateCode(input.codeLength);
-    const codeHash = await deps.hasher.hash(code);
     const now = deps.clock.now();
     const ttlMs = input.ttlSeconds * 1000;
     const record: VerificationRecord = {
@@ -133,9 +132,11 @@ export async function startVerification(
       deliveryStatus: 'queued',
       deliveryRoute: null,
     };
-    await deps.codes.create(record, codeHash);
-    try {
-      await deps.audit.commit([
+    // The code is hashed and stored (argon2, then Redis) while the creation's row is committed
+    // (Postgres): the SMS leaves only once both are done, a Postgres commit later than argon2 no more.
+    const [stored, committed] = await Promise.allSettled([
+      deps.hasher.hash(code).then((codeHash) => deps.codes.create(record, codeHash)),
+      deps.audit.commit([
         auditEvent(
           actor,
           'verification.created',
@@ -151,7 +152,26 @@ export async function startVerification(
           },
           now,
         ),
-      ]);
+      ]),
+    ]);
+    try {
+      if (committed.status === 'rejected') throw committed.reason;
+      if (stored.status === 'rejected') {
+        // The trail says it was created, so it also says that it ended here, and why.
+        await deps.audit.commitOrSpool([
+          auditEvent(
+            actor,
+            'verification.canceled',
+            {
+              verification: record,
+              outcome: 'failed',
+              reason: 'store_unavailable',
+            },
+            deps.clock.now(),
+          ),
+        ]);
+        throw stored.reason;
+      }
       deps.metrics.verificationStarted(input.purpose);
       return await sendCode(deps, actor, record, phone.e164, code);
     } catch (error) {

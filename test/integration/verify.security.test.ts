@@ -205,6 +205,46 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
     expect(await approved.json()).toMatchObject({ valid: true, status: 'approved' });
   });
 
+  it('Redis lost while the code is hashed: 503, no SMS, and the trail says the verification ended there', async () => {
+    const printed = t.printed.length;
+    const { hasher } = t.runtime.deps.verification;
+    const realHash = hasher.hash;
+    // The creation's row commits meanwhile (side by side with argon2 and Redis).
+    hasher.hash = async (code) => {
+      hasher.hash = realHash;
+      await t.proxies?.redis.cut();
+      return realHash(code);
+    };
+    try {
+      const send = await t.call('POST', '/v1/verify', { body: { to: TO, purpose: 'signup' } });
+      expect(send.status).toBe(503);
+      expect(await send.json()).toMatchObject({ code: 'service_unavailable' });
+      expect(t.printed.length).toBe(printed);
+    } finally {
+      hasher.hash = realHash;
+      await t.proxies?.redis.restore();
+    }
+    await eventually(() => t.call('GET', '/readyz', { key: null }), 200);
+    const client = new pg.Client({ connectionString: t.databaseUrl as string });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{
+        type: string;
+        verification_id: string;
+        reason: string;
+      }>('select type, verification_id, reason from audit_events order by seq desc limit 2');
+      const [ended, created] = rows;
+      expect(created).toMatchObject({ type: 'verification.created' });
+      expect(ended).toMatchObject({
+        type: 'verification.canceled',
+        verification_id: created?.verification_id,
+        reason: 'store_unavailable',
+      });
+    } finally {
+      await client.end();
+    }
+  });
+
   it('Postgres down: 503, no SMS sent, no approval; the code still works once it is back', async () => {
     const { id, code } = await sendAndReadCode(t, { to: TO, purpose: 'transaction' });
     const printed = t.printed.length;
