@@ -190,6 +190,18 @@ describe('SMPP provider against an SMSC simulator', () => {
     expect(error.message).toContain('ESME_RSUBMITFAIL');
   });
 
+  it.each([
+    ['0x58 ESME_RTHROTTLED', 0x58, '+33612340031'],
+    ['0x14 ESME_RMSGQFUL', 0x14, '+33612340032'],
+  ])(
+    'turns a submit_resp with command_status %s into unavailable (try later, not a refusal)',
+    async (_, status, to) => {
+      simulator.behave(to, { kind: 'reject', status });
+      const error = await expectProviderError(send(to), 'unavailable');
+      expect(error.message).toContain(`0x000000${status.toString(16)}`);
+    },
+  );
+
   it('gives up with timeout when submit_resp is late, and ignores it when it comes', async () => {
     simulator.behave('+33612340013', { kind: 'slow', respondAfterMs: 600 });
     const started = Date.now();

@@ -231,8 +231,9 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
     const status = pdu.command_status;
     log?.debug({ event: 'smpp_submit', status: statusText(status) }, 'SMPP submit_sm answered');
     if (status !== 0 || pdu.command !== 'submit_sm_resp') {
+      const reason = TRY_LATER_STATUSES.has(status) ? 'unavailable' : 'refused';
       pending.reject(
-        new ProviderError('refused', `${pdu.command} with command_status ${statusText(status)}`),
+        new ProviderError(reason, `${pdu.command} with command_status ${statusText(status)}`),
       );
       return;
     }
@@ -376,6 +377,16 @@ function sourceAddress(senderId: string) {
     source_addr: senderId.replace(/^\+/, ''),
   };
 }
+
+/**
+ * "Slow down", not a verdict on the message (like HTTP 429): ESME_RTHROTTLED (the session's submit
+ * rate is exceeded) and ESME_RMSGQFUL (the SMSC's queue is full). Unavailable, so the next route
+ * is tried and the breaker counts it as the route's trouble.
+ */
+const TRY_LATER_STATUSES: ReadonlySet<number> = new Set([
+  smpp.errors.ESME_RTHROTTLED as number,
+  smpp.errors.ESME_RMSGQFUL as number,
+]);
 
 /** `0x00000045 (ESME_RSUBMITFAIL)`: the code carriers document, and its name when known. */
 function statusText(status: number): string {
