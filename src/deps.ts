@@ -213,10 +213,20 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         routes: new Map(
           config.smsRoutes.flatMap((route) =>
             route.receiptSecret
-              ? [[route.name, { provider: route.provider, secret: route.receiptSecret }] as const]
+              ? [
+                  [
+                    route.name,
+                    {
+                      provider: route.provider,
+                      secret: route.receiptSecret,
+                      ...(route.provider === 'twilio' ? { twilioAuthToken: route.authToken } : {}),
+                    },
+                  ] as const,
+                ]
               : [],
           ),
         ),
+        publicUrl: config.publicUrl,
       },
       readiness: { codes: () => codes.ping(), database: () => access.ping() },
       verification: {

@@ -9,6 +9,7 @@ import {
   type RouteMetrics,
 } from '../../src/sms/priority-route.ts';
 import { createHttpJsonProvider } from '../../src/sms/providers/http-json.ts';
+import { twilioSignature } from '../../src/sms/providers/twilio.ts';
 import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 type Behaviour = 'accept' | 'refuse' | 'hang' | 'slow';
@@ -307,5 +308,75 @@ describe.each(BACKENDS)('sends over configured routes: $name', (backend) => {
     ).toBe(404);
     expect((await receipt({ message_id: 'unknown', status: 'delivered' })).status).toBe(204);
     expect((await receipt({ id: 'x' })).status).toBe(400);
+  });
+});
+
+describe.each(BACKENDS)("Twilio callbacks must carry Twilio's signature: $name", (backend) => {
+  const authToken = 'twilio-auth-token-0123456789abcdef';
+  const publicUrl = 'https://tessera.example';
+  let t: TestApp;
+  beforeAll(async () => {
+    if (!backend.available) return;
+    const routes = [
+      {
+        name: 'tw',
+        provider: 'twilio',
+        accountSid: `AC${'0'.repeat(32)}`,
+        authToken,
+        baseUrl: 'http://127.0.0.1:1',
+        receiptSecret: RECEIPT_SECRET,
+      },
+    ];
+    t = await startTestApp(backend, {
+      env: { SMS_ROUTES: JSON.stringify(routes), PUBLIC_URL: publicUrl },
+    });
+  });
+  afterAll(async () => t?.close());
+  const test = backend.available ? it : it.skip;
+
+  // The URL Twilio was given (PUBLIC_URL + path + secret), whatever host this server sees.
+  const path = `/v1/providers/tw/receipts?secret=${encodeURIComponent(RECEIPT_SECRET)}`;
+  const post = (form: URLSearchParams, signature?: string) =>
+    t.app.request(`http://10.0.0.7:3000${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(signature === undefined ? {} : { 'x-twilio-signature': signature }),
+      },
+      body: form.toString(),
+    });
+  const callback = new URLSearchParams({
+    MessageSid: 'SM00000000000000000000000000000000',
+    MessageStatus: 'delivered',
+    AccountSid: `AC${'0'.repeat(32)}`,
+  });
+
+  test('a signed status callback is taken; unsigned, wrongly signed or altered ones are 401', async () => {
+    const signature = twilioSignature(authToken, `${publicUrl}${path}`, callback);
+    expect((await post(callback)).status).toBe(401);
+    const wrong = await post(
+      callback,
+      twilioSignature('another-token', `${publicUrl}${path}`, callback),
+    );
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: 'unauthorized' });
+    const altered = new URLSearchParams(callback);
+    altered.set('MessageStatus', 'failed');
+    expect((await post(altered, signature)).status).toBe(401);
+    // Signed for the URL this server sees instead of the public one: not what Twilio signs.
+    expect(
+      (await post(callback, twilioSignature(authToken, `http://10.0.0.7:3000${path}`, callback)))
+        .status,
+    ).toBe(401);
+    // An unknown message: accepted and ignored, once the signature holds.
+    expect((await post(callback, signature)).status).toBe(204);
+  });
+
+  test('a signed reply from the phone is taken; an unsigned one is 401', async () => {
+    const reply = new URLSearchParams({ From: '+33612345670', Body: 'STOP', To: '+15005550006' });
+    expect((await post(reply)).status).toBe(401);
+    expect(
+      (await post(reply, twilioSignature(authToken, `${publicUrl}${path}`, reply))).status,
+    ).toBe(204);
   });
 });

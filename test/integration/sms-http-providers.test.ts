@@ -6,7 +6,12 @@ import {
   createHttpJsonProvider,
   HttpJsonProviderConfigSchema,
 } from '../../src/sms/providers/http-json.ts';
-import { createTwilioProvider, parseTwilioStatusCallback } from '../../src/sms/providers/twilio.ts';
+import {
+  createTwilioProvider,
+  isTwilioSignatureValid,
+  parseTwilioStatusCallback,
+  twilioSignature,
+} from '../../src/sms/providers/twilio.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 
 interface Received {
@@ -283,6 +288,55 @@ describe('Twilio provider', () => {
 
     expect(parseTwilioStatusCallback(form({ MessageStatus: 'delivered' }))).toBeNull();
     expect(parseTwilioStatusCallback(form({ MessageSid: 'SM5' }))).toBeNull();
+  });
+
+  // Twilio's documented example (docs "Webhooks security", api-snippets signature_validation).
+  const TWILIO_EXAMPLE = {
+    authToken: '12345',
+    url: 'https://mycompany.com/myapp.php?foo=1&bar=2',
+    form: new URLSearchParams({
+      CallSid: 'CA1234567890ABCDE',
+      Caller: '+14158675310',
+      Digits: '1234',
+      From: '+14158675310',
+      To: '+18005551212',
+    }),
+    signature: 'GvWf1cFY/Q7PnoempGyD5oXAezc=',
+  };
+
+  it("computes Twilio's request signature as Twilio's documented example does", () => {
+    const { authToken, url, form, signature } = TWILIO_EXAMPLE;
+    expect(twilioSignature(authToken, url, form)).toBe(signature);
+    // Parameter order on the wire does not matter: names are sorted.
+    const shuffled = new URLSearchParams([...form].reverse());
+    expect(isTwilioSignatureValid(authToken, url, shuffled, signature)).toBe(true);
+  });
+
+  it('refuses a signature for another URL, another body, another token, or none', () => {
+    const { authToken, url, form, signature } = TWILIO_EXAMPLE;
+    const tampered = new URLSearchParams(form);
+    tampered.set('Digits', '1235');
+    expect(isTwilioSignatureValid(authToken, url, tampered, signature)).toBe(false);
+    expect(isTwilioSignatureValid(authToken, `${url}&x=1`, form, signature)).toBe(false);
+    expect(isTwilioSignatureValid('54321', url, form, signature)).toBe(false);
+    expect(isTwilioSignatureValid(authToken, url, form, '')).toBe(false);
+  });
+
+  it('accepts the URL with its default port written out or left out, as Twilio may sign either', () => {
+    const { authToken, form } = TWILIO_EXAMPLE;
+    const signedWithPort = twilioSignature(authToken, 'https://mycompany.com:443/cb?s=1', form);
+    expect(
+      isTwilioSignatureValid(authToken, 'https://mycompany.com/cb?s=1', form, signedWithPort),
+    ).toBe(true);
+    const signedWithout = twilioSignature(authToken, 'https://mycompany.com/cb?s=1', form);
+    expect(
+      isTwilioSignatureValid(authToken, 'https://mycompany.com:443/cb?s=1', form, signedWithout),
+    ).toBe(true);
+    // A port that is not the default is part of the URL.
+    const signedOn8443 = twilioSignature(authToken, 'https://mycompany.com:8443/cb?s=1', form);
+    expect(
+      isTwilioSignatureValid(authToken, 'https://mycompany.com/cb?s=1', form, signedOn8443),
+    ).toBe(false);
   });
 });
 

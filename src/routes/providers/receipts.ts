@@ -6,13 +6,21 @@ import { problemResponse } from '../../http/problem.ts';
 import { recordInbound } from '../../services/record-inbound.ts';
 import { type ReceiptStatus, recordReceipt } from '../../services/record-receipt.ts';
 import { parseKannelReceipt } from '../../sms/providers/kannel.ts';
-import { parseTwilioStatusCallback } from '../../sms/providers/twilio.ts';
+import { isTwilioSignatureValid, parseTwilioStatusCallback } from '../../sms/providers/twilio.ts';
 import type { RouteConfig } from '../../sms/route-config.ts';
 
 export type ReceiptDeps = Parameters<typeof recordReceipt>[0] & {
   inbound: Parameters<typeof recordInbound>[0];
-  /** Routes that accept HTTP receipts, with the secret their callback URL carries. */
-  routes: ReadonlyMap<string, { provider: RouteConfig['provider']; secret: string }>;
+  /**
+   * Routes that accept HTTP receipts, with the secret their callback URL carries, and for Twilio
+   * routes the auth token that signs Twilio's callbacks.
+   */
+  routes: ReadonlyMap<
+    string,
+    { provider: RouteConfig['provider']; secret: string; twilioAuthToken?: string }
+  >;
+  /** PUBLIC_URL: the origin providers call, which Twilio's signature covers. */
+  publicUrl: string | undefined;
 };
 
 const GenericReceipt = z
@@ -50,7 +58,7 @@ export const receiptRoute = createRoute({
   tags: ['SMS routes'],
   summary: 'Delivery receipt callback of an SMS route',
   description:
-    "Called by the provider, authenticated by the route's `receiptSecret` in `?secret=`. Twilio routes take Twilio's StatusCallback form; `http` and `console` routes take the JSON below. Updates the verification's `delivery.status` and appends an `sms.delivered` / `sms.undelivered` audit row. SMPP routes receive receipts on their session instead; Kannel routes call the GET form.",
+    "Called by the provider, authenticated by the route's `receiptSecret` in `?secret=`. Twilio routes take Twilio's StatusCallback form, signed with the route's auth token (`X-Twilio-Signature` over `PUBLIC_URL` + path + query and the form; 401 otherwise); `http` and `console` routes take the JSON below. Updates the verification's `delivery.status` and appends an `sms.delivered` / `sms.undelivered` audit row. SMPP routes receive receipts on their session instead; Kannel routes call the GET form.",
   request: {
     params: RouteParam,
     query: SecretQuery,
@@ -127,6 +135,14 @@ export function registerReceipts(app: App, deps: ReceiptDeps): void {
       return problemResponse(401, 'unauthorized', 'Wrong receipt secret for this route.');
     }
     const body = await c.req.text();
+    if (config.twilioAuthToken) {
+      const url = calledUrl(c.req.url, deps.publicUrl);
+      const signature = c.req.header('x-twilio-signature') ?? '';
+      const form = new URLSearchParams(body);
+      if (!isTwilioSignatureValid(config.twilioAuthToken, url, form, signature)) {
+        return problemResponse(401, 'unauthorized', 'Missing or wrong X-Twilio-Signature.');
+      }
+    }
     const inbound = readInbound(config.provider, body);
     if (inbound) {
       await recordInbound(deps.inbound, { route, ...inbound });
@@ -142,6 +158,16 @@ export function registerReceipts(app: App, deps: ReceiptDeps): void {
     await recordReceipt(deps, { route, ...receipt });
     return c.body(null, 204);
   });
+}
+
+/**
+ * The URL the provider called: PUBLIC_URL's origin (behind a proxy this server sees another) with
+ * the path and query as they came; without PUBLIC_URL, the request's own URL.
+ */
+function calledUrl(requestUrl: string, publicUrl: string | undefined): string {
+  if (!publicUrl) return requestUrl;
+  const { pathname, search } = new URL(requestUrl);
+  return `${publicUrl.replace(/\/+$/, '')}${pathname}${search}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../crypto/hmac.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import {
   type ProviderAccepted,
@@ -98,7 +100,7 @@ const TWILIO_STATUSES: Record<string, TwilioStatusCallback['status']> = {
 /**
  * Reads a Twilio status callback form. Null when it is not about an outbound message we can
  * match (no MessageSid, an unknown or inbound status). Authenticating the callback is the route's
- * job (its URL carries a secret).
+ * job (its URL carries a secret, and Twilio signs it: isTwilioSignatureValid).
  */
 export function parseTwilioStatusCallback(form: URLSearchParams): TwilioStatusCallback | null {
   const providerMessageId = form.get('MessageSid') ?? form.get('SmsSid');
@@ -110,4 +112,44 @@ export function parseTwilioStatusCallback(form: URLSearchParams): TwilioStatusCa
     status: TWILIO_STATUSES[raw]!,
     errorCode: errorCode && errorCode !== '0' ? errorCode : null,
   };
+}
+
+/**
+ * Twilio's X-Twilio-Signature for a form POST: base64 HMAC-SHA1, keyed with the account's auth
+ * token, of the URL Twilio called followed by each parameter's name and value, names sorted.
+ */
+export function twilioSignature(authToken: string, url: string, form: URLSearchParams): string {
+  let data = url;
+  for (const name of [...new Set(form.keys())].sort()) {
+    for (const value of form.getAll(name).sort()) data += name + value;
+  }
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/**
+ * Whether `signature` is Twilio's for this request. Like Twilio's own SDKs, the URL is also tried
+ * with its default port written out or left out, since either form may be the one Twilio signed.
+ */
+export function isTwilioSignatureValid(
+  authToken: string,
+  url: string,
+  form: URLSearchParams,
+  signature: string,
+): boolean {
+  return urlPortForms(url).some((candidate) =>
+    constantTimeEqual(twilioSignature(authToken, candidate, form), signature),
+  );
+}
+
+function urlPortForms(url: string): string[] {
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (!parsed) return [url];
+  const defaultPort = parsed.protocol === 'https:' ? '443' : '80';
+  const rest = `${parsed.pathname}${parsed.search}`;
+  const withPort = `${parsed.protocol}//${parsed.hostname}:${parsed.port || defaultPort}${rest}`;
+  const withoutPort =
+    parsed.port && parsed.port !== defaultPort
+      ? null
+      : `${parsed.protocol}//${parsed.hostname}${rest}`;
+  return [...new Set([url, withPort, ...(withoutPort ? [withoutPort] : [])])];
 }
