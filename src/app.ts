@@ -34,6 +34,8 @@ export interface AppDeps extends RouteDeps {
   metrics: Metrics;
   access: AccessStore;
   readiness: ReadinessProbe;
+  /** METRICS_TOKEN: the bearer token /metrics asks for; unset, /metrics is open. */
+  metricsToken: string | undefined;
 }
 
 export const OPENAPI_INFO = {
@@ -79,7 +81,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));
 
   registerHealth(app, deps.readiness);
-  registerMetrics(app, deps.metrics.registry);
+  registerMetrics(app, deps.metrics.registry, deps.metricsToken);
   // Provider callbacks authenticate with their route's secret, not an API key.
   registerReceipts(app, deps.receipts);
   for (const path of ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'])

@@ -229,6 +229,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         publicUrl: config.publicUrl,
       },
       readiness: { codes: () => codes.ping(), database: () => access.ping() },
+      metricsToken: config.metricsToken,
       verification: {
         clock,
         codes,

@@ -21,6 +21,8 @@ export interface Config {
   readonly smsRoutes: readonly RouteConfig[];
   /** Tessera's public base URL, for provider callbacks (delivery receipts). */
   readonly publicUrl: string | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
   readonly smsBrand: string;
   readonly webOtpDomain: string | undefined;
   readonly codeHashProfileName: HashProfileName;
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     smsRoutes: parseSmsRoutes(e.SMS_ROUTES),
     publicUrl: e.PUBLIC_URL,
+    metricsToken: e.METRICS_TOKEN,
     smsBrand: e.SMS_BRAND,
     webOtpDomain: e.WEBOTP_DOMAIN,
     codeHashProfileName: e.CODE_HASH_PROFILE,

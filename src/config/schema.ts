@@ -81,6 +81,10 @@ export const envSchema = z
           }
         }),
     ),
+    METRICS_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
     WEBOTP_DOMAIN: z.preprocess(

@@ -16,6 +16,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           '*.headers.authorization',
           'secretKey',
           '*.secretKey',
+          'metricsToken',
+          '*.metricsToken',
           'code',
           '*.code',
           'to',

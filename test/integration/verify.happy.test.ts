@@ -201,3 +201,24 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     expect(await docs.text()).toContain('/openapi.json');
   });
 });
+
+describe('METRICS_TOKEN: /metrics for the scraper that holds the token only', () => {
+  const token = 'metrics-token-0123456789abcdef';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(BACKENDS[1] as (typeof BACKENDS)[1], { env: { METRICS_TOKEN: token } });
+  });
+  afterAll(async () => t?.close());
+
+  it('answers 401 problem+json without the token or with another, and the metrics with it', async () => {
+    for (const key of [null, 'metrics-token-0123456789abcdeX', t.keys.a]) {
+      const refused = await t.call('GET', '/metrics', { key });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(await refused.json()).toMatchObject({ code: 'unauthorized' });
+    }
+    const metrics = await t.call('GET', '/metrics', { key: token });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('tessera_http_request_duration_seconds');
+  });
+});
