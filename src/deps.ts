@@ -115,7 +115,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     closers.push(() => writer.close());
     const auditWriter = guardAvailability(writer, 'postgres', isPostgresOutage);
     if (config.bootstrapApiKey)
-      await ensureBootstrapKey({ store: access, audit: auditWriter, key: config.bootstrapApiKey });
+      await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
 
     const metrics = createMetrics();
     const audit = createAuditTrail(auditWriter, {

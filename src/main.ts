@@ -45,7 +45,6 @@ async function prepareDevKey(config: Config, runtime: Runtime): Promise<string |
   const path = join(config.dataDir, 'dev-api-key');
   await ensureDevApiKey({
     store: runtime.deps.access,
-    audit: runtime.auditWriter,
     read: () => {
       try {
         return readFileSync(path, 'utf8');

@@ -10,10 +10,9 @@ import {
   parseScopes,
   revokeApiKey,
 } from '../services/manage-api-keys.ts';
-import type { AccessStore, ApiKeyListing, AuditWriter } from '../services/ports.ts';
+import type { AccessStore, ApiKeyListing } from '../services/ports.ts';
 import { InvalidSettingsError, updateApp } from '../services/update-app.ts';
 import { createPostgresAccessStore } from '../stores/postgres/access-store.ts';
-import { createPostgresAuditWriter } from '../stores/postgres/audit-writer.ts';
 import { type Database, migrateDatabase, openDatabase } from '../stores/postgres/database.ts';
 
 export interface CliIo {
@@ -67,16 +66,9 @@ export async function runCli(
     }
   }
 
-  const withStore = <T>(work: (store: AccessStore, audit: AuditWriter) => Promise<T>) =>
-    withDatabase(async (database) => {
-      const audit = createPostgresAuditWriter(database);
-      try {
-        return await work(createPostgresAccessStore(database), audit);
-      } finally {
-        // Settles queued rows before withDatabase closes the connection under them.
-        await audit.close();
-      }
-    });
+  // Each change commits with its audit row in the store's own transaction.
+  const withStore = <T>(work: (store: AccessStore) => Promise<T>) =>
+    withDatabase((database) => work(createPostgresAccessStore(database)));
 
   const program = new Command('tessera')
     .description('Tessera administration: API keys, app settings and database migrations')
@@ -111,8 +103,8 @@ export async function runCli(
           .map((scope) => scope.trim())
           .filter((scope) => scope !== ''),
       );
-      const created = await withStore((store, audit) =>
-        createApiKey({ store, audit, appName: options.app, scopes, label: options.label ?? null }),
+      const created = await withStore((store) =>
+        createApiKey({ store, appName: options.app, scopes, label: options.label ?? null }),
       );
       io.out(`API key ${created.id} for app ${created.appName} (${created.scopes.join(', ')}):`);
       io.out('');
@@ -139,9 +131,7 @@ export async function runCli(
     .description('revoke an API key; requests with it are refused from now on')
     .argument('<key-id>', 'the key id (key_...), as shown by `keys list`')
     .action(async (keyId: string) => {
-      const revoked = await withStore((store, audit) =>
-        revokeApiKey({ store, audit, keyId, now: new Date() }),
-      );
+      const revoked = await withStore((store) => revokeApiKey({ store, keyId, now: new Date() }));
       if (!revoked) throw new CliFailure(`no active API key with id ${keyId}`, EXIT_FAILURE);
       io.out(`revoked ${keyId}`);
     });
@@ -186,10 +176,9 @@ export async function runCli(
             throw new CliFailure('--settings is not valid JSON', EXIT_USAGE);
           }
         }
-        const app = await withStore((store, audit) =>
+        const app = await withStore((store) =>
           updateApp({
             store,
-            audit,
             appName: options.app,
             changes: { brand: options.brand, webOtpDomain: options.webotpDomain, settings },
             now: new Date(),

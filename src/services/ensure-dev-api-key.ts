@@ -1,6 +1,6 @@
 import { hashApiKey } from '../crypto/api-key.ts';
 import { BOOTSTRAP_APP_NAME, createApiKey } from './manage-api-keys.ts';
-import type { AccessStore, AuditWriter } from './ports.ts';
+import type { AccessStore } from './ports.ts';
 
 /**
  * The embedded default's first-run convenience: a key for the `default` app kept in a file under
@@ -9,8 +9,6 @@ import type { AccessStore, AuditWriter } from './ports.ts';
  */
 export async function ensureDevApiKey(input: {
   store: AccessStore;
-  /** Where the new key's `key.created` row goes. */
-  audit: AuditWriter;
   read: () => string | null;
   write: (key: string) => void;
 }): Promise<{ created: boolean }> {
@@ -19,7 +17,6 @@ export async function ensureDevApiKey(input: {
     return { created: false };
   const { key } = await createApiKey({
     store: input.store,
-    audit: input.audit,
     appName: BOOTSTRAP_APP_NAME,
     scopes: ['verify', 'audit:read', 'admin'],
     label: 'dev (DATA_DIR/dev-api-key)',

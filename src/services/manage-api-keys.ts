@@ -5,7 +5,6 @@ import {
   type AccessStore,
   type ApiKeyListing,
   type AuditEvent,
-  type AuditWriter,
   SCOPES,
   type Scope,
 } from './ports.ts';
@@ -71,12 +70,11 @@ export interface CreatedApiKey {
 }
 
 /**
- * Creates a key and appends its `key.created` row before handing the key out: when the row cannot
- * be written the call rejects and the clear key is never seen, so no usable key is unaudited.
+ * Creates a key with its `key.created` row (one transaction) before handing the key out: when the
+ * row cannot be written there is no key either, and the call rejects.
  */
 export async function createApiKey(input: {
   store: AccessStore;
-  audit: AuditWriter;
   appName: string;
   scopes: readonly string[];
   label?: string | null;
@@ -94,19 +92,17 @@ export async function createApiKey(input: {
     scopes,
     label: input.label ?? null,
   };
-  await input.store.insertKey(row);
-  await input.audit.append([keyCreatedEvent(row)]);
+  await input.store.insertKey(row, [keyCreatedEvent(row)]);
   return { id: row.id, key, appId: app.id, appName: app.name, scopes };
 }
 
 /**
  * Makes BOOTSTRAP_API_KEY usable with every scope on the `default` app. Safe on every start: an
  * existing row for that key is left untouched, so a key revoked by an operator stays revoked, and
- * only the start that inserted it appends `key.created`.
+ * only the start that inserted it appends `key.created` (in the same transaction).
  */
 export async function ensureBootstrapKey(input: {
   store: AccessStore;
-  audit: AuditWriter;
   key: string;
 }): Promise<{ created: boolean }> {
   const app = await input.store.ensureApp(BOOTSTRAP_APP_NAME);
@@ -118,8 +114,7 @@ export async function ensureBootstrapKey(input: {
     scopes: [...SCOPES],
     label: 'bootstrap',
   };
-  const created = await input.store.insertKey(row);
-  if (created) await input.audit.append([keyCreatedEvent(row)]);
+  const created = await input.store.insertKey(row, [keyCreatedEvent(row)]);
   return { created };
 }
 
@@ -131,19 +126,16 @@ export function listApiKeys(input: {
 }
 
 /**
- * Revokes a key and appends its `key.revoked` row. Resolves false when no active key has that id
- * (unknown or already revoked): nothing changed, so nothing is audited.
+ * Revokes a key with its `key.revoked` row (one transaction). Resolves false when no active key has
+ * that id (unknown or already revoked): nothing changed, so nothing is audited.
  */
 export async function revokeApiKey(input: {
   store: AccessStore;
-  audit: AuditWriter;
   keyId: string;
   now: Date;
 }): Promise<boolean> {
-  const appId = await input.store.revokeKey(input.keyId, input.now);
-  if (appId === null) return false;
-  await input.audit.append([
-    operatorEvent(appId, 'key.revoked', { key_id: input.keyId }, input.now),
+  const appId = await input.store.revokeKey(input.keyId, input.now, (keyAppId) => [
+    operatorEvent(keyAppId, 'key.revoked', { key_id: input.keyId }, input.now),
   ]);
-  return true;
+  return appId !== null;
 }

@@ -151,7 +151,11 @@ export interface ApiKeyListing {
   revokedAt: Date | null;
 }
 
-/** Apps and their API keys (Postgres). Keys are looked up by their SHA-256 only. */
+/**
+ * Apps and their API keys (Postgres). Keys are looked up by their SHA-256 only. Each change
+ * commits in one transaction with the audit rows it is given: there is no change without its row,
+ * and no row for a change that did not happen.
+ */
 export interface AccessStore {
   findActiveKey(keyHash: string): Promise<Principal | null>;
   ensureApp(name: string): Promise<AppRecord>;
@@ -159,22 +163,33 @@ export interface AccessStore {
   updateApp(
     appId: string,
     changes: Partial<Pick<AppRecord, 'brand' | 'webOtpDomain' | 'settings'>>,
+    audit: readonly AuditEvent[],
   ): Promise<void>;
   /**
-   * Inserts a key; a key whose hash already exists is left as it is (bootstrap is idempotent).
-   * Resolves true only when this call inserted the row, so only a real creation is audited.
+   * Inserts a key; a key whose hash already exists is left as it is (bootstrap is idempotent) and
+   * `audit` is not written. Resolves true only when this call inserted the row.
    */
-  insertKey(key: {
-    id: string;
-    appId: string;
-    keyHash: string;
-    hint: string;
-    scopes: Scope[];
-    label: string | null;
-  }): Promise<boolean>;
+  insertKey(
+    key: {
+      id: string;
+      appId: string;
+      keyHash: string;
+      hint: string;
+      scopes: Scope[];
+      label: string | null;
+    },
+    audit: readonly AuditEvent[],
+  ): Promise<boolean>;
   listKeys(appName?: string): Promise<ApiKeyListing[]>;
-  /** The revoked key's app id (for its audit row), or null when no active key has that id. */
-  revokeKey(keyId: string, at: Date): Promise<string | null>;
+  /**
+   * Revokes an active key with the rows `audit` makes from its app id; resolves that app id, or
+   * null (nothing written) when no active key has that id.
+   */
+  revokeKey(
+    keyId: string,
+    at: Date,
+    audit: (appId: string) => readonly AuditEvent[],
+  ): Promise<string | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

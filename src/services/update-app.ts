@@ -2,7 +2,7 @@ import { checkAppSettings, parseAppSettings } from '../domain/app-settings.ts';
 import { worstCaseCodeMessage } from '../domain/code-message.ts';
 import { HOST_NAME } from '../domain/host-name.ts';
 import { operatorEvent } from './audit-events.ts';
-import type { AccessStore, AppRecord, AuditWriter } from './ports.ts';
+import type { AccessStore, AppRecord } from './ports.ts';
 
 export class InvalidSettingsError extends Error {
   constructor(readonly errors: string[]) {
@@ -21,7 +21,6 @@ export interface AppChanges {
 /** Changes an app's SMS brand, WebOTP domain or settings, audited as `app.updated`. */
 export async function updateApp(input: {
   store: AccessStore;
-  audit: AuditWriter;
   appName: string;
   changes: AppChanges;
   now: Date;
@@ -59,7 +58,8 @@ export async function updateApp(input: {
       `a code SMS for this app would take ${worst.segments} segments (${worst.encoding}); use a shorter brand or domain, or GSM-7 characters`,
     ]);
   }
-  await input.store.updateApp(app.id, update);
-  await input.audit.append([operatorEvent(app.id, 'app.updated', { changes: update }, input.now)]);
+  await input.store.updateApp(app.id, update, [
+    operatorEvent(app.id, 'app.updated', { changes: update }, input.now),
+  ]);
   return after;
 }

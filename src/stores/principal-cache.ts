@@ -32,14 +32,14 @@ export function cachePrincipals(store: AccessStore, options: PrincipalCacheOptio
       }
       return principal;
     },
-    async revokeKey(keyId, at) {
-      const result = await store.revokeKey(keyId, at);
+    async revokeKey(keyId, at, audit) {
+      const result = await store.revokeKey(keyId, at, audit);
       for (const [hash, entry] of entries)
         if (entry.principal.keyId === keyId) entries.delete(hash);
       return result;
     },
-    async updateApp(appId, changes) {
-      await store.updateApp(appId, changes);
+    async updateApp(appId, changes, audit) {
+      await store.updateApp(appId, changes, audit);
       for (const [hash, entry] of entries)
         if (entry.principal.app.id === appId) entries.delete(hash);
     },

@@ -132,17 +132,15 @@ export async function startTestApp(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const store = runtime.deps.access;
-  const audit = runtime.auditWriter;
-  const a = await createApiKey({ store, audit, appName: 'app-a', scopes: ['verify'] });
-  const b = await createApiKey({ store, audit, appName: 'app-b', scopes: ['verify'] });
+  const a = await createApiKey({ store, appName: 'app-a', scopes: ['verify'] });
+  const b = await createApiKey({ store, appName: 'app-b', scopes: ['verify'] });
   const keys = {
     a: a.key,
     b: b.key,
-    aAuditOnly: (await createApiKey({ store, audit, appName: 'app-a', scopes: ['audit:read'] }))
-      .key,
+    aAuditOnly: (await createApiKey({ store, appName: 'app-a', scopes: ['audit:read'] })).key,
   };
   for (const appId of [a.appId, b.appId]) {
-    await store.updateApp(appId, { settings: options.settings ?? GENEROUS_SETTINGS });
+    await store.updateApp(appId, { settings: options.settings ?? GENEROUS_SETTINGS }, []);
   }
   const app = createApp(runtime.deps);
 

@@ -24,7 +24,7 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
   afterAll(async () => t?.close());
   const test = backend.available ? it : it.skip;
   const setSettings = (settings: Parameters<typeof settingsWith>[0]) =>
-    t.runtime.deps.access.updateApp(appA, { settings: settingsWith(settings) });
+    t.runtime.deps.access.updateApp(appA, { settings: settingsWith(settings) }, []);
 
   test('Idempotency-Key: the same request twice answers the first response and sends one SMS', async () => {
     await setSettings({});
@@ -223,9 +223,13 @@ describe('destinations the operator enables (ALLOWED_COUNTRIES)', () => {
 
   it('refuses other countries for every app, whatever the app allows', async () => {
     const appB = (await t.runtime.deps.access.ensureApp('app-b')).id;
-    await t.runtime.deps.access.updateApp(appB, {
-      settings: settingsWith({ allowedCountries: ['FR', 'GB'] }),
-    });
+    await t.runtime.deps.access.updateApp(
+      appB,
+      {
+        settings: settingsWith({ allowedCountries: ['FR', 'GB'] }),
+      },
+      [],
+    );
     const uk = await t.call('POST', '/v1/verify', { key: t.keys.b, body: { to: '+447400123456' } });
     expect(uk.status).toBe(403);
     expect(await uk.json()).toMatchObject({ code: 'destination_blocked' });

@@ -8,13 +8,10 @@ import {
   InvalidScopesError,
   revokeApiKey,
 } from '../../src/services/manage-api-keys.ts';
-import { type AccessStore, type AuditWriter, SCOPES } from '../../src/services/ports.ts';
+import { type AccessStore, SCOPES } from '../../src/services/ports.ts';
+import { updateApp } from '../../src/services/update-app.ts';
 import { createPostgresAccessStore } from '../../src/stores/postgres/access-store.ts';
-import {
-  createPostgresAuditWriter,
-  type PostgresAuditWriter,
-  readAuditEvents,
-} from '../../src/stores/postgres/audit-writer.ts';
+import { readAuditEvents } from '../../src/stores/postgres/audit-writer.ts';
 import { type Database, migrateDatabase } from '../../src/stores/postgres/database.ts';
 import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 
@@ -47,7 +44,6 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     let database: Database;
     let drop: () => Promise<void>;
     let store: AccessStore;
-    let audit: PostgresAuditWriter;
     // Every clear key handed out in this file, to prove none of them reached the database.
     const clearKeys: string[] = [];
 
@@ -55,11 +51,9 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       ({ database, drop } = await backend.open());
       await migrateDatabase(database);
       store = createPostgresAccessStore(database);
-      audit = createPostgresAuditWriter(database);
     });
 
     afterAll(async () => {
-      await audit?.close();
       await store?.close();
       await drop?.();
     });
@@ -67,7 +61,6 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     it('finds a created key by its hash, with its app and scopes', async () => {
       const created = await createApiKey({
         store,
-        audit,
         appName: 'shop',
         scopes: ['verify', 'audit:read'],
         label: 'backend',
@@ -84,13 +77,13 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     });
 
     it('no longer finds a key once it is revoked, and revokes it only once', async () => {
-      const created = await createApiKey({ store, audit, appName: 'shop', scopes: ['verify'] });
+      const created = await createApiKey({ store, appName: 'shop', scopes: ['verify'] });
       clearKeys.push(created.key);
 
-      expect(await store.revokeKey(created.id, new Date())).toBe(created.appId);
+      expect(await store.revokeKey(created.id, new Date(), () => [])).toBe(created.appId);
       expect(await store.findActiveKey(hashApiKey(created.key))).toBeNull();
-      expect(await store.revokeKey(created.id, new Date())).toBeNull();
-      expect(await store.revokeKey('key_doesnotexist', new Date())).toBeNull();
+      expect(await store.revokeKey(created.id, new Date(), () => [])).toBeNull();
+      expect(await store.revokeKey('key_doesnotexist', new Date(), () => [])).toBeNull();
     });
 
     it('says whether insertKey inserted, leaving an existing hash as it was', async () => {
@@ -102,8 +95,8 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
         scopes: ['verify' as const],
         label: null,
       };
-      expect(await store.insertKey({ ...row, id: 'key_insertonce0000000001' })).toBe(true);
-      expect(await store.insertKey({ ...row, id: 'key_insertonce0000000002' })).toBe(false);
+      expect(await store.insertKey({ ...row, id: 'key_insertonce0000000001' }, [])).toBe(true);
+      expect(await store.insertKey({ ...row, id: 'key_insertonce0000000002' }, [])).toBe(false);
       expect((await store.listKeys('insert-once')).map((key) => key.id)).toEqual([
         'key_insertonce0000000001',
       ]);
@@ -112,7 +105,6 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     it('audits a creation and a revocation with one row each, without the key', async () => {
       const created = await createApiKey({
         store,
-        audit,
         appName: 'audited',
         scopes: ['verify', 'admin'],
         label: 'ops',
@@ -120,10 +112,10 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       clearKeys.push(created.key);
       const at = new Date('2030-01-02T03:04:05.000Z');
 
-      expect(await revokeApiKey({ store, audit, keyId: created.id, now: at })).toBe(true);
+      expect(await revokeApiKey({ store, keyId: created.id, now: at })).toBe(true);
       // Nothing left to revoke: no change, so no row.
-      expect(await revokeApiKey({ store, audit, keyId: created.id, now: at })).toBe(false);
-      expect(await revokeApiKey({ store, audit, keyId: 'key_doesnotexist', now: at })).toBe(false);
+      expect(await revokeApiKey({ store, keyId: created.id, now: at })).toBe(false);
+      expect(await revokeApiKey({ store, keyId: 'key_doesnotexist', now: at })).toBe(false);
 
       const rows = await readAuditEvents(database, created.appId, { limit: 10 });
       expect(rows.map((row) => row.type)).toEqual(['key.created', 'key.revoked']);
@@ -153,11 +145,87 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       expect(text).not.toContain(hashApiKey(created.key));
     });
 
-    it('hands out no key whose audit row could not be written', async () => {
-      const failing: AuditWriter = { append: () => Promise.reject(new Error('audit is down')) };
-      await expect(
-        createApiKey({ store, audit: failing, appName: 'unaudited', scopes: ['verify'] }),
-      ).rejects.toThrow('audit is down');
+    /** Postgres refuses audit rows of this type until the returned function is called. */
+    async function refuseAuditRows(type: string): Promise<() => Promise<void>> {
+      await database.db.execute(
+        sql.raw(`create function test_refuse_audit() returns trigger language plpgsql as $$
+          begin
+            if new.type = '${type}' then raise exception 'audit row refused (test)'; end if;
+            return new;
+          end $$`),
+      );
+      await database.db.execute(
+        sql.raw(`create trigger test_refuse_audit before insert on audit_events
+          for each row execute function test_refuse_audit()`),
+      );
+      return async () => {
+        await database.db.execute(sql.raw('drop trigger test_refuse_audit on audit_events'));
+        await database.db.execute(sql.raw('drop function test_refuse_audit()'));
+      };
+    }
+
+    it('a key and its key.created row commit together: no row, no key (and bootstrap retries)', async () => {
+      const keysBefore = await rowCount(database, 'api_keys');
+      const restore = await refuseAuditRows('key.created');
+      const bootstrap = 'tsk_bootstrap-key-whose-first-audit-failed';
+      clearKeys.push(bootstrap);
+      try {
+        await expect(
+          createApiKey({ store, appName: 'unaudited', scopes: ['verify'] }),
+        ).rejects.toThrow();
+        await expect(ensureBootstrapKey({ store, key: bootstrap })).rejects.toThrow();
+        expect(await rowCount(database, 'api_keys')).toBe(keysBefore);
+      } finally {
+        await restore();
+      }
+      // The next start creates the bootstrap key, with its row, instead of finding it unaudited.
+      expect(await ensureBootstrapKey({ store, key: bootstrap })).toEqual({ created: true });
+      const principal = await store.findActiveKey(hashApiKey(bootstrap));
+      const rows = await readAuditEvents(database, principal!.app.id, { limit: 100 });
+      expect(
+        rows.filter((row) => row.type === 'key.created' && row.detail.key_id === principal!.keyId),
+      ).toHaveLength(1);
+    });
+
+    it('a revocation and its key.revoked row commit together: no row, still active', async () => {
+      const created = await createApiKey({ store, appName: 'revoke-atomic', scopes: ['verify'] });
+      clearKeys.push(created.key);
+      const restore = await refuseAuditRows('key.revoked');
+      try {
+        await expect(revokeApiKey({ store, keyId: created.id, now: new Date() })).rejects.toThrow();
+      } finally {
+        await restore();
+      }
+      expect(await store.findActiveKey(hashApiKey(created.key))).not.toBeNull();
+      expect(await revokeApiKey({ store, keyId: created.id, now: new Date() })).toBe(true);
+      expect(await store.findActiveKey(hashApiKey(created.key))).toBeNull();
+    });
+
+    it('an app change and its app.updated row commit together: no row, no change', async () => {
+      const before = await store.ensureApp('update-atomic');
+      const restore = await refuseAuditRows('app.updated');
+      try {
+        await expect(
+          updateApp({
+            store,
+            appName: 'update-atomic',
+            changes: { brand: 'Loose' },
+            now: new Date(),
+          }),
+        ).rejects.toThrow();
+      } finally {
+        await restore();
+      }
+      expect(await store.ensureApp('update-atomic')).toEqual(before);
+      await updateApp({
+        store,
+        appName: 'update-atomic',
+        changes: { brand: 'Loose' },
+        now: new Date(),
+      });
+      expect((await store.ensureApp('update-atomic')).brand).toBe('Loose');
+      const rows = await readAuditEvents(database, before.id, { limit: 10 });
+      expect(rows.map((row) => row.type)).toEqual(['app.updated']);
     });
 
     it('answers null for a hash it has never seen', async () => {
@@ -186,9 +254,9 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       const auditBefore = await rowCount(database, 'audit_events');
 
       await expect(
-        createApiKey({ store, audit, appName: 'typo-app', scopes: ['verify', 'admni'] }),
+        createApiKey({ store, appName: 'typo-app', scopes: ['verify', 'admni'] }),
       ).rejects.toThrow(InvalidScopesError);
-      await expect(createApiKey({ store, audit, appName: 'typo-app', scopes: [] })).rejects.toThrow(
+      await expect(createApiKey({ store, appName: 'typo-app', scopes: [] })).rejects.toThrow(
         InvalidScopesError,
       );
 
@@ -201,8 +269,8 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       const key = 'tsk_bootstrap-key-for-the-contract-test';
       clearKeys.push(key);
 
-      expect(await ensureBootstrapKey({ store, audit, key })).toEqual({ created: true });
-      expect(await ensureBootstrapKey({ store, audit, key })).toEqual({ created: false });
+      expect(await ensureBootstrapKey({ store, key })).toEqual({ created: true });
+      expect(await ensureBootstrapKey({ store, key })).toEqual({ created: false });
 
       const principal = await store.findActiveKey(hashApiKey(key));
       expect(principal?.app.name).toBe(BOOTSTRAP_APP_NAME);
@@ -229,19 +297,19 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     it('keeps a revoked bootstrap key revoked when it is ensured again', async () => {
       const key = 'tsk_bootstrap-key-that-gets-revoked-later';
       clearKeys.push(key);
-      await ensureBootstrapKey({ store, audit, key });
+      await ensureBootstrapKey({ store, key });
       const principal = await store.findActiveKey(hashApiKey(key));
       expect(principal).not.toBeNull();
-      await store.revokeKey(principal!.keyId, new Date());
+      await store.revokeKey(principal!.keyId, new Date(), () => []);
 
-      expect(await ensureBootstrapKey({ store, audit, key })).toEqual({ created: false });
+      expect(await ensureBootstrapKey({ store, key })).toEqual({ created: false });
 
       expect(await store.findActiveKey(hashApiKey(key))).toBeNull();
     });
 
     it('lists keys newest first with hints, filtered by app, never with the clear key', async () => {
-      const older = await createApiKey({ store, audit, appName: 'listing', scopes: ['verify'] });
-      const newer = await createApiKey({ store, audit, appName: 'listing', scopes: ['admin'] });
+      const older = await createApiKey({ store, appName: 'listing', scopes: ['verify'] });
+      const newer = await createApiKey({ store, appName: 'listing', scopes: ['admin'] });
       clearKeys.push(older.key, newer.key);
 
       const listing = await store.listKeys('listing');

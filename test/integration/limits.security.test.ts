@@ -24,7 +24,7 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
 
   /** Each test states the limits it is about; the others are out of its way. */
   const useLimits = (limits: Record<string, number>) =>
-    t.runtime.deps.access.updateApp(appId, { settings: settingsWith({ limits }) });
+    t.runtime.deps.access.updateApp(appId, { settings: settingsWith({ limits }) }, []);
 
   const send = (body: Record<string, unknown>) => t.call('POST', '/v1/verify', { body });
   const checkCode = (id: string, code: string, ip = '198.51.100.1') =>
@@ -79,7 +79,11 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
   test("threat: SMS pumping cannot exceed the app's daily budget", async () => {
     // app-b has sent nothing today: its budget of 3 is whole.
     const appB = (await t.runtime.deps.access.ensureApp('app-b')).id;
-    await t.runtime.deps.access.updateApp(appB, { settings: { limits: { appDailyBudget: 3 } } });
+    await t.runtime.deps.access.updateApp(
+      appB,
+      { settings: { limits: { appDailyBudget: 3 } } },
+      [],
+    );
     const sendB = () =>
       t.call('POST', '/v1/verify', { key: t.keys.b, body: { to: freshNumber() } });
     for (let i = 0; i < 3; i++) expect((await sendB()).status).toBe(201);

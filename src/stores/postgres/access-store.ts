@@ -1,7 +1,14 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { newId } from '../../domain/ids.ts';
-import { type AccessStore, type AppRecord, SCOPES, type Scope } from '../../services/ports.ts';
-import type { Database } from './database.ts';
+import {
+  type AccessStore,
+  type AppRecord,
+  type AuditEvent,
+  SCOPES,
+  type Scope,
+} from '../../services/ports.ts';
+import { auditAppendStatement } from './audit-writer.ts';
+import type { Database, TesseraDb } from './database.ts';
 import { apiKeys, apps } from './schema.ts';
 
 const appColumns = {
@@ -20,6 +27,23 @@ function knownScopes(scopes: string[]): Scope[] {
 
 export function createPostgresAccessStore(database: Database): AccessStore {
   const { db } = database;
+
+  /**
+   * Runs a change and appends the audit rows it returns in the same transaction (READ COMMITTED,
+   * which the chain's append needs); null or no rows: nothing is appended. Resolves what it returned.
+   */
+  async function withAudit(
+    change: (tx: TesseraDb) => Promise<readonly AuditEvent[] | null>,
+  ): Promise<readonly AuditEvent[] | null> {
+    return database.transaction(
+      async (tx) => {
+        const events = await change(tx);
+        if (events && events.length > 0) await tx.execute(auditAppendStatement(events));
+        return events;
+      },
+      { isolationLevel: 'read committed' },
+    );
+  }
 
   async function findApp(name: string): Promise<AppRecord | null> {
     const rows = await db.select(appColumns).from(apps).where(eq(apps.name, name)).limit(1);
@@ -52,24 +76,29 @@ export function createPostgresAccessStore(database: Database): AccessStore {
       return app;
     },
 
-    async updateApp(appId, changes) {
-      await db.update(apps).set(changes).where(eq(apps.id, appId));
+    async updateApp(appId, changes, audit) {
+      await withAudit(async (tx) => {
+        await tx.update(apps).set(changes).where(eq(apps.id, appId));
+        return audit;
+      });
     },
 
-    async insertKey(key) {
-      const rows = await db
-        .insert(apiKeys)
-        .values({
-          id: key.id,
-          appId: key.appId,
-          keyHash: key.keyHash,
-          hint: key.hint,
-          scopes: key.scopes,
-          label: key.label,
-        })
-        .onConflictDoNothing({ target: apiKeys.keyHash })
-        .returning({ id: apiKeys.id });
-      return rows.length > 0;
+    async insertKey(key, audit) {
+      return withAudit(async (tx) => {
+        const rows = await tx
+          .insert(apiKeys)
+          .values({
+            id: key.id,
+            appId: key.appId,
+            keyHash: key.keyHash,
+            hint: key.hint,
+            scopes: key.scopes,
+            label: key.label,
+          })
+          .onConflictDoNothing({ target: apiKeys.keyHash })
+          .returning({ id: apiKeys.id });
+        return rows.length > 0 ? audit : null;
+      }).then((written) => written !== null);
     },
 
     async listKeys(appName) {
@@ -90,13 +119,18 @@ export function createPostgresAccessStore(database: Database): AccessStore {
       return rows.map((row) => ({ ...row, scopes: knownScopes(row.scopes) }));
     },
 
-    async revokeKey(keyId, at) {
-      const rows = await db
-        .update(apiKeys)
-        .set({ revokedAt: at })
-        .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-        .returning({ appId: apiKeys.appId });
-      return rows[0]?.appId ?? null;
+    async revokeKey(keyId, at, audit) {
+      let appId: string | null = null;
+      await withAudit(async (tx) => {
+        const rows = await tx
+          .update(apiKeys)
+          .set({ revokedAt: at })
+          .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+          .returning({ appId: apiKeys.appId });
+        appId = rows[0]?.appId ?? null;
+        return appId === null ? null : audit(appId);
+      });
+      return appId;
     },
 
     ping: () => database.ping(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import {
   type ChainedAuditEvent,
   type ChainVerification,
@@ -89,10 +89,7 @@ export function createPostgresAuditWriter(
   let explicitTransaction = false;
 
   async function writeBatch(events: PreparedEvent[]): Promise<void> {
-    // The lock, the head read, the hashes and the INSERT all run in the database, in the SQL
-    // function of migration 0003_audit_append_function; the canonical texts are computed here.
-    const payload = JSON.stringify(events.map(toPayload));
-    const append = sql`select tessera_append_audit(${payload}::jsonb)`;
+    const append = appendStatement(events);
     if (!explicitTransaction) {
       try {
         // One round trip: the statement is its own READ COMMITTED transaction (the default).
@@ -161,11 +158,7 @@ export function createPostgresAuditWriter(
       try {
         // Serialised here, outside the transaction and its lock: a bad event (an invalid date,
         // a BigInt in detail) fails its own append only, and the lock is held for less time.
-        prepared = events.map((event) => {
-          const id = newId('evt');
-          const normalised = normaliseEvent(event);
-          return { id, event: normalised, canonical: canonicalEvent({ ...normalised, id }) };
-        });
+        prepared = events.map(prepareEvent);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -188,6 +181,30 @@ export function createPostgresAuditWriter(
       await idle.promise;
     },
   };
+}
+
+function prepareEvent(event: AuditEvent): PreparedEvent {
+  const id = newId('evt');
+  const normalised = normaliseEvent(event);
+  return { id, event: normalised, canonical: canonicalEvent({ ...normalised, id }) };
+}
+
+/**
+ * The statement that appends prepared events to the chain. The lock, the head read, the hashes and
+ * the INSERT all run in the database, in the SQL function of migration 0003_audit_append_function;
+ * the canonical texts are computed here. It needs READ COMMITTED (see writeBatch).
+ */
+function appendStatement(events: readonly PreparedEvent[]): SQL {
+  const payload = JSON.stringify(events.map(toPayload));
+  return sql`select tessera_append_audit(${payload}::jsonb)`;
+}
+
+/**
+ * For a store change that must commit with its audit rows (an API key, an app's settings): the
+ * statement to run inside that change's READ COMMITTED transaction, bypassing the group commit.
+ */
+export function auditAppendStatement(events: readonly AuditEvent[]): SQL {
+  return appendStatement(events.map(prepareEvent));
 }
 
 /** The AuditQueries port on the audit table (the (app_id, phone_hmac) index serves it). */
