@@ -8,6 +8,7 @@ import {
 } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound, RefusedError } from './errors.ts';
+import { countLost } from './lost-write.ts';
 import { countApproval, pumpingSubject } from './pumping-screen.ts';
 import { reserveCheck } from './reserve-check.ts';
 import type { VerificationDeps } from './verification-deps.ts';
@@ -56,18 +57,20 @@ export async function checkVerification(
     if (started.status === 'fulfilled' && started.value.kind === 'evaluate') {
       // Nothing was evaluated: the attempt goes back (a store failure here only keeps it spent).
       const { codeVersion } = started.value.record;
-      await deps.codes.refundAttempt(appId, input.id, codeVersion).catch(() => {});
+      await deps.codes
+        .refundAttempt(appId, input.id, codeVersion)
+        .catch(countLost(deps.metrics, 'attempt_refund'));
     }
     throw reserved.reason;
   }
   const reservation = reserved.value;
   if (started.status === 'rejected') {
-    await reservation.refund();
+    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw started.reason;
   }
   const start = started.value;
   if (start.kind === 'not_found') {
-    await reservation.refund();
+    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw notFound();
   }
   const record = start.record;
@@ -99,19 +102,19 @@ export async function checkVerification(
       await audit('check.approved', 'ok', null, approval.record);
     } catch (error) {
       await deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now);
-      await reservation.refund();
+      await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
       throw error;
     }
     const e164 = deps.phones.open(record.phoneSealed, record.id);
     // Not awaited: both only loosen (the number's failed checks cleared, an approval counted for
     // the pumping watch), so a lost one makes a limit stricter, never looser. They reach the store
     // before anything a later request sends (one connection, commands in order).
-    void reservation.clearFailures().catch(() => {});
+    void reservation.clearFailures().catch(countLost(deps.metrics, 'failures_clear'));
     void countApproval(
       deps,
       settings.pumping,
       pumpingSubject(deps, appId, record.country, e164),
-    ).catch(() => {});
+    ).catch(countLost(deps.metrics, 'approval_count'));
     deps.metrics.codeChecked('approved');
     return answer(approval.record, now, true);
   }
@@ -120,7 +123,7 @@ export async function checkVerification(
     await audit('check.wrong', 'refused', 'wrong_code', record);
   } catch (error) {
     await deps.codes.refundAttempt(appId, input.id, record.codeVersion);
-    await reservation.refund();
+    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw error;
   }
   deps.metrics.codeChecked('wrong');

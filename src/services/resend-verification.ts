@@ -4,6 +4,7 @@ import { sendCharges } from '../domain/limit-policy.ts';
 import { type VerificationRecord, visibleStatus } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { notFound, RefusedError } from './errors.ts';
+import { countLost } from './lost-write.ts';
 import type { ReplaceCodeResult } from './ports.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { sendCode } from './send-code.ts';
@@ -49,7 +50,7 @@ export async function resendVerification(
     const to = deps.phones.open(record.phoneSealed, record.id);
     return await sendCode(deps, actor, record, to, code);
   } catch (error) {
-    await spent.refund().catch(() => {});
+    await spent.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import { renderCodeMessage } from '../domain/code-message.ts';
 import type { VerificationRecord } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
+import { countLost } from './lost-write.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** How long a delivery receipt can still find its verification (carriers may retry for a day). */
@@ -55,7 +56,9 @@ export async function sendCode(
         deps.clock.now(),
       ),
     ]);
-    await deps.codes.setDelivery(app.id, record.id, 'failed', null).catch(() => {});
+    await deps.codes
+      .setDelivery(app.id, record.id, 'failed', null)
+      .catch(countLost(deps.metrics, 'delivery_status'));
     throw new RefusedError(
       'delivery_unavailable',
       'No SMS route accepted the message; try again later.',
@@ -68,7 +71,9 @@ export async function sendCode(
   deps.metrics.smsSent(sent.route, 'sent');
   // Not awaited: the store applies it before any later command of this process (one connection,
   // in order), and if it is lost the verification only shows its delivery as still queued.
-  void deps.codes.setDelivery(app.id, record.id, 'sent', sent.route).catch(() => {});
+  void deps.codes
+    .setDelivery(app.id, record.id, 'sent', sent.route)
+    .catch(countLost(deps.metrics, 'delivery_status'));
   const delivered = { ...record, deliveryStatus: 'sent' as const, deliveryRoute: sent.route };
   await Promise.all([
     // So that a delivery receipt (which may come back within milliseconds) finds its verification.
@@ -80,7 +85,7 @@ export async function sendCode(
           { appId: app.id, verificationId: record.id, sentAt: deps.clock.now() },
           RECEIPT_WINDOW_MS,
         )
-        .catch(() => {}),
+        .catch(countLost(deps.metrics, 'receipt_index')),
     deps.audit.commitOrSpool([
       auditEvent(
         actor,

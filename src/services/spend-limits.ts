@@ -12,16 +12,21 @@ export type SpendResult =
  */
 export async function spendLimits(limiter: Limiter, charges: LimitCharge[]): Promise<SpendResult> {
   const outcomes = await Promise.allSettled(charges.map((c) => limiter.consume(c.rule, c.key)));
+  // Every unit is given back even if one give-back fails; then it rejects, so the caller can count
+  // the loss (the limit stays stricter than it should, never looser).
   const refundAll = async () => {
-    await Promise.allSettled(
+    const refunds = await Promise.allSettled(
       charges.map((c, i) =>
         outcomes[i]?.status === 'fulfilled' ? limiter.refund(c.rule, c.key) : undefined,
       ),
     );
+    const lost = refunds.find((r) => r.status === 'rejected');
+    if (lost) throw lost.reason;
   };
   const failure = outcomes.find((o) => o.status === 'rejected');
   if (failure) {
-    await refundAll();
+    // What the caller hears is the store failure itself.
+    await refundAll().catch(() => {});
     throw failure.reason;
   }
   const refusal = charges
@@ -34,7 +39,8 @@ export async function spendLimits(limiter: Limiter, charges: LimitCharge[]): Pro
     // The limit that frees last is the one worth naming: retrying earlier would fail again.
     .sort((a, b) => (b.outcome.retryAfterMs ?? 0) - (a.outcome.retryAfterMs ?? 0))[0];
   if (refusal) {
-    await refundAll();
+    // A lost give-back only keeps a refused client's budget a little tighter.
+    await refundAll().catch(() => {});
     return {
       ok: false,
       limit: refusal.charge.rule.name,

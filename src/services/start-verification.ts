@@ -11,6 +11,7 @@ import {
 } from '../domain/verification.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
+import { countLost } from './lost-write.ts';
 import {
   pumpingSubject,
   recordPumpingVerdict,
@@ -85,7 +86,9 @@ export async function startVerification(
   ]);
   const takeBack = async () => {
     if (screened.status !== 'fulfilled') return;
-    await takeBackScreenedSend(deps, settings.pumping, watched, screened.value).catch(() => {});
+    await takeBackScreenedSend(deps, settings.pumping, watched, screened.value).catch(
+      countLost(deps.metrics, 'pumping_takeback'),
+    );
   };
   if (limits.status === 'rejected') {
     await takeBack();
@@ -176,11 +179,13 @@ export async function startVerification(
       return await sendCode(deps, actor, record, phone.e164, code);
     } catch (error) {
       // Nothing reached the phone, or nothing was recorded: the verification must not linger.
-      await deps.codes.cancel(actor.app.id, id, deps.clock.now()).catch(() => {});
+      await deps.codes
+        .cancel(actor.app.id, id, deps.clock.now())
+        .catch(countLost(deps.metrics, 'verification_cancel'));
       throw error;
     }
   } catch (error) {
-    await spent.refund().catch(() => {});
+    await spent.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw error;
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../domain/totp.ts';
 import { type Actor, auditEvent } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
+import { countLost } from './lost-write.ts';
 import type { AuditEvent, AuditEventType, TotpFactorRecord } from './ports.ts';
 import { reserveCheck } from './reserve-check.ts';
 import type { TotpDeps } from './totp-deps.ts';
@@ -97,7 +98,7 @@ export async function enrolTotpFactor(
       totpEvent(deps, actor, 'totp.enrolled', factor, 'ok', null, now, parameters(factor)),
     ]);
   } catch (error) {
-    await deps.store.discard(id).catch(() => {});
+    await deps.store.discard(id).catch(countLost(deps.metrics, 'totp_factor_discard'));
     throw error;
   }
   return { factor, secret, otpauthUri, qrSvg };

@@ -7,6 +7,7 @@ import {
 } from '../domain/totp.ts';
 import type { Actor } from './audit-events.ts';
 import { RefusedError } from './errors.ts';
+import { countLost } from './lost-write.ts';
 import type { TotpFactorRecord } from './ports.ts';
 import { reserveCheck } from './reserve-check.ts';
 import type { TotpDeps } from './totp-deps.ts';
@@ -65,11 +66,11 @@ export async function verifyTotp(
   const reserved = await deps.store
     .reserveFailure(appId, userRef, MAX_CONSECUTIVE_FAILURES)
     .catch(async (error) => {
-      await reservation.refund();
+      await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
       throw error;
     });
   if (reserved.length === 0) {
-    await reservation.refund();
+    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
     await deps.audit.commit([
       totpEvent(deps, actor, 'totp.failed', user, 'refused', 'locked', now),
     ]);
@@ -89,8 +90,10 @@ export async function verifyTotp(
     accepted = outcome.accepted;
     if (outcome.replayed) reason = 'replayed';
   } catch (error) {
-    await deps.store.releaseFailure(reserved).catch(() => {});
-    await reservation.refund();
+    await deps.store
+      .releaseFailure(reserved)
+      .catch(countLost(deps.metrics, 'totp_failure_release'));
+    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw error;
   }
 
@@ -105,9 +108,11 @@ export async function verifyTotp(
       ]);
     } catch (error) {
       // No acceptance without its audit row: the step or recovery code is live again.
-      await accepted.undo().catch(() => {});
-      await deps.store.releaseFailure(reserved).catch(() => {});
-      await reservation.refund();
+      await accepted.undo().catch(countLost(deps.metrics, 'totp_step_undo'));
+      await deps.store
+        .releaseFailure(reserved)
+        .catch(countLost(deps.metrics, 'totp_failure_release'));
+      await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
       throw error;
     }
     await deps.store.clearFailures(factor.id);
@@ -121,8 +126,10 @@ export async function verifyTotp(
       totpEvent(deps, actor, 'totp.failed', user, 'refused', reason, now, { method }),
     ]);
   } catch (error) {
-    await deps.store.releaseFailure(reserved).catch(() => {});
-    await reservation.refund();
+    await deps.store
+      .releaseFailure(reserved)
+      .catch(countLost(deps.metrics, 'totp_failure_release'));
+    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
     throw error;
   }
   return { valid: false, factorId: null, method };

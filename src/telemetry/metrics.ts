@@ -81,6 +81,12 @@ export function createMetrics(): Metrics {
     help: 'Audit rows waiting in memory for Postgres to come back (lost if the process dies).',
     registers: [registry],
   });
+  const lostWrites = new Counter({
+    name: 'tessera_store_writes_lost_total',
+    help: 'Follow-up writes to Redis or Postgres given up on (a refund, a delivery status...); the request was answered anyway.',
+    labelNames: ['write'],
+    registers: [registry],
+  });
   const requests = new Histogram({
     name: 'tessera_http_request_duration_seconds',
     help: 'HTTP request duration, by method, route pattern and status.',
@@ -101,6 +107,7 @@ export function createMetrics(): Metrics {
     routeFailover: (from, to) => failovers.inc({ from, to }),
     routeBreaker: (route, state) => breakers.set({ route }, BREAKER_VALUE[state]),
     pumpingTrip: (scope, reason, dryRun) => pumping.inc({ scope, reason, dry_run: String(dryRun) }),
+    writeLost: (write) => lostWrites.inc({ write }),
     observeRequest: (method, route, status, seconds) =>
       requests.observe({ method, route, status: String(status) }, seconds),
   };

@@ -198,7 +198,7 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
       t.onPrint = null;
       await t.proxies?.redis.restore();
     }
-    // The code that left still works once Redis is back (only its delivery status was not stored).
+    // The code that left still works once Redis is back (its delivery status may be lost).
     const code = /\b(\d{6})\b/.exec(t.printed.at(-1) ?? '')?.[1] ?? '';
     const id = /\((ver_[^)]+)\)/.exec(t.printed.at(-1) ?? '')?.[1] ?? '';
     const approved = await eventually(() => check(t, id, code), 200);
@@ -220,6 +220,10 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
       expect(send.status).toBe(503);
       expect(await send.json()).toMatchObject({ code: 'service_unavailable' });
       expect(t.printed.length).toBe(printed);
+      // The clean-up writes that Redis refused meanwhile are counted for operators.
+      const metrics = await (await t.call('GET', '/metrics', { key: null })).text();
+      expect(metrics).toMatch(/tessera_store_writes_lost_total\{write="verification_cancel"\} 1/);
+      expect(metrics).toMatch(/tessera_store_writes_lost_total\{write="limit_refund"\} 1/);
     } finally {
       hasher.hash = realHash;
       await t.proxies?.redis.restore();
