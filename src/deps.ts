@@ -22,6 +22,7 @@ import { recordReceipt } from './services/record-receipt.ts';
 import { buildPriorityRoute } from './sms/build-routes.ts';
 import { createDevOutbox } from './sms/dev-outbox.ts';
 import { createAuditTrail } from './stores/audit-spool.ts';
+import { createSpoolFile } from './stores/audit-spool-file.ts';
 import { createMemoryCodeStore } from './stores/memory/memory-code-store.ts';
 import { createMemoryDeliveryIndex } from './stores/memory/memory-delivery-index.ts';
 import { createMemoryIdempotencyStore } from './stores/memory/memory-idempotency-store.ts';
@@ -118,7 +119,22 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
 
     const metrics = createMetrics();
+    const spoolFile = createSpoolFile(config.auditSpoolDir);
+    const recovered = await spoolFile.recover().catch((error: Error) => {
+      throw new Error(
+        `the audit spool directory ${config.auditSpoolDir} (AUDIT_SPOOL_DIR) is not usable: ${error.message}`,
+        { cause: error },
+      );
+    });
+    if (recovered.length > 0) {
+      options.logger.warn(
+        { events: recovered.length },
+        'audit rows left in the spool by an earlier process: committing them',
+      );
+    }
     const audit = createAuditTrail(auditWriter, {
+      file: spoolFile,
+      recovered,
       onSpooled: (pending) => metrics.auditSpooled(pending),
       onError: (error) =>
         options.logger.warn({ err: error }, 'audit rows spooled: Postgres refused them'),

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseTrustProxy, type TrustPolicy } from '../domain/client-ip.ts';
 import { parseSmsRoutes, type RouteConfig } from '../sms/route-config.ts';
 import { HASH_PROFILES, type HashProfile, type HashProfileName } from './hash-profiles.ts';
@@ -11,6 +12,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
   readonly dataDir: string;
+  /** Where audit rows Postgres refused wait on disk (AUDIT_SPOOL_DIR, else DATA_DIR/audit-spool). */
+  readonly auditSpoolDir: string;
   /** Undefined only outside production, where a generated key is kept in DATA_DIR. */
   readonly secretKey: Buffer | undefined;
   readonly bootstrapApiKey: string | undefined;
@@ -54,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     dataDir: e.DATA_DIR,
+    auditSpoolDir: e.AUDIT_SPOOL_DIR ?? join(e.DATA_DIR, 'audit-spool'),
     secretKey: e.SECRET_KEY ? (decodeSecretKey(e.SECRET_KEY) ?? undefined) : undefined,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -34,6 +34,7 @@ export const envSchema = z
     REDIS_URL: optionalString,
     REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().min(1).default('tessera:')),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.tessera')),
+    AUDIT_SPOOL_DIR: optionalString,
     SECRET_KEY: z.preprocess(
       emptyAsUndefined,
       z

@@ -1,24 +1,39 @@
 import type { AuditEvent, AuditTrail, AuditWriter } from '../services/ports.ts';
+import type { SpoolFile } from './audit-spool-file.ts';
 
 export interface AuditSpoolOptions {
   retryMs?: number;
+  /** Keeps the spool on disk, so a crash during a Postgres outage loses no row. */
+  file?: SpoolFile;
+  /** Rows a previous process left in the spool (SpoolFile.recover), committed first. */
+  recovered?: readonly AuditEvent[];
   onSpooled?: (pending: number) => void;
   onError?: (error: unknown) => void;
 }
 
 /**
  * The audit trail over a writer. Events that cannot be undone (the SMS already left) and that
- * Postgres refused are kept in order in process memory and retried until they commit. Known limit: a crash during a
- * Postgres outage loses what is still spooled; `pending()` is exported as a metric to watch.
+ * Postgres refused are kept in order, in memory and in the spool file when there is one (written
+ * before the caller is answered), and retried until they commit.
  */
 export function createAuditTrail(
   writer: AuditWriter,
   options: AuditSpoolOptions = {},
 ): AuditTrail & { pending(): number; flush(): Promise<void>; close(): Promise<void> } {
   const retryMs = options.retryMs ?? 1000;
-  const spooled: AuditEvent[] = [];
+  const spooled: AuditEvent[] = [...(options.recovered ?? [])];
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
+  // Saves one at a time, each of the spool as it is then.
+  let saving: Promise<void> = Promise.resolve();
+
+  const persist = (): Promise<void> => {
+    const { file } = options;
+    options.onSpooled?.(spooled.length);
+    if (!file) return saving;
+    saving = saving.then(() => file.save([...spooled]).catch((error) => options.onError?.(error)));
+    return saving;
+  };
 
   const schedule = () => {
     if (timer || spooled.length === 0) return;
@@ -36,7 +51,7 @@ export function createAuditTrail(
         try {
           await writer.append(batch);
           spooled.splice(0, batch.length);
-          options.onSpooled?.(spooled.length);
+          await persist();
         } catch (error) {
           options.onError?.(error);
           schedule();
@@ -49,14 +64,19 @@ export function createAuditTrail(
     return flushing;
   };
 
+  if (spooled.length > 0) {
+    options.onSpooled?.(spooled.length);
+    void flush();
+  }
+
   return {
     commit: (events) => writer.append(events),
     commitOrSpool(events) {
       return writer.append(events).catch((error) => {
         options.onError?.(error);
         spooled.push(...events);
-        options.onSpooled?.(spooled.length);
         schedule();
+        return persist();
       });
     },
     pending: () => spooled.length,
@@ -65,6 +85,7 @@ export function createAuditTrail(
       if (timer) clearTimeout(timer);
       timer = null;
       await flush();
+      await saving;
     },
   };
 }

@@ -78,7 +78,7 @@ export function createMetrics(): Metrics {
   });
   const spooled = new Gauge({
     name: 'tessera_audit_spooled_events',
-    help: 'Audit rows waiting in memory for Postgres to come back (lost if the process dies).',
+    help: 'Audit rows Postgres refused, waiting (in AUDIT_SPOOL_DIR) for it to come back.',
     registers: [registry],
   });
   const lostWrites = new Counter({
