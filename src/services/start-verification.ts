@@ -44,8 +44,8 @@ const PHONE_REFUSALS = {
  * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the number is validated and the
  * destination and limits checked before any argon2 work or SMS; the verification is stored and its
  * creation committed to the audit trail (the two side by side) before the SMS leaves (Redis or
- * Postgres down: nothing is sent); the pending verification for the same app, number and purpose is cancelled atomically.
- * Whatever fails after the limits were spent gives them back.
+ * Postgres down: nothing is sent); the pending verification for the same app, number and purpose
+ * is cancelled atomically. Whatever fails after the limits were spent gives them back.
  */
 export async function startVerification(
   deps: VerificationDeps,
@@ -136,7 +136,7 @@ export async function startVerification(
       deliveryRoute: null,
     };
     // The code is hashed and stored (argon2, then Redis) while the creation's row is committed
-    // (Postgres): the SMS leaves only once both are done, a Postgres commit later than argon2 no more.
+    // (Postgres): the SMS leaves once both are done, after the slower of the two, not both in turn.
     const [stored, committed] = await Promise.allSettled([
       deps.hasher.hash(code).then((codeHash) => deps.codes.create(record, codeHash)),
       deps.audit.commit([
