@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { AppDeps } from './app.ts';
 import type { Config } from './config/config.ts';
 import { loadOrCreateDevSecret } from './config/dev-secret.ts';
@@ -68,6 +68,8 @@ export interface BuildOptions {
   pgliteInMemory?: boolean;
   /** Minimum answer time of refusals that could reveal something about a number. */
   refusalFloorMs?: number;
+  /** How long start-up waits for Redis (or for Sentinel to name its master); default 10 s. */
+  redisStartTimeoutMs?: number;
 }
 
 /** How long an API key lookup is cached; a key revoked by another process stops working within this. */
@@ -75,6 +77,9 @@ const PRINCIPAL_CACHE_MS = 10_000;
 
 /** How long start-up waits for session-based SMS routes (SMPP) to bind. */
 const SESSION_ROUTE_WAIT_MS = 5000;
+
+/** How long start-up waits for Redis: a wrong address or master name fails the start, clearly. */
+const REDIS_START_TIMEOUT_MS = 10_000;
 
 /** Default floor for refusals on the send path (see http/refusal-floor.ts). */
 const REFUSAL_FLOOR_MS = 100;
@@ -141,7 +146,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     });
     closers.push(() => audit.close());
 
-    const redis = await openRedis(config);
+    const redis = await openRedis(config, options.redisStartTimeoutMs ?? REDIS_START_TIMEOUT_MS);
     if (redis) closers.push(async () => redis.disconnect());
     /**
      * One store, on Redis when there is one (guarded so an outage is a 503), else the embedded
@@ -289,22 +294,55 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
   }
 }
 
-async function openRedis(config: Config): Promise<Redis | null> {
-  if (!config.redisUrl) return null;
+async function openRedis(config: Config, startTimeoutMs: number): Promise<Redis | null> {
+  const target = config.redis;
+  if (!target) return null;
   // No offline queue and one retry: while Redis is down a request fails at once with a 503
   // instead of waiting, and nothing is sent. Auto-pipelining sends the commands issued in one tick
   // (a request's limits, many requests' scripts under load) in one write: on a loaded 2-core
   // machine each socket write costs more than the Redis command it carries.
-  const redis = new Redis(config.redisUrl, {
+  const options: RedisOptions = {
     lazyConnect: true,
     enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     commandTimeout: 2000,
-  });
+  };
+  const redis =
+    target.kind === 'single'
+      ? new Redis(target.url, options)
+      : // Sentinel names the master; after a failover ioredis asks again and reconnects to the new one.
+        new Redis({
+          ...options,
+          sentinels: target.sentinels,
+          name: target.name,
+          db: target.db,
+          ...(target.username ? { username: target.username } : {}),
+          ...(target.password ? { password: target.password } : {}),
+          ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+        });
   redis.on('error', () => {}); // reported through readiness and 503s; avoids an unhandled 'error'
-  await redis.connect();
+  // Once up, ioredis reconnects (and asks Sentinel again) for ever; at start, an unreachable Redis
+  // or a master no sentinel knows would otherwise keep the start waiting without a word.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => {
+      const where =
+        target.kind === 'single'
+          ? 'Redis (REDIS_URL)'
+          : `a Redis master "${target.name}" through the sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')}`;
+      fail(new Error(`could not reach ${where} within ${startTimeoutMs / 1000} s`));
+    }, startTimeoutMs);
+  });
+  try {
+    await Promise.race([redis.connect(), late]);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return redis;
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseTrustProxy, type TrustPolicy } from '../domain/client-ip.ts';
 import { parseSmsRoutes, type RouteConfig } from '../sms/route-config.ts';
 import { HASH_PROFILES, type HashProfile, type HashProfileName } from './hash-profiles.ts';
+import { parseRedisTarget, type RedisTarget } from './redis-target.ts';
 import { decodeSecretKey, envSchema } from './schema.ts';
 
 export interface Config {
@@ -10,6 +11,8 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** REDIS_URL read: one Redis, or a master found through Sentinel. */
+  readonly redis: RedisTarget | undefined;
   readonly redisKeyPrefix: string;
   readonly dataDir: string;
   /** Where audit rows Postgres refused wait on disk (AUDIT_SPOOL_DIR, else DATA_DIR/audit-spool). */
@@ -55,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redis: e.REDIS_URL ? parseRedisTarget(e.REDIS_URL) : undefined,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     dataDir: e.DATA_DIR,
     auditSpoolDir: e.AUDIT_SPOOL_DIR ?? join(e.DATA_DIR, 'audit-spool'),

@@ -4,6 +4,7 @@ import { worstCaseCodeMessage } from '../domain/code-message.ts';
 import { HOST_NAME } from '../domain/host-name.ts';
 import { parseSmsRoutes } from '../sms/route-config.ts';
 import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
+import { parseRedisTarget } from './redis-target.ts';
 
 /**
  * Decodes SECRET_KEY: hex, or canonical base64 (as `openssl rand -base64 32` prints it); at least
@@ -31,7 +32,19 @@ export const envSchema = z
     PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
     DATABASE_URL: optionalString,
-    REDIS_URL: optionalString,
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          try {
+            parseRedisTarget(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        })
+        .optional(),
+    ),
     REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().min(1).default('tessera:')),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.tessera')),
     AUDIT_SPOOL_DIR: optionalString,
