@@ -26,25 +26,24 @@ export function decodeSecretKey(value: string): Buffer | null {
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 
+/** A string that `parse` accepts; what it throws is the issue's message. */
+function parsedBy(parse: (value: string) => unknown) {
+  return z.string().superRefine((value, ctx) => {
+    try {
+      parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+}
+
 export const envSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyAsUndefined, z.string().default('development')),
     PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
     DATABASE_URL: optionalString,
-    REDIS_URL: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .superRefine((value, ctx) => {
-          try {
-            parseRedisTarget(value);
-          } catch (error) {
-            ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          }
-        })
-        .optional(),
-    ),
+    REDIS_URL: z.preprocess(emptyAsUndefined, parsedBy(parseRedisTarget).optional()),
     REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().min(1).default('tessera:')),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.tessera')),
     AUDIT_SPOOL_DIR: optionalString,
@@ -59,19 +58,7 @@ export const envSchema = z
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
-    TRUST_PROXY: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .superRefine((value, ctx) => {
-          try {
-            parseTrustProxy(value);
-          } catch (error) {
-            ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          }
-        })
-        .optional(),
-    ),
+    TRUST_PROXY: z.preprocess(emptyAsUndefined, parsedBy(parseTrustProxy).optional()),
     ALLOWED_COUNTRIES: z.preprocess(
       emptyAsUndefined,
       z
@@ -82,19 +69,7 @@ export const envSchema = z
         )
         .optional(),
     ),
-    SMS_ROUTES: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .default('console')
-        .superRefine((value, ctx) => {
-          try {
-            parseSmsRoutes(value);
-          } catch (error) {
-            ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          }
-        }),
-    ),
+    SMS_ROUTES: z.preprocess(emptyAsUndefined, parsedBy(parseSmsRoutes).default('console')),
     METRICS_TOKEN: z.preprocess(
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),
