@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrustProxy, type TrustPolicy } from '../domain/client-ip.ts';
 import { parseSmsRoutes, type RouteConfig } from '../sms/route-config.ts';
@@ -43,12 +44,37 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * SMS_ROUTES_FILE: the routes' JSON read from a file (a mounted secret, say) instead of the
+ * environment; the same checks apply, under the file's name.
+ */
+function withRoutesFile(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const file = env.SMS_ROUTES_FILE;
+  if (!file) return env;
+  if (env.SMS_ROUTES) throw new ConfigError(['SMS_ROUTES_FILE: set it or SMS_ROUTES, not both']);
+  try {
+    return { ...env, SMS_ROUTES: readFileSync(file, 'utf8') };
+  } catch (error) {
+    throw new ConfigError([`SMS_ROUTES_FILE: cannot read ${file} (${(error as Error).message})`]);
+  }
+}
+
 /** Parses the environment once into a frozen Config; every problem is reported, not just the first. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(given: Record<string, string | undefined> = process.env): Config {
+  const env = withRoutesFile(given);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`),
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'env';
+        const where =
+          name === 'SMS_ROUTES' && given.SMS_ROUTES_FILE
+            ? `${name} (from ${given.SMS_ROUTES_FILE})`
+            : name;
+        return `${where}: ${issue.message}`;
+      }),
     );
   }
   const e = parsed.data;

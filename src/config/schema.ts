@@ -70,6 +70,8 @@ export const envSchema = z
         .optional(),
     ),
     SMS_ROUTES: z.preprocess(emptyAsUndefined, parsedBy(parseSmsRoutes).default('console')),
+    // Read by loadConfig into SMS_ROUTES; declared so it is a known variable.
+    SMS_ROUTES_FILE: optionalString,
     METRICS_TOKEN: z.preprocess(
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),

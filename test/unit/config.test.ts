@@ -249,6 +249,29 @@ describe('SMS_BRAND, WEBOTP_DOMAIN and SMS_ROUTES', () => {
       expect(() => loadConfig({ SMS_ROUTES: bad }), bad).toThrow(ConfigError);
     }
   });
+
+  it('reads routes from SMS_ROUTES_FILE (a mounted secret), with the same checks under its name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-routes-'));
+    try {
+      const file = join(dir, 'routes.json');
+      writeFileSync(file, JSON.stringify([{ name: 'backup', provider: 'console' }]));
+      expect(loadConfig({ SMS_ROUTES_FILE: file }).smsRoutes.map((r) => r.name)).toEqual([
+        'backup',
+      ]);
+      expect(configError({ SMS_ROUTES_FILE: file, SMS_ROUTES: 'console' }).issues).toEqual([
+        'SMS_ROUTES_FILE: set it or SMS_ROUTES, not both',
+      ]);
+      expect(configError({ SMS_ROUTES_FILE: join(dir, 'missing.json') }).issues[0]).toMatch(
+        /^SMS_ROUTES_FILE: cannot read .*missing\.json/,
+      );
+      writeFileSync(file, '[{"name":"x","provider":"pigeon"}]');
+      expect(configError({ SMS_ROUTES_FILE: file }).issues[0]).toContain(
+        `SMS_ROUTES (from ${file}): `,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('every problem is reported at once', () => {
