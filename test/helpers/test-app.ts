@@ -121,6 +121,13 @@ export async function startTestApp(
   const printed: string[] = [];
   const logs: string[] = [];
   let testApp: TestApp | null = null;
+  const release = async () => {
+    await proxies?.redis.close();
+    await proxies?.postgres.close();
+    await database?.drop();
+    await redis?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const runtime = await buildRuntime(config, {
     logger: createLogger('debug', { write: (line: string) => void logs.push(line) }),
     pgliteInMemory: true,
@@ -130,6 +137,10 @@ export async function startTestApp(
       testApp?.onPrint?.(text);
     },
     ...(options.clock ? { clock: options.clock } : {}),
+  }).catch(async (error: unknown) => {
+    // A start that failed leaves no test database, keys or directory behind.
+    await release();
+    throw error;
   });
   const store = runtime.deps.access;
   const a = await createApiKey({ store, appName: 'app-a', scopes: ['verify'] });
@@ -176,11 +187,7 @@ export async function startTestApp(
     },
     async close() {
       await runtime.close();
-      await proxies?.redis.close();
-      await proxies?.postgres.close();
-      await database?.drop();
-      await redis?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await release();
     },
   };
   return testApp;
