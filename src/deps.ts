@@ -125,12 +125,18 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
 
     const metrics = createMetrics();
     const spoolFile = createSpoolFile(config.auditSpoolDir);
-    const recovered = await spoolFile.recover().catch((error: Error) => {
+    const { events: recovered, unreadable } = await spoolFile.recover().catch((error: Error) => {
       throw new Error(
         `the audit spool directory ${config.auditSpoolDir} (AUDIT_SPOOL_DIR) is not usable: ${error.message}`,
         { cause: error },
       );
     });
+    if (unreadable.length > 0) {
+      options.logger.error(
+        { files: unreadable },
+        'audit spool files that cannot be read were set aside: their rows are not in the trail',
+      );
+    }
     if (recovered.length > 0) {
       options.logger.warn(
         { events: recovered.length },

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../services/ports.ts';
@@ -10,9 +10,11 @@ import type { AuditEvent } from '../services/ports.ts';
 export interface SpoolFile {
   /**
    * Takes over the rows left by earlier processes of this host (crashed or restarted, so not
-   * running) and returns them in order; from then on they are this process's to commit.
+   * running) and returns them in order; from then on they are this process's to commit. A file
+   * that cannot be read as rows is renamed `*.unreadable` (kept for an operator) and named in
+   * `unreadable`, rather than blocking the start.
    */
-  recover(): Promise<AuditEvent[]>;
+  recover(): Promise<{ events: AuditEvent[]; unreadable: string[] }>;
   /** Replaces this process's file with `events`, durably (written aside, synced, renamed). */
   save(events: readonly AuditEvent[]): Promise<void>;
 }
@@ -63,25 +65,26 @@ export function createSpoolFile(dir: string, identity = CURRENT_PROCESS): SpoolF
     async recover() {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const left: { path: string; mtimeMs: number; events: AuditEvent[] }[] = [];
+      const unreadable: string[] = [];
       for (const name of await readdir(dir)) {
         const pid = Number(/^(\d+)\.json$/.exec(name.slice(prefix.length))?.[1]);
         if (!name.startsWith(prefix) || !Number.isInteger(pid)) continue;
         // Our own pid can only be a previous process's (pid 1 in a restarted container).
         if (pid !== identity.pid && identity.isRunning(pid)) continue;
         const path = join(dir, name);
-        const handle = await open(path, 'r');
         try {
-          const { mtimeMs } = await handle.stat();
-          left.push({ path, mtimeMs, events: parseEvents(await readFile(handle, 'utf8')) });
-        } finally {
-          await handle.close();
+          const { mtimeMs } = await stat(path);
+          left.push({ path, mtimeMs, events: parseEvents(await readFile(path, 'utf8')) });
+        } catch {
+          await rename(path, `${path}.unreadable`);
+          unreadable.push(`${path}.unreadable`);
         }
       }
       const events = left.sort((a, b) => a.mtimeMs - b.mtimeMs).flatMap((file) => file.events);
       // Ours first, then the others go: a crash in between can only repeat rows, never lose them.
       await save(events);
       for (const { path } of left) if (path !== own) await rm(path, { force: true });
-      return events;
+      return { events, unreadable };
     },
     save,
   };
@@ -89,5 +92,12 @@ export function createSpoolFile(dir: string, identity = CURRENT_PROCESS): SpoolF
 
 function parseEvents(text: string): AuditEvent[] {
   const parsed = JSON.parse(text) as Array<Omit<AuditEvent, 'createdAt'> & { createdAt: string }>;
-  return parsed.map((event) => ({ ...event, createdAt: new Date(event.createdAt) }));
+  if (!Array.isArray(parsed)) throw new Error('not a list of audit events');
+  return parsed.map((event) => {
+    const createdAt = new Date(event.createdAt);
+    if (typeof event.type !== 'string' || Number.isNaN(createdAt.getTime())) {
+      throw new Error('not an audit event');
+    }
+    return { ...event, createdAt };
+  });
 }

@@ -24,6 +24,7 @@ export function createAuditTrail(
   const spooled: AuditEvent[] = [...(options.recovered ?? [])];
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
+  let closed = false;
   // Saves one at a time, each of the spool as it is then.
   let saving: Promise<void> = Promise.resolve();
 
@@ -36,7 +37,8 @@ export function createAuditTrail(
   };
 
   const schedule = () => {
-    if (timer || spooled.length === 0) return;
+    // After close, what is left stays in the spool file for the next start.
+    if (closed || timer || spooled.length === 0) return;
     timer = setTimeout(() => {
       timer = null;
       void flush();
@@ -82,6 +84,7 @@ export function createAuditTrail(
     pending: () => spooled.length,
     flush,
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       timer = null;
       await flush();

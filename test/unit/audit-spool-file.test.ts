@@ -30,13 +30,13 @@ describe('the audit spool file', () => {
       makeAuditEvent({ type: 'verification.canceled', verificationId: 'ver_2' }),
     ];
     const before = createSpoolFile(dir, identity(10));
-    expect(await before.recover()).toEqual([]);
+    expect(await before.recover()).toEqual({ events: [], unreadable: [] });
     await before.save(events);
     expect(readdirSync(dir)).toEqual(['spool-a-10.json']);
 
     // The next process (here pid 12) takes them over, as they were.
     const after = createSpoolFile(dir, identity(12));
-    const recovered = await after.recover();
+    const { events: recovered } = await after.recover();
     expect(recovered).toEqual(events);
     expect(recovered[0]?.createdAt).toBeInstanceOf(Date);
     expect(readdirSync(dir)).toEqual(['spool-a-12.json']);
@@ -62,7 +62,7 @@ describe('the audit spool file', () => {
     at('spool-b-5.json', [makeAuditEvent({ verificationId: 'ver_other_host' })], 500);
     writeFileSync(join(dir, 'spool-a-9.json.tmp'), 'half-written');
 
-    const recovered = await createSpoolFile(dir, identity(10)).recover();
+    const { events: recovered } = await createSpoolFile(dir, identity(10)).recover();
     expect(recovered.map((event) => event.verificationId)).toEqual([
       'ver_older',
       'ver_newer',
@@ -73,6 +73,26 @@ describe('the audit spool file', () => {
       'spool-a-11.json',
       'spool-a-9.json.tmp',
       'spool-b-5.json',
+    ]);
+  });
+
+  it('sets aside a file it cannot read (kept for an operator) instead of failing the start', async () => {
+    const dir = spoolDir();
+    writeFileSync(join(dir, 'spool-a-3.json'), '[{"type": "sms.sent", "createdAt": "not a date"}]');
+    writeFileSync(join(dir, 'spool-a-4.json'), 'garbage');
+    const kept = makeAuditEvent({ verificationId: 'ver_kept' });
+    writeFileSync(join(dir, 'spool-a-5.json'), JSON.stringify([kept]));
+
+    const { events, unreadable } = await createSpoolFile(dir, identity(10)).recover();
+    expect(events.map((event) => event.verificationId)).toEqual(['ver_kept']);
+    expect(unreadable.map((path) => path.slice(dir.length + 1)).sort()).toEqual([
+      'spool-a-3.json.unreadable',
+      'spool-a-4.json.unreadable',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual([
+      'spool-a-10.json',
+      'spool-a-3.json.unreadable',
+      'spool-a-4.json.unreadable',
     ]);
   });
 });
