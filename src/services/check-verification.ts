@@ -65,12 +65,12 @@ export async function checkVerification(
   }
   const reservation = reserved.value;
   if (started.status === 'rejected') {
-    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await reservation.refund();
     throw started.reason;
   }
   const start = started.value;
   if (start.kind === 'not_found') {
-    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await reservation.refund();
     throw notFound();
   }
   const record = start.record;
@@ -102,7 +102,7 @@ export async function checkVerification(
       await audit('check.approved', 'ok', null, approval.record);
     } catch (error) {
       await deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now);
-      await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+      await reservation.refund();
       throw error;
     }
     const e164 = deps.phones.open(record.phoneSealed, record.id);
@@ -123,7 +123,7 @@ export async function checkVerification(
     await audit('check.wrong', 'refused', 'wrong_code', record);
   } catch (error) {
     await deps.codes.refundAttempt(appId, input.id, record.codeVersion);
-    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await reservation.refund();
     throw error;
   }
   deps.metrics.codeChecked('wrong');

@@ -30,7 +30,11 @@ export async function resendVerification(
   await refuseUnlessReplaced(deps, actor, precheck(current, readAt, cooldownMs), readAt);
 
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
-  const spent = await spendLimits(deps.limiter, sendCharges(limits, subject));
+  const spent = await spendLimits(
+    deps.limiter,
+    sendCharges(limits, subject),
+    countLost(deps.metrics, 'limit_refund'),
+  );
   if (!spent.ok)
     return refuseForLimit(deps, actor, { verification: current }, spent.limit, spent.retryAfterMs);
   try {
@@ -50,7 +54,7 @@ export async function resendVerification(
     const to = deps.phones.open(record.phoneSealed, record.id);
     return await sendCode(deps, actor, record, to, code);
   } catch (error) {
-    await spent.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await spent.refund();
     throw error;
   }
 }

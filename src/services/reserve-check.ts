@@ -1,12 +1,13 @@
 import type { LimitSettings } from '../domain/app-settings.ts';
 import { failedCheckCharge, ipCheckCharge, type Subject } from '../domain/limit-policy.ts';
 import type { Actor, AuditFields } from './audit-events.ts';
+import { countLost } from './lost-write.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { spendLimits } from './spend-limits.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 export interface CheckReservation {
-  /** Gives back everything reserved (the check was never evaluated, or its row failed). */
+  /** Gives back everything reserved (the check was never evaluated, or its row failed); never rejects. */
   refund(): Promise<void>;
   /** Gives back the failed-check unit only (nothing was evaluated; the check itself counted). */
   giveBackFailure(): Promise<void>;
@@ -27,7 +28,11 @@ export async function reserveCheck(
   fields: Omit<AuditFields, 'outcome' | 'reason'>,
 ): Promise<CheckReservation> {
   const failures = failedCheckCharge(limits, subject);
-  const spent = await spendLimits(deps.limiter, [ipCheckCharge(limits, subject), failures]);
+  const spent = await spendLimits(
+    deps.limiter,
+    [ipCheckCharge(limits, subject), failures],
+    countLost(deps.metrics, 'limit_refund'),
+  );
   if (!spent.ok) return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
   return {
     refund: spent.refund,

@@ -8,25 +8,26 @@ export type SpendResult =
 /**
  * Spends every charge, or none: when one limit refuses, every unit taken (the refused one too)
  * is given back, so a refused request spends nothing it did not earn. A store failure propagates
- * after the same give-back.
+ * after the same give-back. A give-back the store fails is reported to `lost` (the limit stays
+ * stricter than it should, never looser); `refund` itself never rejects.
  */
-export async function spendLimits(limiter: Limiter, charges: LimitCharge[]): Promise<SpendResult> {
+export async function spendLimits(
+  limiter: Limiter,
+  charges: LimitCharge[],
+  lost: () => void,
+): Promise<SpendResult> {
   const outcomes = await Promise.allSettled(charges.map((c) => limiter.consume(c.rule, c.key)));
-  // Every unit is given back even if one give-back fails; then it rejects, so the caller can count
-  // the loss (the limit stays stricter than it should, never looser).
   const refundAll = async () => {
     const refunds = await Promise.allSettled(
       charges.map((c, i) =>
         outcomes[i]?.status === 'fulfilled' ? limiter.refund(c.rule, c.key) : undefined,
       ),
     );
-    const lost = refunds.find((r) => r.status === 'rejected');
-    if (lost) throw lost.reason;
+    if (refunds.some((r) => r.status === 'rejected')) lost();
   };
   const failure = outcomes.find((o) => o.status === 'rejected');
   if (failure) {
-    // What the caller hears is the store failure itself.
-    await refundAll().catch(() => {});
+    await refundAll();
     throw failure.reason;
   }
   const refusal = charges
@@ -39,8 +40,7 @@ export async function spendLimits(limiter: Limiter, charges: LimitCharge[]): Pro
     // The limit that frees last is the one worth naming: retrying earlier would fail again.
     .sort((a, b) => (b.outcome.retryAfterMs ?? 0) - (a.outcome.retryAfterMs ?? 0))[0];
   if (refusal) {
-    // A lost give-back only keeps a refused client's budget a little tighter.
-    await refundAll().catch(() => {});
+    await refundAll();
     return {
       ok: false,
       limit: refusal.charge.rule.name,

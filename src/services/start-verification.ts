@@ -81,7 +81,11 @@ export async function startVerification(
   // The limits and the pumping watch's count in one round trip. A send a limit refuses is taken
   // back out of the watch's counts; one the watch refuses gives its limits back (outer catch).
   const [limits, screened] = await Promise.allSettled([
-    spendLimits(deps.limiter, sendCharges(settings.limits, subject)),
+    spendLimits(
+      deps.limiter,
+      sendCharges(settings.limits, subject),
+      countLost(deps.metrics, 'limit_refund'),
+    ),
     screenForPumping(deps, settings.pumping, watched),
   ]);
   const takeBack = async () => {
@@ -185,7 +189,7 @@ export async function startVerification(
       throw error;
     }
   } catch (error) {
-    await spent.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await spent.refund();
     throw error;
   }
 }

@@ -66,11 +66,11 @@ export async function verifyTotp(
   const reserved = await deps.store
     .reserveFailure(appId, userRef, MAX_CONSECUTIVE_FAILURES)
     .catch(async (error) => {
-      await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+      await reservation.refund();
       throw error;
     });
   if (reserved.length === 0) {
-    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await reservation.refund();
     await deps.audit.commit([
       totpEvent(deps, actor, 'totp.failed', user, 'refused', 'locked', now),
     ]);
@@ -93,7 +93,7 @@ export async function verifyTotp(
     await deps.store
       .releaseFailure(reserved)
       .catch(countLost(deps.metrics, 'totp_failure_release'));
-    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await reservation.refund();
     throw error;
   }
 
@@ -112,7 +112,7 @@ export async function verifyTotp(
       await deps.store
         .releaseFailure(reserved)
         .catch(countLost(deps.metrics, 'totp_failure_release'));
-      await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+      await reservation.refund();
       throw error;
     }
     await deps.store.clearFailures(factor.id);
@@ -129,7 +129,7 @@ export async function verifyTotp(
     await deps.store
       .releaseFailure(reserved)
       .catch(countLost(deps.metrics, 'totp_failure_release'));
-    await reservation.refund().catch(countLost(deps.metrics, 'limit_refund'));
+    await reservation.refund();
     throw error;
   }
   return { valid: false, factorId: null, method };
