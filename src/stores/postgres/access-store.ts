@@ -29,17 +29,17 @@ export function createPostgresAccessStore(database: Database): AccessStore {
   const { db } = database;
 
   /**
-   * Runs a change and appends the audit rows it returns in the same transaction (READ COMMITTED,
-   * which the chain's append needs); null or no rows: nothing is appended. Resolves what it returned.
+   * Runs a change and appends the audit rows it asks for in the same transaction (READ COMMITTED,
+   * which the chain's append needs); no rows: nothing is appended. Resolves the change's result.
    */
-  async function withAudit(
-    change: (tx: TesseraDb) => Promise<readonly AuditEvent[] | null>,
-  ): Promise<readonly AuditEvent[] | null> {
+  async function withAudit<T>(
+    change: (tx: TesseraDb) => Promise<{ result: T; audit: readonly AuditEvent[] }>,
+  ): Promise<T> {
     return database.transaction(
       async (tx) => {
-        const events = await change(tx);
-        if (events && events.length > 0) await tx.execute(auditAppendStatement(events));
-        return events;
+        const { result, audit } = await change(tx);
+        if (audit.length > 0) await tx.execute(auditAppendStatement(audit));
+        return result;
       },
       { isolationLevel: 'read committed' },
     );
@@ -79,7 +79,7 @@ export function createPostgresAccessStore(database: Database): AccessStore {
     async updateApp(appId, changes, audit) {
       await withAudit(async (tx) => {
         await tx.update(apps).set(changes).where(eq(apps.id, appId));
-        return audit;
+        return { result: undefined, audit };
       });
     },
 
@@ -97,8 +97,9 @@ export function createPostgresAccessStore(database: Database): AccessStore {
           })
           .onConflictDoNothing({ target: apiKeys.keyHash })
           .returning({ id: apiKeys.id });
-        return rows.length > 0 ? audit : null;
-      }).then((written) => written !== null);
+        const inserted = rows.length > 0;
+        return { result: inserted, audit: inserted ? audit : [] };
+      });
     },
 
     async listKeys(appName) {
@@ -120,17 +121,15 @@ export function createPostgresAccessStore(database: Database): AccessStore {
     },
 
     async revokeKey(keyId, at, audit) {
-      let appId: string | null = null;
-      await withAudit(async (tx) => {
+      return withAudit(async (tx) => {
         const rows = await tx
           .update(apiKeys)
           .set({ revokedAt: at })
           .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
           .returning({ appId: apiKeys.appId });
-        appId = rows[0]?.appId ?? null;
-        return appId === null ? null : audit(appId);
+        const appId = rows[0]?.appId ?? null;
+        return { result: appId, audit: appId === null ? [] : audit(appId) };
       });
-      return appId;
     },
 
     ping: () => database.ping(),
