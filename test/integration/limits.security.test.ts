@@ -29,6 +29,14 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
   const send = (body: Record<string, unknown>) => t.call('POST', '/v1/verify', { body });
   const checkCode = (id: string, code: string, ip = '198.51.100.1') =>
     t.call('POST', `/v1/verify/${id}/check`, { body: { code, client: { ip } } });
+  /** A code that is surely not `code`. */
+  const wrongFor = (code: string) => (code === '000000' ? '000001' : '000000');
+  /** Sends a code to `to` and reads it off the outbox, with a wrong guess to go with it. */
+  const sendAndRead = async (to: string, purpose = 'login') => {
+    const { id } = (await (await send({ to, purpose })).json()) as { id: string };
+    const code = await t.lastCode(to);
+    return { id, code, wrong: wrongFor(code) };
+  };
 
   async function expect429(response: Response, limit: string, code = 'rate_limited') {
     expect(response.status).toBe(429);
@@ -133,22 +141,19 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
   test('threat: failed checks of a number add up across verifications and resends, then lock it', async () => {
     await useLimits({ phoneFailedChecksHour: 10 });
     const to = freshNumber();
-    const wrongFor = (code: string) => (code === '000000' ? '000001' : '000000');
     let failures = 0;
     let last = { id: '', code: '' };
     for (let v = 0; v < 3 && failures < 10; v++) {
-      const sent = (await (await send({ to })).json()) as { id: string };
-      last = { id: sent.id, code: await t.lastCode(to) };
+      last = await sendAndRead(to);
       for (let i = 0; i < 5 && failures < 10; i++) {
         expect((await checkCode(last.id, wrongFor(last.code))).status).toBe(200);
         failures += 1;
       }
     }
-    const fresh = (await (await send({ to, purpose: 'signup' })).json()) as { id: string };
-    const code = await t.lastCode(to);
+    const { id: freshId, code } = await sendAndRead(to, 'signup');
     // The 11th check, even with the right code, is refused and not evaluated.
-    await expect429(await checkCode(fresh.id, code), 'phone_failed_checks');
-    expect(await (await t.call('GET', `/v1/verify/${fresh.id}`)).json()).toMatchObject({
+    await expect429(await checkCode(freshId, code), 'phone_failed_checks');
+    expect(await (await t.call('GET', `/v1/verify/${freshId}`)).json()).toMatchObject({
       attempts_remaining: 5,
       status: 'pending',
     });
@@ -157,25 +162,19 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
   test('a success clears the failed-check count of the number', async () => {
     await useLimits({ phoneFailedChecksHour: 3 });
     const to = freshNumber();
-    const first = (await (await send({ to })).json()) as { id: string };
-    const code = await t.lastCode(to);
-    const wrong = code === '000000' ? '000001' : '000000';
-    await checkCode(first.id, wrong);
-    await checkCode(first.id, wrong);
-    expect(await (await checkCode(first.id, code)).json()).toMatchObject({ valid: true });
-    const second = (await (await send({ to, purpose: 'signup' })).json()) as { id: string };
-    const code2 = await t.lastCode(to);
-    const wrong2 = code2 === '000000' ? '000001' : '000000';
-    for (let i = 0; i < 3; i++) expect((await checkCode(second.id, wrong2)).status).toBe(200);
-    await expect429(await checkCode(second.id, code2), 'phone_failed_checks');
+    const first = await sendAndRead(to);
+    await checkCode(first.id, first.wrong);
+    await checkCode(first.id, first.wrong);
+    expect(await (await checkCode(first.id, first.code)).json()).toMatchObject({ valid: true });
+    const second = await sendAndRead(to, 'signup');
+    for (let i = 0; i < 3; i++) expect((await checkCode(second.id, second.wrong)).status).toBe(200);
+    await expect429(await checkCode(second.id, second.code), 'phone_failed_checks');
   });
 
   test('threat: one client IP gets at most its hourly number of checks', async () => {
     await useLimits({ ipCheckHour: 3 });
-    const to = freshNumber();
-    const sent = (await (await send({ to })).json()) as { id: string };
-    const code = await t.lastCode(to);
-    const wrong = code === '000000' ? '000001' : '000000';
+    const sent = await sendAndRead(freshNumber());
+    const { code, wrong } = sent;
     for (let i = 0; i < 3; i++)
       expect((await checkCode(sent.id, wrong, '192.0.2.9')).status).toBe(200);
     await expect429(await checkCode(sent.id, code, '192.0.2.9'), 'ip_check_hour');
@@ -186,12 +185,9 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
 
   test('threat: 30 parallel wrong guesses: no more evaluated than the failed-check budget', async () => {
     await useLimits({ phoneFailedChecksHour: 3 });
-    const to = freshNumber();
-    const sent = (await (await send({ to })).json()) as { id: string };
-    const code = await t.lastCode(to);
-    const wrong = code === '000000' ? '000001' : '000000';
+    const sent = await sendAndRead(freshNumber());
     const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => checkCode(sent.id, wrong, `192.0.2.${100 + i}`)),
+      Array.from({ length: 30 }, (_, i) => checkCode(sent.id, sent.wrong, `192.0.2.${100 + i}`)),
     );
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(3);
@@ -205,10 +201,8 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
 
   test('a check refused by a limit spends no attempt of the verification', async () => {
     await useLimits({ ipCheckHour: 1 });
-    const to = freshNumber();
-    const sent = (await (await send({ to })).json()) as { id: string };
-    const code = await t.lastCode(to);
-    const wrong = code === '000000' ? '000001' : '000000';
+    const sent = await sendAndRead(freshNumber());
+    const { code, wrong } = sent;
     expect(await (await checkCode(sent.id, wrong, '192.0.2.20')).json()).toMatchObject({
       attempts_remaining: 4,
     });
