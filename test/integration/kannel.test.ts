@@ -208,13 +208,10 @@ describe.skipIf(problem !== null && !required)('Kannel in front of an SMSC', () 
         const order = smsc.submits.filter((s) => all.includes(s.destination));
         expect(order.map((s) => s.priorityFlag)).toEqual([0, 3, 0, 0, 0]);
         // The first bulk message was already in flight; the OTP went before the queued ones.
-        expect(order.map((s) => `+${s.destination}`)).toEqual([
-          bulk[0],
-          otp.to,
-          bulk[1],
-          bulk[2],
-          bulk[3],
-        ]);
+        // (Among equal priorities bearerbox keeps no order: seen once as 4, 2, 3.)
+        const destinations = order.map((s) => `+${s.destination}`);
+        expect(destinations.slice(0, 2)).toEqual([bulk[0], otp.to]);
+        expect(destinations.slice(2).sort()).toEqual(bulk.slice(1));
       } finally {
         smsc.setDefaultBehaviour({ kind: 'deliver' });
       }
