@@ -1,13 +1,20 @@
 /**
- * The reference floor: the least server that could meet the issue's cycle, to tell what the ratio
- * goal leaves for everything else on this machine. node:http and the same argon2 as Tessera, and
- * per request only the I/O a conforming cycle cannot do without: one Redis round trip before
- * argon2 (the limits), one after (store the hash; end the code), one committed Postgres row (the
- * audit trail). No validation, no keys, no pumping watch, no hash chain, no logs, no metrics; the
- * code comes back in the send's answer. Run by run.ts as a child process with the server's
- * UV_THREADPOOL_SIZE, on the bench's own database and Redis prefix; prints {"port":N} when ready.
+ * The reference floors: the least servers that could meet the issue's cycle, to tell what the
+ * ratio goal leaves for everything else on this machine. node:http and the same argon2 as Tessera;
+ * no validation, no keys, no pumping watch, no hash chain, no logs, no metrics; the code comes back
+ * in the send's answer. Two of them:
  *
- *   node --import tsx test/bench/floor-server.ts <profile> <databaseUrl> <redisUrl> <redisPrefix>
+ * - `io`: per request only the I/O a conforming cycle cannot do without: one Redis round trip
+ *   before argon2 (the limits), one after (store the hash; end the code), one committed Postgres
+ *   row (the audit trail), committed the cheapest way a server can while still answering after
+ *   its row is committed: group commit (rows waiting while a batch is in flight go together in the
+ *   next one, two batches in flight, as Tessera's writer does).
+ * - `bare`: no I/O at all (the hash in a Map): what HTTP and the load generator alone cost.
+ *
+ * Run by run.ts as a child process with the server's UV_THREADPOOL_SIZE, on the bench's own
+ * database and Redis prefix; prints {"port":N} when ready.
+ *
+ *   node --import tsx test/bench/floor-server.ts <io|bare> <profile> <databaseUrl> <redisUrl> <redisPrefix>
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import http from 'node:http';
@@ -20,10 +27,110 @@ import { HASH_PROFILES, type HashProfileName } from '../../src/config/hash-profi
 /** `Algorithm.Argon2id` (an ambient const enum, which isolated modules cannot read). */
 const ARGON2ID = 2;
 const HOUR_MS = 3_600_000;
+const BATCHES_IN_FLIGHT = 2;
 
-const [profileName, databaseUrl, redisUrl, redisPrefix] = process.argv.slice(2);
-if (!profileName || !(profileName in HASH_PROFILES) || !databaseUrl || !redisUrl || !redisPrefix) {
-  process.stderr.write('usage: floor-server.ts <profile> <databaseUrl> <redisUrl> <redisPrefix>\n');
+/** Where a floor keeps the code's hash, and what it does around argon2. */
+interface FloorStore {
+  /** Before argon2 on a send (the limits). */
+  spend(to: string): Promise<void>;
+  put(id: string, codeHash: string): Promise<void>;
+  /** The hash, counting the attempt (before argon2 on a check). */
+  take(id: string): Promise<string | undefined>;
+  end(id: string): Promise<void>;
+  audit(type: string, id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function bareStore(): FloorStore {
+  const hashes = new Map<string, string>();
+  return {
+    spend: async () => {},
+    put: async (id, codeHash) => {
+      hashes.set(id, codeHash);
+    },
+    take: async (id) => hashes.get(id),
+    end: async (id) => {
+      hashes.delete(id);
+    },
+    audit: async () => {},
+    close: async () => {},
+  };
+}
+
+async function ioStore(databaseUrl: string, redisUrl: string, prefix: string): Promise<FloorStore> {
+  const redis = new Redis(redisUrl, { keyPrefix: `${prefix}floor:`, enableAutoPipelining: true });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  await pool.query(
+    'create table if not exists bench_floor_audit (id bigserial primary key, type text not null, ' +
+      'verification_id text not null, at timestamptz not null default now())',
+  );
+  let waiting: Array<{ type: string; id: string; done: (error?: unknown) => void }> = [];
+  let inFlight = 0;
+  const flush = () => {
+    if (inFlight >= BATCHES_IN_FLIGHT || waiting.length === 0) return;
+    const batch = waiting;
+    waiting = [];
+    inFlight++;
+    const rows = batch.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+    void pool
+      .query(
+        `insert into bench_floor_audit (type, verification_id) values ${rows}`,
+        batch.flatMap((row) => [row.type, row.id]),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      .then((error) => {
+        for (const row of batch) row.done(error);
+      })
+      .finally(() => {
+        inFlight--;
+        flush();
+      });
+  };
+  return {
+    spend: async (to) => {
+      await redis.multi().incr(`limit:${to}`).pexpire(`limit:${to}`, HOUR_MS).exec();
+    },
+    put: async (id, codeHash) => {
+      await redis.set(`code:${id}`, codeHash, 'PX', 600_000);
+    },
+    take: async (id) => {
+      const [[, stored] = []] = (await redis
+        .multi()
+        .get(`code:${id}`)
+        .incr(`attempts:${id}`)
+        .exec()) as Array<[Error | null, unknown]>;
+      return typeof stored === 'string' ? stored : undefined;
+    },
+    end: async (id) => {
+      await redis.del(`code:${id}`);
+    },
+    audit: (type, id) =>
+      new Promise<void>((resolve, reject) => {
+        waiting.push({ type, id, done: (error) => (error ? reject(error) : resolve()) });
+        // Rows of the same tick go in one batch.
+        queueMicrotask(flush);
+      }),
+    close: async () => {
+      await Promise.allSettled([redis.quit(), pool.end()]);
+    },
+  };
+}
+
+const [kind, profileName, databaseUrl, redisUrl, redisPrefix] = process.argv.slice(2);
+if (
+  (kind !== 'io' && kind !== 'bare') ||
+  !profileName ||
+  !(profileName in HASH_PROFILES) ||
+  !databaseUrl ||
+  !redisUrl ||
+  !redisPrefix
+) {
+  process.stderr.write(
+    'usage: floor-server.ts <io|bare> <profile> <databaseUrl> <redisUrl> <redisPrefix>\n',
+  );
   process.exit(2);
 }
 const secret = randomBytes(32);
@@ -32,40 +139,24 @@ const options = {
   ...HASH_PROFILES[profileName as HashProfileName],
   secret,
 } as const;
-
-const redis = new Redis(redisUrl, {
-  keyPrefix: `${redisPrefix}floor:`,
-  enableAutoPipelining: true,
-});
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-await pool.query(
-  'create table if not exists bench_floor_audit (id bigserial primary key, type text not null, ' +
-    'verification_id text not null, at timestamptz not null default now())',
-);
-const audit = (type: string, id: string) =>
-  pool.query('insert into bench_floor_audit (type, verification_id) values ($1, $2)', [type, id]);
+const store = kind === 'io' ? await ioStore(databaseUrl, redisUrl, redisPrefix) : bareStore();
 
 let nextId = 0;
 
 async function send(body: { to: string }): Promise<[number, unknown]> {
-  const limit = `limit:${body.to}`;
-  await redis.multi().incr(limit).pexpire(limit, HOUR_MS).exec();
+  await store.spend(body.to);
   const id = `v${nextId++}`;
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await redis.set(`code:${id}`, await hash(code, options), 'PX', 600_000);
-  await audit('verification.created', id);
+  await store.put(id, await hash(code, options));
+  await store.audit('verification.created', id);
   return [201, { id, code }];
 }
 
 async function check(body: { id: string; code: string }): Promise<[number, unknown]> {
-  const [[, stored] = []] = (await redis
-    .multi()
-    .get(`code:${body.id}`)
-    .incr(`attempts:${body.id}`)
-    .exec()) as Array<[Error | null, unknown]>;
-  const valid = typeof stored === 'string' && (await verify(stored, body.code, { secret }));
-  await redis.del(`code:${body.id}`);
-  await audit(valid ? 'check.approved' : 'check.failed', body.id);
+  const stored = await store.take(body.id);
+  const valid = stored !== undefined && (await verify(stored, body.code, { secret }));
+  await store.end(body.id);
+  await store.audit(valid ? 'check.approved' : 'check.failed', body.id);
   return [200, { valid }];
 }
 
@@ -98,5 +189,5 @@ server.listen(0, '127.0.0.1', () => {
 process.once('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
-  void Promise.allSettled([redis.quit(), pool.end()]).then(() => process.exit(0));
+  void store.close().then(() => process.exit(0));
 });

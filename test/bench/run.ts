@@ -5,8 +5,9 @@
  *
  * Per profile: a fresh database and Redis key prefix; the server as a child process; phase 1, 32
  * users in a closed loop → cycles/s; phase 2, an open loop at half that rate → p50/p99 per
- * endpoint; the server stopped, phase 3, phase 1 against the reference floor (floor-server.ts:
- * the least server that could do this cycle) → what the ratio goal leaves on this machine; phase 4,
+ * endpoint; the server stopped, phase 3, phase 1 against the two reference floors (floor-server.ts:
+ * the least server that could do this cycle, and the same with no I/O at all) → what the ratio
+ * goal leaves on this machine; phase 4,
  * argon2 hash + verify pairs/s in a child process with the same threadpool → the ratio. Goals are reported, not asserted: the exit code is non-zero only
  * when something failed (a cycle not approved, a server crash, a store missing).
  */
@@ -30,6 +31,7 @@ import {
   createBenchRedisPrefix,
   type DatabaseActivity,
   databaseActivity,
+  type FloorKind,
   REPO_ROOT,
   raiseAppLimits,
   startBenchServer,
@@ -75,8 +77,8 @@ interface ProfileResult {
   cpuOpen: CpuShares | null;
   /** Postgres work per cycle of phase 1 (audit trail, key lookups), from pg_stat_database. */
   postgresPerCycle: DatabaseActivity;
-  /** The reference floor's closed loop (phase 3). */
-  floor: FloorResult;
+  /** The reference floors' closed loops (phase 3): the least I/O a cycle needs, and none. */
+  floors: Record<FloorKind, FloorResult>;
   argon2PairsPerSecond: number;
   failures: Failures;
 }
@@ -147,9 +149,12 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     await server.stop();
     server = null;
     out(
-      `  phase 3: the reference floor, ${USERS} users, closed loop, ${WARMUP_MS / 1000} s warm-up + ${PEAK_MS / 1000} s, server stopped`,
+      `  phase 3: the reference floors (least I/O, then none), ${USERS} users, closed loop, ${WARMUP_MS / 1000} s warm-up + ${PEAK_MS / 1000} s each, server stopped`,
     );
-    const floor = await floorServer(profile, database.url, redis.prefix, failures);
+    const floors = {
+      io: await floorServer('io', profile, database.url, redis.prefix, failures),
+      bare: await floorServer('bare', profile, database.url, redis.prefix, failures),
+    };
     out(`  phase 4: argon2 hash + verify, ${USERS} loops, ${ARGON2_MS / 1000} s, servers stopped`);
     const argon2PairsPerSecond = await argon2Ceiling(profile);
     return {
@@ -159,7 +164,7 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
       cpuPeak,
       cpuOpen,
       postgresPerCycle,
-      floor,
+      floors,
       argon2PairsPerSecond,
       failures,
     };
@@ -173,12 +178,14 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
 
 /** Phase 1's closed loop against floor-server.ts instead of Tessera. */
 async function floorServer(
+  kind: FloorKind,
   profile: HashProfileName,
   databaseUrl: string,
   redisPrefix: string,
   failures: Failures,
 ): Promise<FloorResult> {
   const floor = await startFloorServer({
+    kind,
     profile,
     databaseUrl,
     redisPrefix,
@@ -242,6 +249,11 @@ function argon2Ceiling(profile: HashProfileName): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Report
 
+const FLOOR_LABELS: ReadonlyArray<[FloorKind, string]> = [
+  ['io', 'reference floor'],
+  ['bare', 'bare floor (no I/O)'],
+];
+
 const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -293,12 +305,14 @@ function report(result: ProfileResult): void {
     ratio.toFixed(2),
     `goal >= ${GOALS.ratio}  ${mark(ratio >= GOALS.ratio)}`,
   ]);
-  const floorRate = result.floor.closed.cyclesPerSecond;
-  rows.push([
-    `reference floor cycles/s (${USERS} users, closed loop, ${result.floor.closed.seconds} s)`,
-    floorRate.toFixed(1),
-    `ratio ${(floorRate / argon2PairsPerSecond).toFixed(2)}`,
-  ]);
+  for (const [kind, label] of FLOOR_LABELS) {
+    const floor = result.floors[kind].closed;
+    rows.push([
+      `${label} cycles/s (${USERS} users, closed loop, ${floor.seconds} s)`,
+      floor.cyclesPerSecond.toFixed(1),
+      `ratio ${(floor.cyclesPerSecond / argon2PairsPerSecond).toFixed(2)}`,
+    ]);
+  }
 
   out();
   out(
@@ -316,7 +330,9 @@ function report(result: ProfileResult): void {
   );
   out(`  CPU at peak (phase 1): ${cpuLine(result.cpuPeak)}`);
   out(`  CPU at half (phase 2): ${cpuLine(result.cpuOpen)}`);
-  out(`  CPU of the floor (phase 3): ${cpuLine(result.floor.cpu)}`);
+  for (const [kind, label] of FLOOR_LABELS) {
+    out(`  CPU of the ${label} (phase 3): ${cpuLine(result.floors[kind].cpu)}`);
+  }
   const pgWork = result.postgresPerCycle;
   out(
     `  Postgres per cycle (phase 1): ${pgWork.auditRows.toFixed(2)} audit rows in ` +
@@ -379,9 +395,9 @@ async function main(): Promise<void> {
   );
   out();
   out(
-    'The reference floor is node:http with the same argon2 and only the I/O a conforming cycle ' +
-      'needs (2 Redis round trips and 1 committed row per request): what the ratio goal leaves ' +
-      'for everything else on this machine.',
+    'The reference floors are node:http with the same argon2 and only the I/O a conforming ' +
+      'cycle needs (2 Redis round trips and 1 group-committed row per request), or no I/O at all: ' +
+      'what the ratio goal leaves for everything else on this machine.',
   );
   out('Goals are measured, not asserted: a MISS does not fail the run; a failed cycle does.');
   const failed = results.reduce((sum, r) => sum + r.failures.count, 0);

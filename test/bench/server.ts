@@ -208,8 +208,12 @@ export async function databaseActivity(databaseUrl: string): Promise<DatabaseAct
   }
 }
 
-/** The reference floor (floor-server.ts) as a child process, on the bench's database and prefix. */
+/** Which reference floor (floor-server.ts): the least I/O a conforming cycle needs, or none. */
+export type FloorKind = 'io' | 'bare';
+
+/** A reference floor (floor-server.ts) as a child process, on the bench's database and prefix. */
 export async function startFloorServer(options: {
+  kind: FloorKind;
   profile: HashProfileName;
   databaseUrl: string;
   redisPrefix: string;
@@ -219,6 +223,7 @@ export async function startFloorServer(options: {
     '--import',
     'tsx',
     'test/bench/floor-server.ts',
+    options.kind,
     options.profile,
     options.databaseUrl,
     REDIS_URL,
