@@ -169,7 +169,7 @@ describe.each(backends)('traffic counters contract: $name', ({ available, make }
 });
 
 describe.skipIf(redisUrl === null)('redis traffic counters: keys', () => {
-  it('gives every key it writes a TTL, under its own prefix', async () => {
+  it('gives every key it writes a TTL, under its own prefix, and drops buckets past the window', async () => {
     const { prefix, drop } = createTestRedisPrefix();
     const redis = openRedis();
     try {
@@ -182,16 +182,26 @@ describe.skipIf(redisUrl === null)('redis traffic counters: keys', () => {
       expect(keys).toEqual(
         [
           `${prefix}pause:app_x:country:FR`,
-          `${prefix}traffic:app_x:country:FR:sent:${T0 / BUCKET}`,
-          `${prefix}traffic:app_x:prefix:abc:sent:${T0 / BUCKET}`,
-          `${prefix}traffic:app_x:prefix:abc:sent:${T0 / BUCKET + 3}`,
+          `${prefix}traffic:app_x:country:FR:sent`,
+          `${prefix}traffic:app_x:prefix:abc:sent`,
         ].sort(),
       );
       for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
-      // A bucket lives for the window plus one bucket.
-      const bucketTtl = await redis.pttl(`${prefix}traffic:app_x:prefix:abc:sent:${T0 / BUCKET}`);
-      expect(bucketTtl).toBeGreaterThan(13 * BUCKET - 5_000);
-      expect(bucketTtl).toBeLessThanOrEqual(13 * BUCKET);
+      // A counter lives for the window plus one bucket after its last count.
+      const counter = `${prefix}traffic:app_x:prefix:abc:sent`;
+      const counterTtl = await redis.pttl(counter);
+      expect(counterTtl).toBeGreaterThan(13 * BUCKET - 5_000);
+      expect(counterTtl).toBeLessThanOrEqual(13 * BUCKET);
+      expect(await redis.hgetall(counter)).toEqual({
+        [T0 / BUCKET]: '1',
+        [T0 / BUCKET + 3]: '1',
+      });
+      // Thirteen buckets on, the first has left the window and its grace bucket: it is dropped.
+      await counters.increment(['app_x:prefix:abc:sent'], HOUR, T0 + 13 * BUCKET);
+      expect(await redis.hgetall(counter)).toEqual({
+        [T0 / BUCKET + 3]: '1',
+        [T0 / BUCKET + 13]: '1',
+      });
     } finally {
       await drop();
     }
