@@ -116,14 +116,16 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       guardAvailability(createPostgresAccessStore(database), 'postgres', isPostgresOutage),
       { ttlMs: PRINCIPAL_CACHE_MS, maxEntries: 10_000 },
     );
-    const writer = createPostgresAuditWriter(database);
+    const metrics = createMetrics();
+    const writer = createPostgresAuditWriter(database, {
+      onBatch: (events, waits) => metrics.auditCommitted(events, waits),
+    });
     // Closed after the trail below (closers run in reverse), which may still hand it rows.
     closers.push(() => writer.close());
     const auditWriter = guardAvailability(writer, 'postgres', isPostgresOutage);
     if (config.bootstrapApiKey)
       await ensureBootstrapKey({ store: access, key: config.bootstrapApiKey });
 
-    const metrics = createMetrics();
     const spoolFile = createSpoolFile(config.auditSpoolDir);
     const { events: recovered, unreadable } = await spoolFile.recover().catch((error: Error) => {
       throw new Error(

@@ -8,6 +8,8 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 export interface Metrics extends ServiceMetrics, RouteMetrics {
   readonly registry: Registry;
   auditSpooled(pending: number): void;
+  /** A committed audit transaction: its rows, and how long each request in it waited. */
+  auditCommitted(events: number, waits: readonly number[]): void;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
@@ -81,6 +83,18 @@ export function createMetrics(): Metrics {
     help: 'Audit rows Postgres refused, waiting (in AUDIT_SPOOL_DIR) for it to come back.',
     registers: [registry],
   });
+  const auditBatches = new Histogram({
+    name: 'tessera_audit_batch_events',
+    help: 'Audit rows per committed transaction (group commit: requests waiting together share one).',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [registry],
+  });
+  const auditWaits = new Histogram({
+    name: 'tessera_audit_commit_wait_seconds',
+    help: 'Time a request waited for its audit rows to commit (queue and transaction); every answer waits for it.',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
   const lostWrites = new Counter({
     name: 'tessera_store_writes_lost_total',
     help: 'Follow-up writes to Redis or Postgres given up on (a refund, a delivery status...); the request was answered anyway.',
@@ -101,6 +115,10 @@ export function createMetrics(): Metrics {
     smsSent: (route, outcome) => sms.inc({ route, outcome }),
     limitHit: (limit) => limits.inc({ limit }),
     auditSpooled: (pending) => spooled.set(pending),
+    auditCommitted: (events, waits) => {
+      auditBatches.observe(events);
+      for (const wait of waits) auditWaits.observe(wait);
+    },
     routeSent: (route) => routeSends.inc({ route }),
     receipt: (route, status, seconds) => receipts.observe({ route, status }, seconds),
     routeFailed: (route, reason) => routeFailures.inc({ route, reason }),

@@ -107,11 +107,17 @@ describe.each(DATABASE_BACKENDS)('postgres audit writer over $name', (backend) =
     let openAnother: (() => Promise<Database>) | undefined;
     let writer: PostgresAuditWriter;
     const batches: number[] = [];
+    const waits: number[][] = [];
 
     beforeAll(async () => {
       ({ database, drop, openAnother } = await backend.open());
       await migrateDatabase(database);
-      writer = createPostgresAuditWriter(database, { onBatch: (size) => batches.push(size) });
+      writer = createPostgresAuditWriter(database, {
+        onBatch: (size, waited) => {
+          batches.push(size);
+          waits.push([...waited]);
+        },
+      });
     });
 
     afterAll(async () => {
@@ -233,6 +239,10 @@ describe.each(DATABASE_BACKENDS)('postgres audit writer over $name', (backend) =
       expect(transactions).toBeLessThan(20);
       expect(batches.slice(before).reduce((sum, size) => sum + size, 0)).toBe(total);
       expect(Math.max(...batches.slice(before))).toBeLessThanOrEqual(500);
+      // One wait per append, each from its call to its commit.
+      const waited = waits.slice(before).flat();
+      expect(waited).toHaveLength(200);
+      for (const seconds of waited) expect(seconds).toBeGreaterThan(0);
       expectAppendsContiguous(await markers(database), 'burst:');
       const verification = await verifyAuditChain(database);
       expect(verification).toMatchObject({ ok: true, checked: await tableCount(database) });

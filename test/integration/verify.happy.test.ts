@@ -196,6 +196,9 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     expect(metrics).toMatch(/tessera_verifications_started_total\{purpose="login"\} [1-9]/);
     expect(metrics).toMatch(/tessera_checks_total\{outcome="approved"\} [1-9]/);
     expect(metrics).toMatch(/tessera_sms_total\{route="console",outcome="sent"\} [1-9]/);
+    // Every answer above waited for its audit rows: the waits and the batches are counted.
+    expect(metrics).toMatch(/tessera_audit_commit_wait_seconds_count [1-9]/);
+    expect(metrics).toMatch(/tessera_audit_batch_events_count [1-9]/);
     const docs = await t.call('GET', '/docs', { key: null });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('/openapi.json');

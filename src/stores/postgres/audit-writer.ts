@@ -28,8 +28,11 @@ export interface PostgresAuditWriterOptions {
    * batch is already waiting there when the previous one commits, instead of a round trip later.
    */
   maxInFlight?: number;
-  /** Called after each committed transaction with the number of events it wrote. */
-  onBatch?: (events: number) => void;
+  /**
+   * Called after each committed transaction with the number of events it wrote and, for each
+   * append() it served, the seconds from the call to the commit (what the request waited).
+   */
+  onBatch?: (events: number, waits: readonly number[]) => void;
 }
 
 export interface PostgresAuditWriter extends AuditWriter {
@@ -50,6 +53,8 @@ interface PreparedEvent {
 
 interface PendingAppend {
   events: PreparedEvent[];
+  /** performance.now() at append(). */
+  since: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -119,7 +124,11 @@ export function createPostgresAuditWriter(
     }
     for (const pending of batch) pending.resolve();
     try {
-      options.onBatch?.(events.length);
+      const now = performance.now();
+      options.onBatch?.(
+        events.length,
+        batch.map((pending) => (now - pending.since) / 1000),
+      );
     } catch {
       // A failing observer must not stop the writer; the events are committed either way.
     }
@@ -163,7 +172,7 @@ export function createPostgresAuditWriter(
         return Promise.reject(error);
       }
       return new Promise<void>((resolve, reject) => {
-        queue.push({ events: prepared, resolve, reject });
+        queue.push({ events: prepared, since: performance.now(), resolve, reject });
         schedule();
       });
     },
