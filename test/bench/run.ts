@@ -26,6 +26,8 @@ import {
   percentile,
 } from './load.ts';
 import {
+  auditCommits,
+  auditCommitsBetween,
   type BenchServer,
   createBenchDatabase,
   createBenchRedisPrefix,
@@ -64,6 +66,8 @@ const GOALS = {
   otpCheckP99Ms: 25,
 };
 
+type AuditWait = ReturnType<typeof auditCommitsBetween>;
+
 interface FloorResult {
   closed: ClosedLoopResult;
   cpu: CpuShares | null;
@@ -77,6 +81,9 @@ interface ProfileResult {
   cpuOpen: CpuShares | null;
   /** Postgres work per cycle of phase 1 (audit trail, key lookups), from pg_stat_database. */
   postgresPerCycle: DatabaseActivity;
+  /** What requests waited for their audit rows, at the peak and at half rate (the server's /metrics). */
+  auditPeak: AuditWait;
+  auditOpen: AuditWait;
   /** The reference floors' closed loops (phase 3): the least I/O a cycle needs, and none. */
   floors: Record<FloorKind, FloorResult>;
   argon2PairsPerSecond: number;
@@ -108,6 +115,7 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
     clients.push(closedClient);
     const target = { client: closedClient, inbox: server.inbox };
     const activityBefore = await databaseActivity(database.url);
+    const auditBefore = await auditCommits(server.port);
     let cpu = startCpuSampler(server.pid);
     const closed = await Promise.race([
       closedLoop(() => runCycle(target), {
@@ -119,6 +127,7 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
       server.crashed,
     ]);
     const cpuPeak = cpu.stop();
+    const auditAtPeak = await auditCommits(server.port);
     closedClient.close();
     if (closed.cycles === 0) throw new Error('no cycle completed in phase 1');
     await sleep(STATS_FLUSH_MS);
@@ -144,6 +153,7 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
       server.crashed,
     ]);
     const cpuOpen = cpu.stop();
+    const auditAfterOpen = await auditCommits(server.port);
     openClient.close();
 
     await server.stop();
@@ -164,6 +174,8 @@ async function benchProfile(profile: HashProfileName): Promise<ProfileResult> {
       cpuPeak,
       cpuOpen,
       postgresPerCycle,
+      auditPeak: auditCommitsBetween(auditBefore, auditAtPeak),
+      auditOpen: auditCommitsBetween(auditAtPeak, auditAfterOpen),
       floors,
       argon2PairsPerSecond,
       failures,
@@ -337,6 +349,12 @@ function report(result: ProfileResult): void {
   out(
     `  Postgres per cycle (phase 1): ${pgWork.auditRows.toFixed(2)} audit rows in ` +
       `~${pgWork.transactions.toFixed(2)} transactions (group commit)`,
+  );
+  const audit = (wait: AuditWait) =>
+    `${ms(wait.meanWaitMs)} (${wait.rowsPerTransaction.toFixed(1)} rows per transaction)`;
+  out(
+    `  mean wait for audit rows per request: ${audit(result.auditPeak)} at peak, ` +
+      `${audit(result.auditOpen)} at half rate`,
   );
   const cores = os.availableParallelism();
   const others = Math.max(result.cpuPeak?.other ?? 0, result.cpuOpen?.other ?? 0) / cores;

@@ -208,6 +208,43 @@ export async function databaseActivity(databaseUrl: string): Promise<DatabaseAct
   }
 }
 
+/** The server's audit-trail counters (its /metrics), to tell what a phase's requests waited for. */
+export interface AuditCommits {
+  /** Seconds requests waited for their rows, summed, and how many waits. */
+  waitSeconds: number;
+  waits: number;
+  /** Rows committed, and in how many transactions. */
+  rows: number;
+  transactions: number;
+}
+
+export async function auditCommits(port: number): Promise<AuditCommits> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!response.ok) throw new Error(`GET /metrics: HTTP ${response.status}`);
+  const text = await response.text();
+  const value = (name: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    if (!line) throw new Error(`GET /metrics: no ${name}`);
+    return Number(line.slice(name.length + 1));
+  };
+  return {
+    waitSeconds: value('tessera_audit_commit_wait_seconds_sum'),
+    waits: value('tessera_audit_commit_wait_seconds_count'),
+    rows: value('tessera_audit_batch_events_sum'),
+    transactions: value('tessera_audit_batch_events_count'),
+  };
+}
+
+/** The mean wait (ms) and rows per transaction between two readings. */
+export function auditCommitsBetween(before: AuditCommits, after: AuditCommits) {
+  const waits = after.waits - before.waits;
+  const transactions = after.transactions - before.transactions;
+  return {
+    meanWaitMs: waits > 0 ? ((after.waitSeconds - before.waitSeconds) / waits) * 1000 : 0,
+    rowsPerTransaction: transactions > 0 ? (after.rows - before.rows) / transactions : 0,
+  };
+}
+
 /** Which reference floor (floor-server.ts): the least I/O a conforming cycle needs, or none. */
 export type FloorKind = 'io' | 'bare';
 
