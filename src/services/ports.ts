@@ -324,6 +324,11 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** One decision. Never a code, a code hash or a clear phone number. */
 export interface AuditEvent {
+  /**
+   * The row's id, when the event already has one (a retried or spooled event keeps the one it was
+   * first sent with, so that the trail writes it once); the writer gives one otherwise.
+   */
+  id?: string;
   appId: string;
   type: AuditEventType;
   verificationId: string | null;

@@ -81,7 +81,8 @@ export function createSpoolFile(dir: string, identity = CURRENT_PROCESS): SpoolF
         }
       }
       const events = left.sort((a, b) => a.mtimeMs - b.mtimeMs).flatMap((file) => file.events);
-      // Ours first, then the others go: a crash in between can only repeat rows, never lose them.
+      // Ours first, then the others go: a crash in between leaves rows in two files, which the
+      // trail writes once (they keep their ids).
       await save(events);
       for (const { path } of left) if (path !== own) await rm(path, { force: true });
       return { events, unreadable };
@@ -95,7 +96,8 @@ function parseEvents(text: string): AuditEvent[] {
   if (!Array.isArray(parsed)) throw new Error('not a list of audit events');
   return parsed.map((event) => {
     const createdAt = new Date(event.createdAt);
-    if (typeof event.type !== 'string' || Number.isNaN(createdAt.getTime())) {
+    const badId = event.id !== undefined && typeof event.id !== 'string';
+    if (typeof event.type !== 'string' || Number.isNaN(createdAt.getTime()) || badId) {
       throw new Error('not an audit event');
     }
     return { ...event, createdAt };

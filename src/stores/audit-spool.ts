@@ -1,3 +1,4 @@
+import { newId } from '../domain/ids.ts';
 import type { AuditEvent, AuditTrail, AuditWriter } from '../services/ports.ts';
 import type { SpoolFile } from './audit-spool-file.ts';
 
@@ -21,7 +22,7 @@ export function createAuditTrail(
   options: AuditSpoolOptions = {},
 ): AuditTrail & { pending(): number; flush(): Promise<void>; close(): Promise<void> } {
   const retryMs = options.retryMs ?? 1000;
-  const spooled: AuditEvent[] = [...(options.recovered ?? [])];
+  const spooled: AuditEvent[] = (options.recovered ?? []).map(withId);
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
   let closed = false;
@@ -74,9 +75,10 @@ export function createAuditTrail(
   return {
     commit: (events) => writer.append(events),
     commitOrSpool(events) {
-      return writer.append(events).catch((error) => {
+      const identified = events.map(withId);
+      return writer.append(identified).catch((error) => {
         options.onError?.(error);
-        spooled.push(...events);
+        spooled.push(...identified);
         schedule();
         return persist();
       });
@@ -91,4 +93,12 @@ export function createAuditTrail(
       await saving;
     },
   };
+}
+
+/**
+ * An id given before the first attempt stays with the row through the spool and every retry: if
+ * an attempt did commit and only its acknowledgement was lost, the retry writes nothing twice.
+ */
+function withId(event: AuditEvent): AuditEvent {
+  return event.id ? event : { ...event, id: newId('evt') };
 }

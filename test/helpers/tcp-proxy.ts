@@ -16,6 +16,11 @@ export interface TcpProxy {
    */
   hold(): void;
   release(): void;
+  /**
+   * Stops relaying what the server answers on the open connections (what the app sends still
+   * arrives): the server acts on a statement, COMMIT included, and the app never hears of it.
+   */
+  muteReplies(): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       held = false;
       // pipe() resumes the socket; what it read meanwhile is relayed first.
       for (const { client, upstream } of relays) client.pipe(upstream);
+    },
+    muteReplies() {
+      for (const { client, upstream } of relays) {
+        upstream.unpipe(client);
+        upstream.pause();
+      }
     },
     close: stop,
   };

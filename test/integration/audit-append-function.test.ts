@@ -151,6 +151,25 @@ describe.each(DATABASE_BACKENDS)('tessera_append_audit over $name', (backend) =>
       expect(rows.map((row) => row.detail.i)).toEqual(Array.from({ length: 1_200 }, (_, i) => i));
       expect(await verifyAuditChain(database)).toMatchObject({ ok: true, checked: 1_205 });
     });
+
+    it('writes an event id once: one already in the trail, or repeated in a batch, is left out', async () => {
+      const writer = createPostgresAuditWriter(database);
+      const first = auditEvent({ id: newId('evt'), appId: 'app_once', detail: { n: 1 } });
+      const second = auditEvent({ id: newId('evt'), appId: 'app_once', detail: { n: 2 } });
+      try {
+        await writer.append([first]);
+        // A retry of a commit whose acknowledgement was lost, with a new event given twice.
+        await writer.append([first, second, second]);
+        await writer.append([first, second]);
+        await writer.append([auditEvent({ appId: 'app_once', detail: { n: 3 } })]);
+      } finally {
+        await writer.close();
+      }
+      const rows = await readAuditEvents(database, 'app_once', { limit: 10 });
+      expect(rows.map((row) => row.detail.n)).toEqual([1, 2, 3]);
+      expect(rows.slice(0, 2).map((row) => row.id)).toEqual([first.id, second.id]);
+      expect(await verifyAuditChain(database)).toMatchObject({ ok: true, checked: 1_208 });
+    });
   });
 });
 

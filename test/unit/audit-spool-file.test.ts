@@ -23,11 +23,16 @@ const identity = (pid = 10, host = 'a'): SpoolIdentity => ({
 });
 
 describe('the audit spool file', () => {
-  it('keeps events across processes, dates included, and removes its file once empty', async () => {
+  it('keeps events across processes, dates and ids included, and removes its file once empty', async () => {
     const dir = spoolDir();
     const events = [
       makeAuditEvent({ type: 'sms.sent', createdAt: new Date('2026-11-24T10:00:00.000Z') }),
-      makeAuditEvent({ type: 'verification.canceled', verificationId: 'ver_2' }),
+      // The id an event was first sent with goes with it (the trail writes an id once).
+      makeAuditEvent({
+        id: 'evt_first_try',
+        type: 'verification.canceled',
+        verificationId: 'ver_2',
+      }),
     ];
     const before = createSpoolFile(dir, identity(10));
     expect(await before.recover()).toEqual({ events: [], unreadable: [] });

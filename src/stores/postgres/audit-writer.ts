@@ -193,7 +193,7 @@ export function createPostgresAuditWriter(
 }
 
 function prepareEvent(event: AuditEvent): PreparedEvent {
-  const id = newId('evt');
+  const id = event.id ?? newId('evt');
   const normalised = normaliseEvent(event);
   return { id, event: normalised, canonical: canonicalEvent({ ...normalised, id }) };
 }
