@@ -48,7 +48,7 @@ describe.skipIf(!postgresUrl)(
       const trail = createAuditTrail(writer, { retryMs: 50 });
       try {
         await migrateDatabase(database);
-        const appId = `app_${newId('t')}`;
+        const appId = newId('app');
         await trail.commitOrSpool([makeAuditEvent({ appId, type: 'sms.sent', detail: { n: 0 } })]);
 
         // The statement reaches Postgres and commits; its answer never reaches the app, whose
