@@ -2,16 +2,21 @@
 -- out of the batch (and does not extend the chain): a retried append whose first commit went
 -- through but whose acknowledgement was lost (the connection dropped during COMMIT), or spooled
 -- rows taken over by two starts, no longer show up twice or fail the batch on the primary key.
--- The check runs after the chain lock, in its own statement, so it sees every committed append.
+-- The check runs after the chain lock, one primary-key probe per event (a set-based anti-join
+-- would be planned for ~100 rows and may scan the whole table), so it sees every committed append.
 -- Everything else is as in 0003_audit_append_function (see there for the chain format and why
 -- READ COMMITTED is required).
 CREATE OR REPLACE FUNCTION "tessera_append_audit"(events jsonb) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   isolation text := current_setting('transaction_isolation');
-  fresh jsonb;
-  prev text;
+  item jsonb;
+  position bigint;
+  event_id text;
   canonical text;
+  prev text;
+  kept bigint[] := '{}';
+  ids text[] := '{}';
   prevs text[] := '{}';
   hashes text[] := '{}';
 BEGIN
@@ -23,25 +28,21 @@ BEGIN
   -- The audit writer's former lock id: processes of either version still extend one chain.
   -- Transaction-scoped: released by the commit or rollback, even if the client dies.
   PERFORM pg_advisory_xact_lock(7361552045);
-  -- In batch order, each id once, none already written.
-  SELECT coalesce(jsonb_agg(d.e ORDER BY d.n), '[]'::jsonb) INTO fresh
-  FROM (
-    SELECT DISTINCT ON (t.e ->> 'id') t.e, t.n
-    FROM jsonb_array_elements(events) WITH ORDINALITY AS t(e, n)
-    WHERE NOT EXISTS (SELECT 1 FROM "audit_events" a WHERE a."id" = t.e ->> 'id')
-    ORDER BY t.e ->> 'id', t.n
-  ) AS d;
-  IF jsonb_array_length(fresh) = 0 THEN
-    RETURN;
-  END IF;
   SELECT "hash" INTO prev FROM "audit_events" ORDER BY "seq" DESC LIMIT 1;
   prev := coalesce(prev, repeat('0', 64));
-  FOR canonical IN
-    SELECT e ->> 'canonical' FROM jsonb_array_elements(fresh) WITH ORDINALITY AS t(e, n) ORDER BY n
+  FOR item, position IN
+    SELECT e, n FROM jsonb_array_elements(events) WITH ORDINALITY AS t(e, n) ORDER BY n
   LOOP
+    event_id := item ->> 'id';
+    -- Written once: an id met earlier in this batch, or already in the trail, is left out.
+    CONTINUE WHEN event_id = ANY(ids)
+      OR EXISTS (SELECT 1 FROM "audit_events" WHERE "id" = event_id);
+    canonical := item ->> 'canonical';
     IF canonical IS NULL THEN
       RAISE EXCEPTION 'tessera_append_audit: an event has no canonical text';
     END IF;
+    kept := kept || position;
+    ids := ids || event_id;
     prevs := prevs || prev;
     prev := encode(sha256(convert_to(prev || canonical, 'UTF8')), 'hex');
     hashes := hashes || prev;
@@ -55,8 +56,9 @@ BEGIN
     e ->> 'id', e ->> 'app_id', e ->> 'type', e ->> 'verification_id', e ->> 'purpose',
     e ->> 'phone_masked', e ->> 'phone_hmac', e ->> 'client_ip', e ->> 'user_agent',
     e ->> 'outcome', e ->> 'reason', coalesce(e -> 'detail', '{}'::jsonb),
-    (e ->> 'created_at')::timestamptz, prevs[n::int], hashes[n::int]
-  FROM jsonb_array_elements(fresh) WITH ORDINALITY AS t(e, n)
-  ORDER BY n;
+    (e ->> 'created_at')::timestamptz, k.prev_hash, k.hash
+  FROM unnest(kept, prevs, hashes) WITH ORDINALITY AS k(n, prev_hash, hash, place)
+  CROSS JOIN LATERAL (SELECT events -> (k.n - 1)::int AS e) AS t
+  ORDER BY k.place;
 END;
 $$;
