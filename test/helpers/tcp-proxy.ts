@@ -12,7 +12,8 @@ export interface TcpProxy {
   restore(): Promise<void>;
   /**
    * Stops relaying what the app sends (open and new connections stay up, bytes wait in the
-   * relay), as a server that has stalled; `release` relays them again, in order.
+   * relay), as a server that has stalled; `release` relays them again, in order. Both may be
+   * called again: a second release must not pipe a relay twice (every byte would be sent twice).
    */
   hold(): void;
   release(): void;
@@ -68,6 +69,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     cut: stop,
     restore: () => listen(port),
     hold() {
+      // Idempotent, as release: piping a relay twice would send every byte twice.
+      if (held) return;
       held = true;
       for (const { client, upstream } of relays) {
         client.unpipe(upstream);
@@ -75,6 +78,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       }
     },
     release() {
+      if (!held) return;
       held = false;
       // pipe() resumes the socket; what it read meanwhile is relayed first.
       for (const { client, upstream } of relays) client.pipe(upstream);
