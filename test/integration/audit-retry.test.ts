@@ -78,3 +78,38 @@ describe.skipIf(!postgresUrl)(
     });
   },
 );
+
+describe.skipIf(!postgresUrl)(
+  'an append whose commit acknowledgement was lost (real Postgres)',
+  () => {
+    it('resolves once Postgres confirms its rows are there, instead of failing a committed decision', async () => {
+      const { url, drop } = await createTestDatabase();
+      const target = new URL(url);
+      const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+      const viaProxy = new URL(url);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      const database = await openDatabase({ url: viaProxy.toString() });
+      const writer = createPostgresAuditWriter(database);
+      try {
+        await migrateDatabase(database);
+        const appId = newId('app');
+        proxy.muteReplies();
+        const appending = writer.append([
+          makeAuditEvent({ appId, type: 'check.approved', detail: { n: 1 } }),
+        ]);
+        await until(async () => (await rowsOf(url, appId)).length === 1);
+        // The connection that carried it drops; new ones are accepted again at once.
+        await proxy.cut();
+        await proxy.restore();
+        await expect(appending).resolves.toBeUndefined();
+        expect(await rowsOf(url, appId)).toHaveLength(1);
+      } finally {
+        await writer.close();
+        await database.close();
+        await proxy.close();
+        await drop();
+      }
+    });
+  },
+);

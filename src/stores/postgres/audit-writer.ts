@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   type ChainedAuditEvent,
   type ChainVerification,
@@ -116,11 +116,14 @@ export function createPostgresAuditWriter(
     try {
       await writeBatch(events);
     } catch (error) {
-      // Rolled back, so none of these events is in the trail (short of a connection lost while
-      // the statement commits, which no client can tell apart); each caller decides (the API
-      // answers 503).
-      for (const pending of batch) pending.reject(error);
-      return;
+      // A connection lost while the statement ran leaves its outcome unknown: it may have
+      // committed before the answer was lost. The ids tell (one statement, all or nothing), if
+      // Postgres can be asked. Otherwise nothing was written; each caller decides (the API answers
+      // 503 and undoes its change).
+      if (!(outcomeUnknown(error) && (await allWritten(database, events)))) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
     }
     for (const pending of batch) pending.resolve();
     try {
@@ -311,6 +314,41 @@ function storableJson(value: unknown): unknown {
 /** One element of tessera_append_audit's argument: the row keyed by column, and what it hashes. */
 function toPayload({ id, event, canonical }: PreparedEvent) {
   return { ...eventColumns({ ...event, id }), canonical };
+}
+
+// Connection errors that mean the statement never left: nothing to ask about.
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * The statement was sent and no answer came (the connection dropped, or the server shut down): it
+ * may have committed. A socket error carries a Node code (ECONNRESET...), not a SQLSTATE; a pool
+ * that could not connect at all says so in its message.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state !== undefined && NEVER_SENT.has(state)) return false;
+  if (error instanceof Error && /trying to connect/.test(error.message)) return false;
+  return state === undefined || !/^[0-9A-Z]{5}$/.test(state) || /^(08|57)/.test(state);
+}
+
+/** Whether every event's id is in the trail; false when Postgres cannot say. */
+async function allWritten(database: Database, events: readonly PreparedEvent[]): Promise<boolean> {
+  const ids = [...new Set(events.map((event) => event.id))];
+  try {
+    const rows = await database.db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(inArray(auditEvents.id, ids));
+    return rows.length === ids.length;
+  } catch {
+    return false;
+  }
 }
 
 /** The SQLSTATE of a server error; drizzle wraps the driver's error in `cause`. */
