@@ -1,15 +1,23 @@
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
 import { createAuditTrail } from '../../src/stores/audit-spool.ts';
 import {
   createPostgresAuditWriter,
+  type PostgresAuditWriter,
   verifyAuditChain,
 } from '../../src/stores/postgres/audit-writer.ts';
-import { migrateDatabase, openDatabase } from '../../src/stores/postgres/database.ts';
+import {
+  type Database,
+  migrateDatabase,
+  openDatabase,
+} from '../../src/stores/postgres/database.ts';
 import { makeAuditEvent } from '../helpers/audit-events.ts';
 import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
-import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+
+// A commit whose acknowledgement is lost: the relay lets the statement reach Postgres, which
+// commits it, mutes Postgres' answer, then drops the connection.
 
 async function rowsOf(url: string, appId: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -34,30 +42,56 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
 }
 
 describe.skipIf(!postgresUrl)(
-  'an audit row whose commit acknowledgement was lost (real Postgres)',
+  'audit rows whose commit acknowledgement was lost (real Postgres)',
   () => {
-    it('is spooled, retried with the same id, and written once', async () => {
-      const { url, drop } = await createTestDatabase();
+    let url: string;
+    let drop: () => Promise<void>;
+    let proxy: TcpProxy;
+    let database: Database;
+    let writer: PostgresAuditWriter;
+    let appId: string;
+
+    beforeEach(async () => {
+      ({ url, drop } = await createTestDatabase());
       const target = new URL(url);
-      const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
       const viaProxy = new URL(url);
       viaProxy.hostname = '127.0.0.1';
       viaProxy.port = String(proxy.port);
-      const database = await openDatabase({ url: viaProxy.toString() });
-      const writer = createPostgresAuditWriter(database);
+      database = await openDatabase({ url: viaProxy.toString() });
+      await migrateDatabase(database);
+      writer = createPostgresAuditWriter(database);
+      appId = newId('app');
+    });
+
+    afterEach(async () => {
+      await writer.close();
+      await database.close();
+      await proxy.close();
+      await drop();
+    });
+
+    it('an append resolves once Postgres confirms its rows are there, instead of failing a committed decision', async () => {
+      proxy.muteReplies();
+      const appending = writer.append([makeAuditEvent({ appId, type: 'check.approved' })]);
+      await until(async () => (await rowsOf(url, appId)).length === 1);
+      // The connection that carried it drops; new ones are accepted again at once.
+      await proxy.cut();
+      await proxy.restore();
+      await expect(appending).resolves.toBeUndefined();
+      expect(await rowsOf(url, appId)).toHaveLength(1);
+    });
+
+    it('a spooled row is retried with the same id once Postgres is back, and written once', async () => {
       const trail = createAuditTrail(writer, { retryMs: 50 });
       try {
-        await migrateDatabase(database);
-        const appId = newId('app');
         await trail.commitOrSpool([makeAuditEvent({ appId, type: 'sms.sent', detail: { n: 0 } })]);
-
-        // The statement reaches Postgres and commits; its answer never reaches the app, whose
-        // connection then drops, as one lost in the middle of a COMMIT.
         proxy.muteReplies();
         const committing = trail.commitOrSpool([
           makeAuditEvent({ appId, type: 'sms.sent', detail: { n: 1 } }),
         ]);
         await until(async () => (await rowsOf(url, appId)).length === 2);
+        // Postgres stays unreachable, so the writer cannot tell: the row is spooled.
         await proxy.cut();
         await committing;
         expect(trail.pending()).toBe(1);
@@ -70,45 +104,6 @@ describe.skipIf(!postgresUrl)(
         expect(await verifyAuditChain(database)).toMatchObject({ ok: true, checked: 2 });
       } finally {
         await trail.close();
-        await writer.close();
-        await database.close();
-        await proxy.close();
-        await drop();
-      }
-    });
-  },
-);
-
-describe.skipIf(!postgresUrl)(
-  'an append whose commit acknowledgement was lost (real Postgres)',
-  () => {
-    it('resolves once Postgres confirms its rows are there, instead of failing a committed decision', async () => {
-      const { url, drop } = await createTestDatabase();
-      const target = new URL(url);
-      const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-      const viaProxy = new URL(url);
-      viaProxy.hostname = '127.0.0.1';
-      viaProxy.port = String(proxy.port);
-      const database = await openDatabase({ url: viaProxy.toString() });
-      const writer = createPostgresAuditWriter(database);
-      try {
-        await migrateDatabase(database);
-        const appId = newId('app');
-        proxy.muteReplies();
-        const appending = writer.append([
-          makeAuditEvent({ appId, type: 'check.approved', detail: { n: 1 } }),
-        ]);
-        await until(async () => (await rowsOf(url, appId)).length === 1);
-        // The connection that carried it drops; new ones are accepted again at once.
-        await proxy.cut();
-        await proxy.restore();
-        await expect(appending).resolves.toBeUndefined();
-        expect(await rowsOf(url, appId)).toHaveLength(1);
-      } finally {
-        await writer.close();
-        await database.close();
-        await proxy.close();
-        await drop();
       }
     });
   },
