@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.ts';
@@ -108,3 +109,26 @@ describe.skipIf(!postgresUrl)(
     });
   },
 );
+
+describe('an append that never reached Postgres', () => {
+  it('fails without asking Postgres about its rows (no second connection attempt)', async () => {
+    // Accepts connections and never answers: pg gives up on connecting after its timeout.
+    let connections = 0;
+    const silent = net.createServer((socket) => {
+      connections++;
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const database = await openDatabase({ url: `postgres://tessera@127.0.0.1:${port}/none` });
+    const writer = createPostgresAuditWriter(database);
+    try {
+      await expect(writer.append([makeAuditEvent({ type: 'check.approved' })])).rejects.toThrow();
+      expect(connections).toBe(1);
+    } finally {
+      await writer.close();
+      await database.close().catch(() => {});
+      silent.close();
+    }
+  });
+});

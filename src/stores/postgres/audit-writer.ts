@@ -327,13 +327,19 @@ const NEVER_SENT = new Set([
 
 /**
  * The statement was sent and no answer came (the connection dropped, or the server shut down): it
- * may have committed. A socket error carries a Node code (ECONNRESET...), not a SQLSTATE; a pool
- * that could not connect at all says so in its message.
+ * may have committed. A socket error carries a Node code (ECONNRESET...), not a SQLSTATE; pg says
+ * in its message when it could not connect in time ("Connection terminated due to connection
+ * timeout") or got no client from the pool ("timeout exceeded when trying to connect"). drizzle
+ * wraps the driver's error, so the whole cause chain is read.
  */
 function outcomeUnknown(error: unknown): boolean {
+  const neverSent = [...errorChain(error)].some(
+    (link) =>
+      NEVER_SENT.has(String((link as { code?: unknown }).code)) ||
+      /due to connection timeout|trying to connect/.test(link.message),
+  );
+  if (neverSent) return false;
   const state = sqlState(error);
-  if (state !== undefined && NEVER_SENT.has(state)) return false;
-  if (error instanceof Error && /trying to connect/.test(error.message)) return false;
   return state === undefined || !/^[0-9A-Z]{5}$/.test(state) || /^(08|57)/.test(state);
 }
 
@@ -351,10 +357,15 @@ async function allWritten(database: Database, events: readonly PreparedEvent[]):
   }
 }
 
-/** The SQLSTATE of a server error; drizzle wraps the driver's error in `cause`. */
+/** An error and its causes, outermost first. */
+function* errorChain(error: unknown): Generator<Error> {
+  for (let current = error; current instanceof Error; current = current.cause) yield current;
+}
+
+/** The SQLSTATE of a server error (or a socket error's Node code); drizzle wraps it in `cause`. */
 function sqlState(error: unknown): string | undefined {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
+  for (const link of errorChain(error)) {
+    const code = (link as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }
   return undefined;
