@@ -288,9 +288,9 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       deps,
       auditWriter,
       describe: {
-        codeStore: config.redisUrl ? 'redis' : 'in-process',
+        codeStore: config.redis ? 'redis' : 'in-process',
         database: database.kind,
-        dataDir: config.databaseUrl && config.redisUrl && config.secretKey ? null : config.dataDir,
+        dataDir: config.databaseUrl && config.redis && config.secretKey ? null : config.dataDir,
         smsRoutes: config.smsRoutes.map((route) => `${route.name} (${route.provider})`),
         secretKey: secret.source,
       },

@@ -11,7 +11,6 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string | undefined;
-  readonly redisUrl: string | undefined;
   /** REDIS_URL read: one Redis, or a master found through Sentinel. */
   readonly redis: RedisTarget | undefined;
   readonly redisKeyPrefix: string;
@@ -83,7 +82,6 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
     redis: e.REDIS_URL ? parseRedisTarget(e.REDIS_URL) : undefined,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     dataDir: e.DATA_DIR,

@@ -45,7 +45,7 @@ describe('loadConfig defaults', () => {
       host: '127.0.0.1',
       dataDir: './.tessera',
       databaseUrl: undefined,
-      redisUrl: undefined,
+      redis: undefined,
       secretKey: undefined,
       codeHashProfileName: 'otp',
       codeHashProfile: { memoryCost: 4096, timeCost: 1, parallelism: 1 },
@@ -119,7 +119,7 @@ describe('production', () => {
     expect(config).toMatchObject({
       production: true,
       databaseUrl: PRODUCTION.DATABASE_URL,
-      redisUrl: PRODUCTION.REDIS_URL,
+      redis: { kind: 'single', url: PRODUCTION.REDIS_URL },
     });
     expect(config.secretKey?.equals(KEY_BYTES)).toBe(true);
   });
