@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/stores/postgres/schema.ts',
-  out: './src/stores/postgres/migrations',
+  schema: './src/db/schema.ts',
+  out: './src/db/migrations',
 });

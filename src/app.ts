@@ -1,31 +1,31 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
-import type { TrustPolicy } from './domain/client-ip.ts';
+import type { AccessStore } from './access/access-store.ts';
+import { authenticate } from './access/authenticate.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { authenticate } from './http/auth.ts';
 import { clientAddress } from './http/client-address.ts';
+import type { TrustPolicy } from './http/client-ip.ts';
 import { createErrorHandler } from './http/error-handler.ts';
+import { type ReadinessProbe, registerHealth } from './http/health.ts';
 import { problemResponse } from './http/problem.ts';
 import { validationHook } from './http/validation-hook.ts';
-import { registerDevOutbox } from './routes/dev/outbox.ts';
-import { type ReadinessProbe, registerHealth } from './routes/ops/health.ts';
-import { registerMetrics } from './routes/ops/metrics.ts';
-import { type ReceiptDeps, registerReceipts } from './routes/providers/receipts.ts';
-import type { RouteDeps } from './routes/route-deps.ts';
-import { registerConfirmTotpFactor } from './routes/totp/confirm.ts';
-import { registerDeleteTotpFactor } from './routes/totp/delete.ts';
-import { registerEnrolTotpFactor } from './routes/totp/enrol.ts';
-import { registerListTotpFactors } from './routes/totp/list.ts';
-import { registerVerifyTotp } from './routes/totp/verify.ts';
-import { registerCancelVerification } from './routes/verify/cancel.ts';
-import { registerCheckVerification } from './routes/verify/check.ts';
-import { registerGetVerification } from './routes/verify/get.ts';
-import { registerResendVerification } from './routes/verify/resend.ts';
-import { registerStartVerification } from './routes/verify/start.ts';
-import type { AccessStore } from './services/ports.ts';
+import type { RouteDeps } from './route-deps.ts';
+import { registerDevOutbox } from './sms/dev-outbox-route.ts';
+import { type ReceiptDeps, registerReceipts } from './sms/receipts/routes.ts';
 import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
+import { registerMetrics } from './telemetry/metrics-route.ts';
+import { registerConfirmTotpFactor } from './totp/routes/confirm.ts';
+import { registerDeleteTotpFactor } from './totp/routes/delete.ts';
+import { registerEnrolTotpFactor } from './totp/routes/enrol.ts';
+import { registerListTotpFactors } from './totp/routes/list.ts';
+import { registerVerifyTotp } from './totp/routes/verify.ts';
+import { registerCancelVerification } from './verification/routes/cancel.ts';
+import { registerCheckVerification } from './verification/routes/check.ts';
+import { registerGetVerification } from './verification/routes/get.ts';
+import { registerResendVerification } from './verification/routes/resend.ts';
+import { registerStartVerification } from './verification/routes/start.ts';
 
 export interface AppDeps extends RouteDeps {
   trustProxy: TrustPolicy;
@@ -48,7 +48,7 @@ export const OPENAPI_INFO = {
   },
 } as const;
 
-/** The HTTP app over the given dependencies. No I/O happens here; deps.ts builds what it needs. */
+/** The HTTP app over the given dependencies. No I/O happens here; infra.ts builds what it needs. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

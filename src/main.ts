@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { ensureDevApiKey } from './access/ensure-dev-api-key.ts';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
-import { buildRuntime, type Runtime } from './deps.ts';
-import { ensureDevApiKey } from './services/ensure-dev-api-key.ts';
+import { buildRuntime, type Runtime } from './infra.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 
 /** `tessera serve`: load config, build the runtime, listen, and shut down cleanly on a signal. */

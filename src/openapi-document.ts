@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, OPENAPI_INFO } from './app.ts';
 import { loadConfig } from './config/config.ts';
-import { buildRuntime } from './deps.ts';
+import { buildRuntime } from './infra.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 /** The OpenAPI document as the routes declare it, from an app built on throwaway embedded stores. */

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { type Config, ConfigError, loadConfig } from '../config/config.ts';
-import { parseAppSettings } from '../domain/app-settings.ts';
+import type { AccessStore, ApiKeyListing } from '../access/access-store.ts';
 import {
   createApiKey,
   InvalidAppNameError,
@@ -9,11 +8,12 @@ import {
   listApiKeys,
   parseScopes,
   revokeApiKey,
-} from '../services/manage-api-keys.ts';
-import type { AccessStore, ApiKeyListing } from '../services/ports.ts';
-import { InvalidSettingsError, updateApp } from '../services/update-app.ts';
-import { createPostgresAccessStore } from '../stores/postgres/access-store.ts';
-import { type Database, migrateDatabase, openDatabase } from '../stores/postgres/database.ts';
+} from '../access/api-keys.ts';
+import { createPostgresAccessStore } from '../access/postgres-access-store.ts';
+import { InvalidSettingsError, updateApp } from '../access/update-app.ts';
+import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { type Database, migrateDatabase, openDatabase } from '../db/database.ts';
+import { parseAppSettings } from '../kernel/app-settings.ts';
 
 export interface CliIo {
   out: (line: string) => void;

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTrustProxy, type TrustPolicy } from '../domain/client-ip.ts';
-import { parseSmsRoutes, type RouteConfig } from '../sms/route-config.ts';
-import { HASH_PROFILES, type HashProfile, type HashProfileName } from './hash-profiles.ts';
+import { parseTrustProxy, type TrustPolicy } from '../http/client-ip.ts';
+import {
+  HASH_PROFILES,
+  type HashProfile,
+  type HashProfileName,
+} from '../kernel/crypto/hash-profiles.ts';
+import { parseSmsRoutes, type RouteConfig } from '../sms/sms-route-config.ts';
 import { parseRedisTarget, type RedisTarget } from './redis-target.ts';
 import { decodeSecretKey, envSchema } from './schema.ts';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseTrustProxy } from '../domain/client-ip.ts';
-import { worstCaseCodeMessage } from '../domain/code-message.ts';
-import { HOST_NAME } from '../domain/host-name.ts';
-import { parseSmsRoutes } from '../sms/route-config.ts';
-import { HASH_PROFILES, type HashProfileName } from './hash-profiles.ts';
+import { parseTrustProxy } from '../http/client-ip.ts';
+import { HASH_PROFILES, type HashProfileName } from '../kernel/crypto/hash-profiles.ts';
+import { HOST_NAME } from '../kernel/host-name.ts';
+import { parseSmsRoutes } from '../sms/sms-route-config.ts';
+import { worstCaseCodeMessage } from '../verification/code-message.ts';
 import { parseRedisTarget } from './redis-target.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { normalizeIp, resolveClientIp, type TrustPolicy } from '../domain/client-ip.ts';
 import type { AppEnv } from './app-env.ts';
+import { normalizeIp, resolveClientIp, type TrustPolicy } from './client-ip.ts';
 
 /** Sets `connectionIp`: the connection's client address, through the proxies TRUST_PROXY names. */
 export function clientAddress(policy: TrustPolicy) {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { DependencyUnavailableError, type RefusalCode, RefusedError } from '../services/errors.ts';
+import { DependencyUnavailableError, type RefusalCode, RefusedError } from '../kernel/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { problemResponse } from './problem.ts';
 

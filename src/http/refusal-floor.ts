@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RefusedError } from '../services/errors.ts';
+import { RefusedError } from '../kernel/errors.ts';
 
 /** Refusals that could tell an outsider something about a number (known, limited, blocked). */
 const MASKED: ReadonlySet<string> = new Set([

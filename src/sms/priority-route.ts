@@ -1,6 +1,6 @@
-import type { OutgoingSms, SmsRoute } from '../services/ports.ts';
 import type { BreakerState, CircuitBreaker } from './circuit-breaker.ts';
 import { ProviderError, type SmsProvider } from './provider.ts';
+import type { OutgoingSms, SmsRoute } from './sms-route.ts';
 
 export interface RouteEntry {
   name: string;

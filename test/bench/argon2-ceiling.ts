@@ -9,7 +9,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { hash, verify } from '@node-rs/argon2';
-import { HASH_PROFILES, type HashProfileName } from '../../src/config/hash-profiles.ts';
+import { HASH_PROFILES, type HashProfileName } from '../../src/kernel/crypto/hash-profiles.ts';
 
 /** `Algorithm.Argon2id` (an ambient const enum, which isolated modules cannot read). */
 const ARGON2ID = 2;

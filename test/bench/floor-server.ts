@@ -22,7 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { hash, verify } from '@node-rs/argon2';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { HASH_PROFILES, type HashProfileName } from '../../src/config/hash-profiles.ts';
+import { HASH_PROFILES, type HashProfileName } from '../../src/kernel/crypto/hash-profiles.ts';
 
 /** `Algorithm.Argon2id` (an ambient const enum, which isolated modules cannot read). */
 const ARGON2ID = 2;

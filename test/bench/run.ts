@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { HASH_PROFILES, type HashProfileName } from '../../src/config/hash-profiles.ts';
+import { HASH_PROFILES, type HashProfileName } from '../../src/kernel/crypto/hash-profiles.ts';
 import { type CpuShares, machineBusy, startCpuSampler } from './cpu.ts';
 import { ENDPOINTS, type Endpoint, runCycle, runFloorCycle } from './cycle.ts';
 import { BenchClient } from './http-client.ts';

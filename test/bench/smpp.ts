@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createSmppProvider } from '../../src/sms/providers/smpp.ts';
+import { createSmppProvider } from '../../src/sms/providers/smpp/smpp.ts';
 import { startSmscSimulator } from '../helpers/smsc-simulator.ts';
 
 export interface SmppBenchResult {

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CodeStore } from '../../src/services/ports.ts';
-import { createMemoryCodeStore } from '../../src/stores/memory/memory-code-store.ts';
-import { createRedisCodeStore } from '../../src/stores/redis/redis-code-store.ts';
+import type { CodeStore } from '../../src/verification/code-store/code-store.ts';
+import { createMemoryCodeStore } from '../../src/verification/code-store/memory-code-store.ts';
+import { createRedisCodeStore } from '../../src/verification/code-store/redis-code-store.ts';
 import { createTestRedisPrefix, redisUrl, scanKeys } from '../helpers/real-stores.ts';
 import { makeRecord } from '../helpers/verification-records.ts';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { IdempotencyStore } from '../../src/services/ports.ts';
-import { createMemoryIdempotencyStore } from '../../src/stores/memory/memory-idempotency-store.ts';
-import { createRedisIdempotencyStore } from '../../src/stores/redis/redis-idempotency-store.ts';
+import { createMemoryIdempotencyStore } from '../../src/http/idempotency/memory-idempotency-store.ts';
+import { createRedisIdempotencyStore } from '../../src/http/idempotency/redis-idempotency-store.ts';
+import type { IdempotencyStore } from '../../src/http/idempotency/store.ts';
 import { redisUrl, scanKeys } from '../helpers/real-stores.ts';
 import { storeContract } from '../helpers/store-contract.ts';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { TrafficCounters } from '../../src/services/ports.ts';
-import { createMemoryTrafficCounters } from '../../src/stores/memory/memory-traffic-counters.ts';
-import { createRedisTrafficCounters } from '../../src/stores/redis/redis-traffic-counters.ts';
+import { createMemoryTrafficCounters } from '../../src/limits/traffic-counters/memory-traffic-counters.ts';
+import { createRedisTrafficCounters } from '../../src/limits/traffic-counters/redis-traffic-counters.ts';
+import type { TrafficCounters } from '../../src/limits/traffic-counters/traffic-counters.ts';
 import { createTestRedisPrefix, redisUrl, scanKeys } from '../helpers/real-stores.ts';
 import { storeContract } from '../helpers/store-contract.ts';
 

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../../src/services/ports.ts';
+import type { AuditEvent } from '../../src/audit/types.ts';
 
 /** An audit event with every column filled (a masked number, never a clear one), as tests need. */
 export function makeAuditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {

@@ -1,4 +1,4 @@
-import { type Database, openDatabase } from '../../src/stores/postgres/database.ts';
+import { type Database, openDatabase } from '../../src/db/database.ts';
 import { createTestDatabase, postgresUrl } from './real-stores.ts';
 
 export interface DatabaseBackend {

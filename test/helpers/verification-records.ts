@@ -1,6 +1,6 @@
-import { DEFAULT_APP_SETTINGS } from '../../src/domain/app-settings.ts';
-import { newId } from '../../src/domain/ids.ts';
-import { VERIFICATION_POLICY, type VerificationRecord } from '../../src/domain/verification.ts';
+import { DEFAULT_APP_SETTINGS } from '../../src/kernel/app-settings.ts';
+import { newId } from '../../src/kernel/ids.ts';
+import { VERIFICATION_POLICY, type VerificationRecord } from '../../src/verification/record.ts';
 
 /** A pending verification as start-verification would build it; the phone fields are opaque here. */
 export function makeRecord(overrides: Partial<VerificationRecord> = {}): VerificationRecord {

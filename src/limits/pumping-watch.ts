@@ -1,0 +1,177 @@
+import type { Clock } from '../kernel/clock.ts';
+import { conversionCollapsed, type PumpingSettings, trafficWindow } from './pumping-policy.ts';
+import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
+
+/** Who a send goes to, as the pumping watch sees it: no clear digits ever reach the counters. */
+export interface PumpingSubject {
+  appId: string;
+  /** ISO 3166 alpha-2 destination country. */
+  country: string;
+  /** HMAC of numberPrefix(e164), computed by the caller. */
+  prefixHmac: string;
+}
+
+export type PumpingTrip = {
+  scope: 'prefix' | 'country';
+  reason: 'velocity' | 'conversion' | 'paused';
+  dryRun: boolean;
+  /** Sends in the window (this one included when it was counted), and approvals. */
+  sent: number;
+  approved: number;
+};
+
+export type PumpingVerdict = (
+  | { blocked: false }
+  | { blocked: true; limit: 'pumping_prefix' | 'pumping_country'; retryAfterMs: number }
+) & {
+  trips: PumpingTrip[];
+  /** The instant whose bucket counted this send (for takeBackSend), or null when not counted. */
+  countedAt: number | null;
+};
+
+export interface PumpingDeps {
+  counters: TrafficCounters;
+  clock: Clock;
+}
+
+type Scope = PumpingTrip['scope'];
+
+interface ScopeKeys {
+  scope: Scope;
+  pause: string;
+  sent: string;
+  approved: string;
+  sendsPerWindow: number;
+}
+
+// Per app, so one app's pause or traffic never touches another's.
+function scopes(settings: PumpingSettings, s: PumpingSubject): [ScopeKeys, ScopeKeys] {
+  const prefix = `${s.appId}:prefix:${s.prefixHmac}`;
+  const country = `${s.appId}:country:${s.country}`;
+  return [
+    {
+      scope: 'prefix',
+      pause: prefix,
+      sent: `${prefix}:sent`,
+      approved: `${prefix}:approved`,
+      sendsPerWindow: settings.prefixSendsPerWindow,
+    },
+    {
+      scope: 'country',
+      pause: country,
+      sent: `${country}:sent`,
+      approved: `${country}:approved`,
+      sendsPerWindow: settings.countrySendsPerWindow,
+    },
+  ];
+}
+
+const at = (values: number[], i: number) => values[i] ?? 0;
+
+/** A trip that blocks, with how long the caller should wait. */
+interface Block {
+  scope: Scope;
+  retryAfterMs: number;
+}
+
+function verdict(trips: PumpingTrip[], blocks: Block[], countedAt: number | null): PumpingVerdict {
+  if (blocks.length === 0) return { blocked: false, trips, countedAt };
+  const scope = blocks.some((b) => b.scope === 'prefix') ? 'prefix' : 'country';
+  return {
+    blocked: true,
+    limit: scope === 'prefix' ? 'pumping_prefix' : 'pumping_country',
+    // The send stays refused until every blocking scope frees, so the longest wait is the honest one.
+    retryAfterMs: Math.max(...blocks.map((b) => b.retryAfterMs)),
+    trips,
+    countedAt,
+  };
+}
+
+/**
+ * Screens one SMS send against pumping fraud, before it leaves: (a) a paused prefix or country
+ * refuses at once, without counting the send; (b) the send is counted and velocity over the window
+ * checked; (c) approved ÷ sent is checked and a collapsed scope is paused for pauseSeconds. With
+ * dryRun every trip is still reported, but nothing is blocked or paused. The caller audits the trips.
+ */
+export async function screenSend(
+  deps: PumpingDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+): Promise<PumpingVerdict> {
+  const { dryRun, windowSeconds } = settings;
+  const both = scopes(settings, subject);
+  const trips: PumpingTrip[] = [];
+  const blocks: Block[] = [];
+
+  // One atomic step: a paused scope's refused sends are not counted (the figures reported are as
+  // they stood); in a dry run the send is counted all the same.
+  const now = deps.clock.now();
+  const screen = await deps.counters.screen({
+    pauses: both.map((k) => k.pause),
+    sent: both.map((k) => k.sent),
+    approved: both.map((k) => k.approved),
+    windowSeconds,
+    now,
+    countWhenPaused: dryRun,
+  });
+  const { paused, counted } = screen;
+  both.forEach((k, i) => {
+    const left = screen.pausedMs[i];
+    if (left === null || left === undefined || !paused) return;
+    trips.push({
+      scope: k.scope,
+      reason: 'paused',
+      dryRun,
+      sent: at(paused.sent, i),
+      approved: at(paused.approved, i),
+    });
+    if (!dryRun) blocks.push({ scope: k.scope, retryAfterMs: left });
+  });
+  if (!counted) return verdict(trips, blocks, null);
+
+  const { bucketMs } = trafficWindow(windowSeconds);
+  for (const [i, k] of both.entries()) {
+    const counts = { sent: at(counted.sent, i), approved: at(counted.approved, i) };
+    if (counts.sent > k.sendsPerWindow) {
+      trips.push({ scope: k.scope, reason: 'velocity', dryRun, ...counts });
+      // The oldest bucket leaves the window within one bucket's time; that is when sends may free.
+      if (!dryRun) blocks.push({ scope: k.scope, retryAfterMs: bucketMs });
+    }
+    if (conversionCollapsed(counts, settings)) {
+      trips.push({ scope: k.scope, reason: 'conversion', dryRun, ...counts });
+      if (!dryRun) {
+        await deps.counters.pause(k.pause, settings.pauseSeconds);
+        blocks.push({ scope: k.scope, retryAfterMs: settings.pauseSeconds * 1000 });
+      }
+    }
+  }
+  return verdict(trips, blocks, now);
+}
+
+/** Takes a screened send back out of the velocity counts: it did not go (a limit refused it). */
+export async function takeBackSend(
+  deps: PumpingDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+  screened: PumpingVerdict,
+): Promise<void> {
+  if (screened.countedAt === null) return;
+  await deps.counters.uncount(
+    scopes(settings, subject).map((k) => k.sent),
+    settings.windowSeconds,
+    screened.countedAt,
+  );
+}
+
+/** Counts an approved verification for the conversion watch of its prefix and country. */
+export async function recordApproval(
+  deps: PumpingDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+): Promise<void> {
+  await deps.counters.increment(
+    scopes(settings, subject).map((k) => k.approved),
+    settings.windowSeconds,
+    deps.clock.now(),
+  );
+}

@@ -1,0 +1,50 @@
+import { auditEvent } from '../../audit/events.ts';
+import type { AuditQueries, AuditTrail } from '../../audit/types.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { PhoneProtector } from '../../kernel/crypto/phone-protector.ts';
+import { maskPhone, normalizePhone } from '../../kernel/phone.ts';
+
+/** Opt-out words of SMS marketing rules (French "STOP", English "STOP"/"UNSUBSCRIBE", ...). */
+const OPT_OUT = new Set([
+  'STOP',
+  'ARRET',
+  'ARRÊT',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+]);
+
+/**
+ * An inbound SMS (a reply such as "STOP") received on a route: one `sms.inbound` audit row for
+ * each app that sent to that number, with its first word and whether it is an opt-out, for the
+ * consent work to act on. The number rests only as its HMAC and mask; the text is not kept.
+ */
+export async function recordInbound(
+  deps: { audit: AuditTrail; phones: PhoneProtector; clock: Clock; queries: AuditQueries },
+  input: { route: string; from: string; text: string },
+): Promise<{ apps: number }> {
+  const phone = normalizePhone(input.from.startsWith('+') ? input.from : `+${input.from}`);
+  if (!phone.ok) return { apps: 0 };
+  const hmac = deps.phones.hmac(phone.e164);
+  const appIds = await deps.queries.appsThatMessaged(hmac);
+  const keyword = (input.text.trim().split(/\s+/)[0] ?? '').toUpperCase().slice(0, 20);
+  const now = deps.clock.now();
+  await deps.audit.commit(
+    appIds.map((appId) =>
+      auditEvent(
+        { app: { id: appId }, client: { ip: null, userAgent: null } },
+        'sms.inbound',
+        {
+          phone: { masked: maskPhone(phone.e164), hmac },
+          outcome: 'ok',
+          reason: OPT_OUT.has(keyword) ? 'opt_out' : null,
+          detail: { route: input.route, keyword },
+        },
+        now,
+      ),
+    ),
+  );
+  return { apps: appIds.length };
+}

@@ -1,0 +1,37 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireScope } from '../../access/authenticate.ts';
+import type { App } from '../../http/app-env.ts';
+import { endUserAddress } from '../../http/client-address.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { deleteTotpFactor } from '../factors.ts';
+import { FactorIdParam, FactorSchema, toFactorResponse } from './totp-schema.ts';
+
+export const deleteTotpFactorRoute = createRoute({
+  method: 'delete',
+  path: '/v1/totp/factors/{id}',
+  tags: ['TOTP'],
+  summary: 'Delete a TOTP factor',
+  description:
+    "The factor stops verifying at once; its secret and recovery codes are erased. Another app's factor is a 404.",
+  security: [{ apiKey: [] }],
+  middleware: [requireScope('verify')] as const,
+  request: { params: FactorIdParam },
+  responses: {
+    200: {
+      description: 'The deleted factor.',
+      content: { 'application/json': { schema: FactorSchema } },
+    },
+    ...errorResponses(401, 403, 404, 503),
+  },
+});
+
+export function registerDeleteTotpFactor(app: App, deps: RouteDeps): void {
+  app.openapi(deleteTotpFactorRoute, async (c) => {
+    const removed = await deleteTotpFactor(deps.totp, {
+      actor: { app: c.get('principal').app, client: endUserAddress(c) },
+      id: c.req.valid('param').id,
+    });
+    return c.json(toFactorResponse(removed, 'deleted'), 200);
+  });
+}

@@ -1,0 +1,140 @@
+import { type Actor, auditEvent } from '../audit/events.ts';
+import { parseAppSettings } from '../kernel/app-settings.ts';
+import { notFound, RefusedError } from '../kernel/errors.ts';
+import { countApproval, pumpingSubject } from '../limits/pumping-screen.ts';
+import { reserveCheck } from '../limits/reserve-check.ts';
+import { countLost } from '../telemetry/lost-write.ts';
+import { isWellFormedCode } from './code.ts';
+import type { VerificationDeps } from './deps.ts';
+import {
+  attemptsRemaining,
+  type VerificationRecord,
+  type VerificationStatus,
+  visibleStatus,
+} from './record.ts';
+
+export interface CheckResult {
+  id: string;
+  valid: boolean;
+  status: VerificationStatus;
+  attemptsRemaining: number;
+}
+
+/**
+ * Checks a code (OWASP ASVS 2.7/2.8, NIST SP 800-63B 5.2.2). The client IP's check budget and one
+ * unit of the number's failed-check budget are reserved, and the attempt is counted atomically,
+ * before the comparison; argon2 compares in constant time; approval consumes the code atomically.
+ * So N parallel right codes approve once, and N parallel guesses get at most the attempt budget.
+ * Every verdict is committed to the audit trail before it is answered; if that fails the change is
+ * undone (no approval without its row) and the caller gets a 503.
+ */
+export async function checkVerification(
+  deps: VerificationDeps,
+  input: { actor: Actor; id: string; code: string },
+): Promise<CheckResult> {
+  const { actor } = input;
+  const appId = actor.app.id;
+  const current = await deps.codes.identify(appId, input.id, deps.clock.now());
+  if (!current) throw notFound();
+  if (!isWellFormedCode(input.code, current.codeLength)) {
+    throw new RefusedError(
+      'invalid_code_format',
+      `The code must be ${current.codeLength} digits; no attempt was spent.`,
+    );
+  }
+  const settings = parseAppSettings(actor.app.settings);
+  const { limits } = settings;
+  const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
+  const now = deps.clock.now();
+  // The limits' reservation and the attempt count leave in one round trip. Each is atomic, a code
+  // is evaluated only with both, and whichever side refuses gives the other back: N parallel
+  // guesses still never get past either budget.
+  const [reserved, started] = await Promise.allSettled([
+    reserveCheck(deps, actor, limits, subject, { verification: current }),
+    deps.codes.beginCheck(appId, input.id, now),
+  ]);
+  if (reserved.status === 'rejected') {
+    if (started.status === 'fulfilled' && started.value.kind === 'evaluate') {
+      // Nothing was evaluated: the attempt goes back (a store failure here only keeps it spent).
+      const { codeVersion } = started.value.record;
+      await deps.codes
+        .refundAttempt(appId, input.id, codeVersion)
+        .catch(countLost(deps.metrics, 'attempt_refund'));
+    }
+    throw reserved.reason;
+  }
+  const reservation = reserved.value;
+  if (started.status === 'rejected') {
+    await reservation.refund();
+    throw started.reason;
+  }
+  const start = started.value;
+  if (start.kind === 'not_found') {
+    await reservation.refund();
+    throw notFound();
+  }
+  const record = start.record;
+  const audit = (
+    type: 'check.approved' | 'check.wrong' | 'check.refused',
+    outcome: string,
+    reason: string | null,
+    r: VerificationRecord,
+  ) => deps.audit.commit([auditEvent(actor, type, { verification: r, outcome, reason }, now)]);
+
+  if (start.kind === 'closed') {
+    await reservation.giveBackFailure();
+    deps.metrics.codeChecked('closed');
+    await audit('check.refused', 'refused', visibleStatus(record, now), record);
+    return answer(record, now, false);
+  }
+
+  if (await deps.hasher.verify(start.codeHash, input.code)) {
+    const approval = await deps.codes.approve(appId, input.id, record.codeVersion, now);
+    if (!approval.approved || !approval.record) {
+      // Another request approved it first, or it was resent or cancelled meanwhile.
+      await reservation.giveBackFailure();
+      deps.metrics.codeChecked('closed');
+      const closed = approval.record ?? record;
+      await audit('check.refused', 'refused', visibleStatus(closed, now), closed);
+      return answer(closed, now, false);
+    }
+    try {
+      await audit('check.approved', 'ok', null, approval.record);
+    } catch (error) {
+      await deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now);
+      await reservation.refund();
+      throw error;
+    }
+    const e164 = deps.phones.open(record.phoneSealed, record.id);
+    // Not awaited: both only loosen (the number's failed checks cleared, an approval counted for
+    // the pumping watch), so a lost one makes a limit stricter, never looser. They reach the store
+    // before anything a later request sends (one connection, commands in order).
+    void reservation.clearFailures().catch(countLost(deps.metrics, 'failures_clear'));
+    void countApproval(
+      deps,
+      settings.pumping,
+      pumpingSubject(deps, appId, record.country, e164),
+    ).catch(countLost(deps.metrics, 'approval_count'));
+    deps.metrics.codeChecked('approved');
+    return answer(approval.record, now, true);
+  }
+
+  try {
+    await audit('check.wrong', 'refused', 'wrong_code', record);
+  } catch (error) {
+    await deps.codes.refundAttempt(appId, input.id, record.codeVersion);
+    await reservation.refund();
+    throw error;
+  }
+  deps.metrics.codeChecked('wrong');
+  return answer(record, now, false);
+}
+
+function answer(record: VerificationRecord, now: number, valid: boolean): CheckResult {
+  return {
+    id: record.id,
+    valid,
+    status: visibleStatus(record, now),
+    attemptsRemaining: attemptsRemaining(record),
+  };
+}

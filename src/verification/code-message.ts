@@ -1,0 +1,69 @@
+import { countSegments, type SegmentCount } from '../sms/segments.ts';
+
+export interface CodeMessageInput {
+  brand: string;
+  code: string;
+  ttlSeconds: number;
+  locale: 'en' | 'fr';
+  webOtpDomain?: string | null;
+  /**
+   * Android SMS Retriever app hash (11 characters). It must end the message, as WebOTP's line
+   * must too, so an app that sets it gets it instead of the WebOTP line.
+   */
+  androidAppHash?: string | null;
+}
+
+type Template = (brand: string, code: string, minutes: number) => string;
+
+// Kept short so that a 30-character brand, a 10-digit code, "30 min" and a 40-character WebOTP
+// domain still fit one GSM-7 SMS. Plain spaces only: the French no-break space before `:` is not in
+// the GSM 7-bit alphabet (3GPP TS 23.038) and would turn the whole message into UCS-2.
+const TEMPLATES: Record<CodeMessageInput['locale'], Template> = {
+  en: (brand, code, minutes) =>
+    `${brand}: your code is ${code}. Valid for ${minutes} min. Never share it.`,
+  fr: (brand, code, minutes) =>
+    `${brand} : votre code est ${code}. Valable ${minutes} min. Ne le partagez jamais.`,
+};
+
+/** The SMS that carries a verification code, and what it costs to send. */
+export function renderCodeMessage(input: CodeMessageInput): {
+  text: string;
+  segments: SegmentCount;
+} {
+  const minutes = Math.floor(input.ttlSeconds / 60);
+  let text = TEMPLATES[input.locale](input.brand, input.code, minutes);
+  if (input.androidAppHash) {
+    // https://developers.google.com/identity/sms-retriever/verify#construct_a_verification_message
+    text += `\n\n${input.androidAppHash}`;
+  } else if (input.webOtpDomain) {
+    // WebOTP message format (https://wicg.github.io/web-otp/#message-format): the last line is
+    // `@<host> #<code>`, which lets the browser hand the code only to that origin.
+    text += `\n\n@${input.webOtpDomain} #${input.code}`;
+  }
+  return { text, segments: countSegments(text) };
+}
+
+/**
+ * The longest code SMS a brand and WebOTP domain can give (10-digit code, 30 minutes, either
+ * language): what configuration checks against one segment.
+ */
+export function worstCaseCodeMessage(
+  brand: string,
+  webOtpDomain: string | null,
+  androidAppHash: string | null = null,
+): SegmentCount {
+  const counts = (['en', 'fr'] as const).map(
+    (locale) =>
+      renderCodeMessage({
+        brand,
+        code: '0123456789',
+        ttlSeconds: 1800,
+        locale,
+        webOtpDomain,
+        androidAppHash,
+      }).segments,
+  );
+  return counts.reduce((worst, next) =>
+    next.segments > worst.segments || next.units > worst.units ? next : worst,
+  );
+}

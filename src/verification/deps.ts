@@ -1,0 +1,30 @@
+import type { AuditTrail } from '../audit/types.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
+import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { Limiter } from '../limits/limiter.ts';
+import type { TrafficCounters } from '../limits/traffic-counters/traffic-counters.ts';
+import type { DeliveryIndex } from '../sms/receipts/delivery-index.ts';
+import type { SmsRoute } from '../sms/sms-route.ts';
+import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
+import type { CodeStore } from './code-store/code-store.ts';
+
+/** What every verification use case is given; built once in infra.ts. */
+export interface VerificationDeps {
+  clock: Clock;
+  codes: CodeStore;
+  hasher: CodeHasher;
+  phones: PhoneProtector;
+  sms: SmsRoute;
+  limiter: Limiter;
+  /** Provider message ids of sent codes, for delivery receipts. */
+  deliveries: DeliveryIndex;
+  /** Sliding-window counters of the SMS pumping watch. */
+  traffic: TrafficCounters;
+  audit: AuditTrail;
+  metrics: ServiceMetrics;
+  /** Used when an app has not set its own brand / WebOTP domain. */
+  defaults: { brand: string; webOtpDomain: string | undefined };
+  /** Countries the operator enables (ALLOWED_COUNTRIES); null = all. Apps may narrow it further. */
+  operatorCountries: ReadonlySet<string> | null;
+}

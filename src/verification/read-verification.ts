@@ -1,0 +1,36 @@
+import { type Actor, auditEvent } from '../audit/events.ts';
+import { notFound } from '../kernel/errors.ts';
+import type { VerificationDeps } from './deps.ts';
+import type { VerificationRecord } from './record.ts';
+
+export async function getVerification(
+  deps: Pick<VerificationDeps, 'codes'>,
+  input: { appId: string; id: string },
+): Promise<VerificationRecord> {
+  const record = await deps.codes.get(input.appId, input.id);
+  if (!record) throw notFound();
+  return record;
+}
+
+/** Cancels a pending verification; one that already ended is returned as it stands. */
+export async function cancelVerification(
+  deps: Pick<VerificationDeps, 'codes' | 'clock' | 'audit'>,
+  input: { actor: Actor; id: string },
+): Promise<VerificationRecord> {
+  const now = deps.clock.now();
+  const before = await deps.codes.get(input.actor.app.id, input.id);
+  const record = await deps.codes.cancel(input.actor.app.id, input.id, now);
+  if (!record) throw notFound();
+  if (before?.status === 'pending' && record.status === 'canceled') {
+    // The cancellation already happened in Redis; its row must not be lost if Postgres blinks.
+    await deps.audit.commitOrSpool([
+      auditEvent(
+        input.actor,
+        'verification.canceled',
+        { verification: record, outcome: 'ok' },
+        now,
+      ),
+    ]);
+  }
+  return record;
+}

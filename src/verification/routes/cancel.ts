@@ -1,0 +1,41 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireScope } from '../../access/authenticate.ts';
+import type { App } from '../../http/app-env.ts';
+import { endUserAddress } from '../../http/client-address.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { cancelVerification } from '../read-verification.ts';
+import {
+  toVerificationResponse,
+  VerificationIdParam,
+  VerificationSchema,
+} from './verification-schema.ts';
+
+export const cancelVerificationRoute = createRoute({
+  method: 'delete',
+  path: '/v1/verify/{id}',
+  tags: ['Verifications'],
+  summary: 'Cancel a verification',
+  description:
+    'A pending verification becomes `canceled`; one that already ended is returned unchanged.',
+  security: [{ apiKey: [] }],
+  middleware: [requireScope('verify')] as const,
+  request: { params: VerificationIdParam },
+  responses: {
+    200: {
+      description: 'The verification.',
+      content: { 'application/json': { schema: VerificationSchema } },
+    },
+    ...errorResponses(401, 403, 404, 503),
+  },
+});
+
+export function registerCancelVerification(app: App, deps: RouteDeps): void {
+  app.openapi(cancelVerificationRoute, async (c) => {
+    const record = await cancelVerification(deps.verification, {
+      actor: { app: c.get('principal').app, client: endUserAddress(c) },
+      id: c.req.valid('param').id,
+    });
+    return c.json(toVerificationResponse(record, deps.clock.now(), c.get('principal').app), 200);
+  });
+}

@@ -1,0 +1,71 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireScope } from '../../access/authenticate.ts';
+import type { App } from '../../http/app-env.ts';
+import { endUserAddress } from '../../http/client-address.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { checkVerification } from '../check-verification.ts';
+import {
+  ClientSchema,
+  VerificationIdParam,
+  VerificationStatusSchema,
+} from './verification-schema.ts';
+
+const CheckBody = z
+  .object({
+    code: z.string().max(64).openapi({ example: '123456' }),
+    client: ClientSchema.optional(),
+  })
+  .strict()
+  .openapi('CheckCode');
+
+const CheckResultSchema = z
+  .object({
+    id: z.string(),
+    status: VerificationStatusSchema,
+    valid: z.boolean(),
+    attempts_remaining: z.number().int(),
+  })
+  .openapi('CheckResult');
+
+export const checkVerificationRoute = createRoute({
+  method: 'post',
+  path: '/v1/verify/{id}/check',
+  tags: ['Verifications'],
+  summary: 'Check a code',
+  description:
+    'A wrong code is an answer (`valid: false`), not an error; one attempt is spent. A check on a verification that is no longer pending answers `valid: false` with its status.',
+  security: [{ apiKey: [] }],
+  middleware: [requireScope('verify')] as const,
+  request: {
+    params: VerificationIdParam,
+    body: { required: true, content: { 'application/json': { schema: CheckBody } } },
+  },
+  responses: {
+    200: {
+      description: 'The verdict.',
+      content: { 'application/json': { schema: CheckResultSchema } },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 429, 503),
+  },
+});
+
+export function registerCheckVerification(app: App, deps: RouteDeps): void {
+  app.openapi(checkVerificationRoute, async (c) => {
+    const body = c.req.valid('json');
+    const result = await checkVerification(deps.verification, {
+      actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
+      id: c.req.valid('param').id,
+      code: body.code,
+    });
+    return c.json(
+      {
+        id: result.id,
+        status: result.status,
+        valid: result.valid,
+        attempts_remaining: result.attemptsRemaining,
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,39 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireScope } from '../../access/authenticate.ts';
+import type { App } from '../../http/app-env.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { getVerification } from '../read-verification.ts';
+import {
+  toVerificationResponse,
+  VerificationIdParam,
+  VerificationSchema,
+} from './verification-schema.ts';
+
+export const getVerificationRoute = createRoute({
+  method: 'get',
+  path: '/v1/verify/{id}',
+  tags: ['Verifications'],
+  summary: 'Read a verification',
+  description: 'The state of a verification (the number is masked).',
+  security: [{ apiKey: [] }],
+  middleware: [requireScope('verify')] as const,
+  request: { params: VerificationIdParam },
+  responses: {
+    200: {
+      description: 'The verification.',
+      content: { 'application/json': { schema: VerificationSchema } },
+    },
+    ...errorResponses(401, 403, 404, 503),
+  },
+});
+
+export function registerGetVerification(app: App, deps: RouteDeps): void {
+  app.openapi(getVerificationRoute, async (c) => {
+    const record = await getVerification(deps.verification, {
+      appId: c.get('principal').app.id,
+      id: c.req.valid('param').id,
+    });
+    return c.json(toVerificationResponse(record, deps.clock.now(), c.get('principal').app), 200);
+  });
+}

@@ -1,0 +1,61 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireScope } from '../../access/authenticate.ts';
+import type { App } from '../../http/app-env.ts';
+import { endUserAddress } from '../../http/client-address.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import { runIdempotently } from '../../http/idempotency/idempotent.ts';
+import { withRefusalFloor } from '../../http/refusal-floor.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { resendVerification } from '../resend-verification.ts';
+import {
+  ClientSchema,
+  IdempotencyHeader,
+  toVerificationResponse,
+  VerificationIdParam,
+  VerificationSchema,
+} from './verification-schema.ts';
+
+export const resendVerificationRoute = createRoute({
+  method: 'post',
+  path: '/v1/verify/{id}/resend',
+  tags: ['Verifications'],
+  summary: 'Send a new code on the same verification',
+  description:
+    'The previous code stops working; attempts are not refilled. At least 30 s between sends (429 `resend_cooldown`), at most 5 sends (429 `verification_sends`).',
+  security: [{ apiKey: [] }],
+  middleware: [requireScope('verify')] as const,
+  request: {
+    params: VerificationIdParam,
+    headers: IdempotencyHeader,
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.object({ client: ClientSchema.optional() }).strict().openapi('Resend'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'A new code was sent.',
+      content: { 'application/json': { schema: VerificationSchema } },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 422, 429, 503),
+  },
+});
+
+export function registerResendVerification(app: App, deps: RouteDeps): void {
+  app.openapi(resendVerificationRoute, async (c) => {
+    const body = c.req.valid('json') ?? {};
+    const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
+    const id = c.req.valid('param').id;
+    const response = await runIdempotently(c, deps, body, () =>
+      withRefusalFloor(deps.refusalFloorMs, async () => {
+        const record = await resendVerification(deps.verification, { actor, id });
+        return toVerificationResponse(record, deps.clock.now(), actor.app);
+      }),
+    );
+    return c.json(response, 200);
+  });
+}

@@ -1,0 +1,92 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireScope } from '../../access/authenticate.ts';
+import type { App } from '../../http/app-env.ts';
+import { endUserAddress } from '../../http/client-address.ts';
+import { errorResponses } from '../../http/error-responses.ts';
+import { runIdempotently } from '../../http/idempotency/idempotent.ts';
+import { withRefusalFloor } from '../../http/refusal-floor.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { CODE_LENGTH } from '../code.ts';
+import { LOCALES, PURPOSES, TTL_SECONDS } from '../record.ts';
+import { startVerification } from '../start-verification.ts';
+import {
+  ClientSchema,
+  IdempotencyHeader,
+  toVerificationResponse,
+  VerificationSchema,
+} from './verification-schema.ts';
+
+const StartVerificationBody = z
+  .object({
+    to: z.string().min(1).max(32).openapi({ example: '+33612345678' }),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+      .optional()
+      .openapi({ description: 'Needed when `to` is a national number.', example: 'FR' }),
+    channel: z.literal('sms').default('sms'),
+    purpose: z.enum(PURPOSES).default('login'),
+    locale: z.enum(LOCALES).default('en'),
+    code_length: z
+      .number()
+      .int()
+      .min(CODE_LENGTH.min)
+      .max(CODE_LENGTH.max)
+      .default(CODE_LENGTH.default),
+    ttl_seconds: z
+      .number()
+      .int()
+      .min(TTL_SECONDS.min)
+      .max(TTL_SECONDS.max)
+      .default(TTL_SECONDS.default),
+    client: ClientSchema.optional(),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .refine((m) => JSON.stringify(m).length <= 2048, 'must be at most 2 KiB of JSON')
+      .optional(),
+  })
+  .strict()
+  .openapi('StartVerification');
+
+export const startVerificationRoute = createRoute({
+  method: 'post',
+  path: '/v1/verify',
+  tags: ['Verifications'],
+  summary: 'Send a code',
+  security: [{ apiKey: [] }],
+  middleware: [requireScope('verify')] as const,
+  request: {
+    headers: IdempotencyHeader,
+    body: { required: true, content: { 'application/json': { schema: StartVerificationBody } } },
+  },
+  responses: {
+    201: {
+      description: 'The code was sent.',
+      content: { 'application/json': { schema: VerificationSchema } },
+    },
+    ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+  },
+});
+
+export function registerStartVerification(app: App, deps: RouteDeps): void {
+  app.openapi(startVerificationRoute, async (c) => {
+    const body = c.req.valid('json');
+    const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
+    const response = await runIdempotently(c, deps, body, () =>
+      withRefusalFloor(deps.refusalFloorMs, async () => {
+        const record = await startVerification(deps.verification, {
+          actor,
+          to: body.to,
+          country: body.country,
+          purpose: body.purpose,
+          locale: body.locale,
+          codeLength: body.code_length,
+          ttlSeconds: body.ttl_seconds,
+          metadata: body.metadata,
+        });
+        return toVerificationResponse(record, deps.clock.now(), actor.app);
+      }),
+    );
+    return c.json(response, 201);
+  });
+}

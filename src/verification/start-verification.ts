@@ -1,0 +1,204 @@
+import { type Actor, auditEvent } from '../audit/events.ts';
+import { parseAppSettings } from '../kernel/app-settings.ts';
+import { RefusedError } from '../kernel/errors.ts';
+import { newId } from '../kernel/ids.ts';
+import { maskPhone, normalizePhone } from '../kernel/phone.ts';
+import { sendCharges } from '../limits/policy.ts';
+import {
+  pumpingSubject,
+  recordPumpingVerdict,
+  screenForPumping,
+  takeBackScreenedSend,
+} from '../limits/pumping-screen.ts';
+import { refuseForLimit } from '../limits/refuse-limit.ts';
+import { spendLimits } from '../limits/spend-limits.ts';
+import { countLost } from '../telemetry/lost-write.ts';
+import { generateCode } from './code.ts';
+import type { VerificationDeps } from './deps.ts';
+import {
+  type Locale,
+  type Purpose,
+  VERIFICATION_POLICY,
+  type VerificationRecord,
+} from './record.ts';
+import { sendCode } from './send-code.ts';
+
+export interface StartVerificationInput {
+  actor: Actor;
+  to: string;
+  country?: string | undefined;
+  purpose: Purpose;
+  locale: Locale;
+  codeLength: number;
+  ttlSeconds: number;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+const PHONE_REFUSALS = {
+  unparseable: 'is not a phone number',
+  invalid: 'is not a valid phone number',
+  not_mobile: 'cannot receive SMS (only mobile numbers are accepted)',
+} as const;
+
+/**
+ * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the number is validated and the
+ * destination and limits checked before any argon2 work or SMS; the verification is stored and its
+ * creation committed to the audit trail (the two side by side) before the SMS leaves (Redis or
+ * Postgres down: nothing is sent); the pending verification for the same app, number and purpose
+ * is cancelled atomically. Whatever fails after the limits were spent gives them back.
+ */
+export async function startVerification(
+  deps: VerificationDeps,
+  input: StartVerificationInput,
+): Promise<VerificationRecord> {
+  const { actor } = input;
+  const settings = parseAppSettings(actor.app.settings);
+  const phone = normalizePhone(input.to, input.country);
+  if (!phone.ok) {
+    throw new RefusedError('invalid_phone_number', `The number ${PHONE_REFUSALS[phone.reason]}.`);
+  }
+  const fields = {
+    phone: { masked: maskPhone(phone.e164), hmac: deps.phones.hmac(phone.e164) },
+    purpose: input.purpose,
+    detail: { country: phone.country },
+  };
+  if (!destinationAllowed(phone.country, settings.allowedCountries, deps.operatorCountries)) {
+    await deps.audit.commit([
+      auditEvent(
+        actor,
+        'verification.refused',
+        { ...fields, outcome: 'refused', reason: 'destination_blocked' },
+        deps.clock.now(),
+      ),
+    ]);
+    throw new RefusedError(
+      'destination_blocked',
+      'SMS to this destination are not enabled for this app.',
+    );
+  }
+  const subject = { appId: actor.app.id, phoneHmac: fields.phone.hmac, ip: actor.client.ip };
+  const watched = pumpingSubject(deps, actor.app.id, phone.country, phone.e164);
+  // The limits and the pumping watch's count in one round trip. A send a limit refuses is taken
+  // back out of the watch's counts; one the watch refuses gives its limits back (outer catch).
+  const [limits, screened] = await Promise.allSettled([
+    spendLimits(
+      deps.limiter,
+      sendCharges(settings.limits, subject),
+      countLost(deps.metrics, 'limit_refund'),
+    ),
+    screenForPumping(deps, settings.pumping, watched),
+  ]);
+  const takeBack = async () => {
+    if (screened.status !== 'fulfilled') return;
+    await takeBackScreenedSend(deps, settings.pumping, watched, screened.value).catch(
+      countLost(deps.metrics, 'pumping_takeback'),
+    );
+  };
+  if (limits.status === 'rejected') {
+    await takeBack();
+    throw limits.reason;
+  }
+  const spent = limits.value;
+  if (!spent.ok) {
+    await takeBack();
+    return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
+  }
+
+  try {
+    if (screened.status === 'rejected') throw screened.reason;
+    const pumping = await recordPumpingVerdict(deps, actor, screened.value, watched, fields);
+    // Refused like a limit (429 naming it); the outer catch gives the spent limits back.
+    if (pumping) await refuseForLimit(deps, actor, fields, pumping.limit, pumping.retryAfterMs);
+
+    const id = newId('ver');
+    const code = generateCode(input.codeLength);
+    const now = deps.clock.now();
+    const ttlMs = input.ttlSeconds * 1000;
+    const record: VerificationRecord = {
+      id,
+      appId: actor.app.id,
+      purpose: input.purpose,
+      channel: 'sms',
+      locale: input.locale,
+      country: phone.country,
+      phoneHmac: fields.phone.hmac,
+      phoneMasked: fields.phone.masked,
+      phoneSealed: deps.phones.seal(phone.e164, id),
+      codeLength: input.codeLength,
+      ttlMs,
+      status: 'pending',
+      codeVersion: 1,
+      attempts: 0,
+      maxAttempts: VERIFICATION_POLICY.maxAttempts,
+      sendCount: 1,
+      maxSends: settings.limits.verificationSends,
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      lastSentAt: now,
+      approvedAt: null,
+      deliveryStatus: 'queued',
+      deliveryRoute: null,
+    };
+    // The code is hashed and stored (argon2, then Redis) while the creation's row is committed
+    // (Postgres): the SMS leaves once both are done, after the slower of the two, not both in turn.
+    const [stored, committed] = await Promise.allSettled([
+      deps.hasher.hash(code).then((codeHash) => deps.codes.create(record, codeHash)),
+      deps.audit.commit([
+        auditEvent(
+          actor,
+          'verification.created',
+          {
+            verification: record,
+            outcome: 'ok',
+            detail: {
+              country: phone.country,
+              ttl_seconds: input.ttlSeconds,
+              code_length: input.codeLength,
+              metadata: input.metadata ?? null,
+            },
+          },
+          now,
+        ),
+      ]),
+    ]);
+    try {
+      if (committed.status === 'rejected') throw committed.reason;
+      if (stored.status === 'rejected') {
+        // The trail says it was created, so it also says that it ended here, and why.
+        await deps.audit.commitOrSpool([
+          auditEvent(
+            actor,
+            'verification.canceled',
+            {
+              verification: record,
+              outcome: 'failed',
+              reason: 'store_unavailable',
+            },
+            deps.clock.now(),
+          ),
+        ]);
+        throw stored.reason;
+      }
+      deps.metrics.verificationStarted(input.purpose);
+      return await sendCode(deps, actor, record, phone.e164, code);
+    } catch (error) {
+      // Nothing reached the phone, or nothing was recorded: the verification must not linger.
+      await deps.codes
+        .cancel(actor.app.id, id, deps.clock.now())
+        .catch(countLost(deps.metrics, 'verification_cancel'));
+      throw error;
+    }
+  } catch (error) {
+    await spent.refund();
+    throw error;
+  }
+}
+
+function destinationAllowed(
+  country: string,
+  appCountries: readonly string[] | null,
+  operatorCountries: ReadonlySet<string> | null,
+): boolean {
+  if (operatorCountries && !operatorCountries.has(country)) return false;
+  return appCountries === null || appCountries.includes(country);
+}

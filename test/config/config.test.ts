@@ -1,0 +1,356 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { loadOrCreateDevSecret } from '../../src/config/dev-secret.ts';
+import { decodeSecretKey } from '../../src/config/schema.ts';
+import { HASH_PROFILES } from '../../src/kernel/crypto/hash-profiles.ts';
+
+/** 32 fixed bytes, so a decoding mistake shows as a byte mismatch, not just a length. */
+const KEY_BYTES = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256));
+const HEX_KEY = KEY_BYTES.toString('hex');
+const BASE64_KEY = KEY_BYTES.toString('base64');
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SECRET_KEY: HEX_KEY,
+  DATABASE_URL: 'postgres://tessera@db.internal/tessera',
+  REDIS_URL: 'redis://cache.internal:6379',
+};
+
+/** The ConfigError loadConfig throws for this environment (fails the test if it does not throw). */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+/** The fields a ConfigError complains about (each issue reads `FIELD: message`). */
+function fieldsOf(error: ConfigError): string[] {
+  return error.issues.map((issue) => issue.split(':')[0] as string).sort();
+}
+
+describe('loadConfig defaults', () => {
+  it('an empty environment is a local development setup on the embedded stores', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      production: false,
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './.tessera',
+      databaseUrl: undefined,
+      redis: undefined,
+      secretKey: undefined,
+      codeHashProfileName: 'otp',
+      codeHashProfile: { memoryCost: 4096, timeCost: 1, parallelism: 1 },
+      logLevel: 'info',
+      smsRoutes: [expect.objectContaining({ name: 'console', provider: 'console' })],
+      smsBrand: 'Tessera',
+      webOtpDomain: undefined,
+    });
+  });
+
+  it('treats empty variables (KEY= in a .env file) as unset', () => {
+    const config = loadConfig({ PORT: '', HOST: '', DATA_DIR: '', CODE_HASH_PROFILE: '' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './.tessera',
+      codeHashProfileName: 'otp',
+    });
+  });
+
+  it('the config object is frozen: nothing can rewrite it after start-up', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.port).toBe(3000);
+  });
+});
+
+describe('hashing profiles', () => {
+  it('pins both argon2id profiles rather than trusting library defaults', () => {
+    expect(HASH_PROFILES).toEqual({
+      otp: { memoryCost: 4096, timeCost: 1, parallelism: 1 },
+      owasp: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    });
+  });
+
+  it('CODE_HASH_PROFILE=owasp selects the OWASP minimum', () => {
+    const config = loadConfig({ CODE_HASH_PROFILE: 'owasp' });
+    expect(config.codeHashProfileName).toBe('owasp');
+    expect(config.codeHashProfile).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  });
+
+  it.each(['bcrypt', 'OTP', 'argon2id', 'default'])(
+    'refuses an unknown CODE_HASH_PROFILE %j',
+    (profile) => {
+      expect(fieldsOf(configError({ CODE_HASH_PROFILE: profile }))).toEqual(['CODE_HASH_PROFILE']);
+    },
+  );
+});
+
+describe('production', () => {
+  it('refuses to start without SECRET_KEY, DATABASE_URL and REDIS_URL, naming all three', () => {
+    const error = configError({ NODE_ENV: 'production' });
+    expect(fieldsOf(error)).toEqual(['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY']);
+    for (const field of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'])
+      expect(error.message).toContain(field);
+  });
+
+  it.each(['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'] as const)(
+    'refuses production when only %s is missing (or empty)',
+    (field) => {
+      expect(fieldsOf(configError({ ...PRODUCTION, [field]: undefined }))).toEqual([field]);
+      expect(fieldsOf(configError({ ...PRODUCTION, [field]: '' }))).toEqual([field]);
+    },
+  );
+
+  it('starts with all three set', () => {
+    const config = loadConfig(PRODUCTION);
+    expect(config).toMatchObject({
+      production: true,
+      databaseUrl: PRODUCTION.DATABASE_URL,
+      redis: { kind: 'single', url: PRODUCTION.REDIS_URL },
+    });
+    expect(config.secretKey?.equals(KEY_BYTES)).toBe(true);
+  });
+
+  it('outside production the same missing fields are fine', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+  });
+});
+
+describe('SECRET_KEY', () => {
+  it('accepts 64 hex characters and decodes them to the 32 bytes they spell', () => {
+    expect(HEX_KEY).toHaveLength(64);
+    const key = loadConfig({ SECRET_KEY: HEX_KEY }).secretKey;
+    expect(key).toHaveLength(32);
+    expect(key?.equals(KEY_BYTES)).toBe(true);
+    expect(loadConfig({ SECRET_KEY: HEX_KEY.toUpperCase() }).secretKey?.equals(KEY_BYTES)).toBe(
+      true,
+    );
+  });
+
+  it('accepts the 44-character base64 of 32 bytes and decodes it to those bytes', () => {
+    expect(BASE64_KEY).toHaveLength(44);
+    const key = loadConfig({ SECRET_KEY: BASE64_KEY }).secretKey;
+    expect(key).toHaveLength(32);
+    expect(key?.equals(KEY_BYTES)).toBe(true);
+  });
+
+  it('ignores surrounding whitespace (a key pasted with its newline)', () => {
+    expect(loadConfig({ SECRET_KEY: ` ${HEX_KEY}\n` }).secretKey?.equals(KEY_BYTES)).toBe(true);
+  });
+
+  it.each([
+    ['31 bytes of hex (62 characters)', randomBytes(31).toString('hex')],
+    ['31 bytes of base64 (also 44 characters)', randomBytes(31).toString('base64')],
+    ['16 bytes of hex', randomBytes(16).toString('hex')],
+    ['16 bytes of base64', randomBytes(16).toString('base64')],
+    ['a short passphrase', 'hunter2'],
+  ])('refuses a key shorter than 32 bytes: %s', (_, secret) => {
+    const error = configError({ SECRET_KEY: secret });
+    expect(fieldsOf(error)).toEqual(['SECRET_KEY']);
+    // The refusal names the variable but must not echo the secret into logs.
+    expect(error.message).not.toContain(secret);
+  });
+
+  it('decodeSecretKey returns null below 32 bytes and the bytes from 32 up', () => {
+    expect(decodeSecretKey(KEY_BYTES.subarray(0, 31).toString('hex'))).toBeNull();
+    expect(decodeSecretKey(KEY_BYTES.subarray(0, 31).toString('base64'))).toBeNull();
+    expect(decodeSecretKey(HEX_KEY)?.equals(KEY_BYTES)).toBe(true);
+    const longer = randomBytes(48);
+    expect(decodeSecretKey(longer.toString('base64'))?.equals(longer)).toBe(true);
+  });
+});
+
+describe('PORT', () => {
+  it('reads a port number', () => {
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+
+  it.each(['http', '65536', '-1', '80.5', '3000abc', 'NaN'])('refuses PORT=%j', (port) => {
+    expect(fieldsOf(configError({ PORT: port }))).toEqual(['PORT']);
+  });
+});
+
+describe('WEBOTP_DOMAIN', () => {
+  it.each(['example.com', 'shop.example.com', 'a-b.example.co.uk', 'EXAMPLE.COM'])(
+    'accepts the host name %j',
+    (domain) => {
+      expect(loadConfig({ WEBOTP_DOMAIN: domain }).webOtpDomain).toBe(domain);
+    },
+  );
+
+  it.each([
+    'https://example.com',
+    'example.com/login',
+    'example.com:443',
+    'localhost',
+    'exa mple.com',
+    'example.com.',
+    '@example.com',
+    'example.com #123456',
+    `${'a'.repeat(250)}.com`,
+  ])('refuses %j (it becomes the `@host` line of every SMS)', (domain) => {
+    expect(fieldsOf(configError({ WEBOTP_DOMAIN: domain }))).toEqual(['WEBOTP_DOMAIN']);
+  });
+});
+
+describe('SMS_BRAND, WEBOTP_DOMAIN and SMS_ROUTES', () => {
+  it('refuses a brand and domain that would make a code SMS take two segments', () => {
+    expect(() =>
+      loadConfig({ SMS_BRAND: 'B'.repeat(30), WEBOTP_DOMAIN: `${'a'.repeat(60)}.example.com` }),
+    ).toThrow(/WEBOTP_DOMAIN: .*2 segments/);
+    expect(() => loadConfig({ SMS_BRAND: 'Café 🍰' })).toThrow(/SMS_BRAND: .*segments \(UCS-2\)/);
+  });
+
+  it('reads routes in priority order and refuses what it cannot use', () => {
+    const routes = JSON.stringify([
+      {
+        name: 'primary',
+        provider: 'http',
+        url: 'https://sms.example.net/send',
+        body: { to: '{{to}}', text: '{{text}}' },
+      },
+      { name: 'backup', provider: 'console', countries: ['FR', 'BE'] },
+    ]);
+    expect(
+      loadConfig({ SMS_ROUTES: routes }).smsRoutes.map((r) => [r.name, r.provider, r.countries]),
+    ).toEqual([
+      ['primary', 'http', '*'],
+      ['backup', 'console', ['FR', 'BE']],
+    ]);
+    for (const bad of [
+      'kannel',
+      '[]',
+      JSON.stringify([{ name: 'x', provider: 'pigeon' }]),
+      JSON.stringify([
+        { name: 'a', provider: 'console' },
+        { name: 'a', provider: 'console' },
+      ]),
+      JSON.stringify([{ name: 'x', provider: 'twilio', accountSid: 'nope', authToken: 'short' }]),
+      JSON.stringify([
+        { name: 'x', provider: 'http', url: 'https://x.example', body: { to: '{{phone}}' } },
+      ]),
+    ]) {
+      expect(() => loadConfig({ SMS_ROUTES: bad }), bad).toThrow(ConfigError);
+    }
+  });
+
+  it('reads routes from SMS_ROUTES_FILE (a mounted secret), with the same checks under its name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-routes-'));
+    try {
+      const file = join(dir, 'routes.json');
+      writeFileSync(file, JSON.stringify([{ name: 'backup', provider: 'console' }]));
+      expect(loadConfig({ SMS_ROUTES_FILE: file }).smsRoutes.map((r) => r.name)).toEqual([
+        'backup',
+      ]);
+      expect(configError({ SMS_ROUTES_FILE: file, SMS_ROUTES: 'console' }).issues).toEqual([
+        'SMS_ROUTES_FILE: set it or SMS_ROUTES, not both',
+      ]);
+      expect(configError({ SMS_ROUTES_FILE: join(dir, 'missing.json') }).issues[0]).toMatch(
+        /^SMS_ROUTES_FILE: cannot read .*missing\.json/,
+      );
+      writeFileSync(file, '[{"name":"x","provider":"pigeon"}]');
+      expect(configError({ SMS_ROUTES_FILE: file }).issues[0]).toContain(
+        `SMS_ROUTES (from ${file}): `,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('every problem is reported at once', () => {
+  it('names each bad variable in one ConfigError', () => {
+    const error = configError({
+      PORT: 'http',
+      CODE_HASH_PROFILE: 'bcrypt',
+      WEBOTP_DOMAIN: 'https://example.com',
+      SECRET_KEY: 'short',
+      LOG_LEVEL: 'loud',
+    });
+    expect(fieldsOf(error)).toEqual([
+      'CODE_HASH_PROFILE',
+      'LOG_LEVEL',
+      'PORT',
+      'SECRET_KEY',
+      'WEBOTP_DOMAIN',
+    ]);
+  });
+});
+
+describe('loadOrCreateDevSecret', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'tessera-dev-secret-'));
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates DATA_DIR/secret.key (mode 0600) once, then returns the same key', () => {
+    const dataDir = join(root, 'not-yet-created');
+    const first = loadOrCreateDevSecret(dataDir);
+    expect(first.created).toBe(true);
+    expect(first.path).toBe(join(dataDir, 'secret.key'));
+    expect(first.key).toHaveLength(32);
+    expect(statSync(first.path).mode & 0o777).toBe(0o600);
+    expect(statSync(dataDir).mode & 0o077).toBe(0);
+    expect(Buffer.from(readFileSync(first.path, 'utf8').trim(), 'base64').equals(first.key)).toBe(
+      true,
+    );
+
+    const second = loadOrCreateDevSecret(dataDir);
+    expect(second.created).toBe(false);
+    expect(second.path).toBe(first.path);
+    expect(second.key.equals(first.key)).toBe(true);
+  });
+
+  it('two data dirs get two different keys', () => {
+    const a = loadOrCreateDevSecret(join(root, 'a')).key;
+    const b = loadOrCreateDevSecret(join(root, 'b')).key;
+    expect(a.equals(b)).toBe(false);
+  });
+
+  it('never overwrites an unreadable secret.key (that would orphan every hash and API key)', () => {
+    const path = join(root, 'secret.key');
+    writeFileSync(path, 'not a key\n');
+    expect(() => loadOrCreateDevSecret(root)).toThrow(/holds no valid key/);
+    expect(readFileSync(path, 'utf8')).toBe('not a key\n');
+  });
+});
+
+describe('SECRET_KEY is decoded strictly', () => {
+  it.each([
+    ['a pass phrase with punctuation', 'pass-phrase_'.repeat(5)],
+    ['letters outside base64', 'x'.repeat(64).replace(/x/g, 'x!')],
+    ['a mistyped hex key (odd length)', 'a'.repeat(63)],
+    ['spaces inside', 'this is not a key!! '.repeat(4)],
+  ])('refuses %s', (_name, value) => {
+    expect(decodeSecretKey(value)).toBeNull();
+  });
+
+  it('keeps the profiles frozen, so no code path can weaken hashing at run time', () => {
+    expect(Object.isFrozen(HASH_PROFILES.otp)).toBe(true);
+    expect(Object.isFrozen(HASH_PROFILES.owasp)).toBe(true);
+  });
+
+  it('refuses a WebOTP domain whose label starts or ends with a hyphen', () => {
+    expect(() => loadConfig({ WEBOTP_DOMAIN: '-shop.example.com' })).toThrow(ConfigError);
+    expect(() => loadConfig({ WEBOTP_DOMAIN: 'shop-.example.com' })).toThrow(ConfigError);
+  });
+});
