@@ -1,8 +1,8 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
-import type { AccessStore } from './access/access-store.ts';
-import { authenticate } from './access/authenticate.ts';
+import type { AccessStore } from './access/index.ts';
+import { authenticate } from './access/index.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
@@ -11,21 +11,24 @@ import { type ReadinessProbe, registerHealth } from './http/health.ts';
 import { problemResponse } from './http/problem.ts';
 import { validationHook } from './http/validation-hook.ts';
 import type { RouteDeps } from './route-deps.ts';
-import { registerDevOutbox } from './sms/dev-outbox-route.ts';
-import { type ReceiptDeps, registerReceipts } from './sms/receipts/routes.ts';
+import { type ReceiptDeps, registerDevOutbox, registerReceipts } from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-route.ts';
-import { registerConfirmTotpFactor } from './totp/routes/confirm.ts';
-import { registerDeleteTotpFactor } from './totp/routes/delete.ts';
-import { registerEnrolTotpFactor } from './totp/routes/enrol.ts';
-import { registerListTotpFactors } from './totp/routes/list.ts';
-import { registerVerifyTotp } from './totp/routes/verify.ts';
-import { registerCancelVerification } from './verification/routes/cancel.ts';
-import { registerCheckVerification } from './verification/routes/check.ts';
-import { registerGetVerification } from './verification/routes/get.ts';
-import { registerResendVerification } from './verification/routes/resend.ts';
-import { registerStartVerification } from './verification/routes/start.ts';
+import {
+  registerConfirmTotpFactor,
+  registerDeleteTotpFactor,
+  registerEnrolTotpFactor,
+  registerListTotpFactors,
+  registerVerifyTotp,
+} from './totp/index.ts';
+import {
+  registerCancelVerification,
+  registerCheckVerification,
+  registerGetVerification,
+  registerResendVerification,
+  registerStartVerification,
+} from './verification/index.ts';
 
 export interface AppDeps extends RouteDeps {
   trustProxy: TrustPolicy;

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
-import { ensureBootstrapKey } from './access/api-keys.ts';
-import { createPostgresAccessStore } from './access/postgres-access-store.ts';
-import { cachePrincipals } from './access/principal-cache.ts';
+import { cachePrincipals, createPostgresAccessStore, ensureBootstrapKey } from './access/index.ts';
 import type { AppDeps } from './app.ts';
-import { createPostgresAuditQueries, createPostgresAuditWriter } from './audit/postgres-writer.ts';
-import { createSpoolFile } from './audit/spool-file.ts';
-import { createAuditTrail } from './audit/trail.ts';
-import type { AuditWriter } from './audit/types.ts';
+import type { AuditWriter } from './audit/index.ts';
+import {
+  createAuditTrail,
+  createPostgresAuditQueries,
+  createPostgresAuditWriter,
+  createSpoolFile,
+} from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { loadOrCreateDevSecret } from './config/dev-secret.ts';
 import { migrateDatabase, openDatabase } from './db/database.ts';
@@ -19,25 +20,30 @@ import type { Clock } from './kernel/clock.ts';
 import { createArgon2CodeHasher } from './kernel/crypto/code-hasher.ts';
 import { deriveKeys } from './kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from './kernel/crypto/phone-protector.ts';
-import type { Limiter } from './limits/limiter.ts';
-import { createRateLimiter } from './limits/rate-limiter.ts';
-import { createMemoryTrafficCounters } from './limits/traffic-counters/memory-traffic-counters.ts';
-import { createRedisTrafficCounters } from './limits/traffic-counters/redis-traffic-counters.ts';
-import type { TrafficCounters } from './limits/traffic-counters/traffic-counters.ts';
-import { buildPriorityRoute } from './sms/build-priority-route.ts';
-import { createDevOutbox } from './sms/dev-outbox.ts';
-import type { DeliveryIndex } from './sms/receipts/delivery-index.ts';
-import { createMemoryDeliveryIndex } from './sms/receipts/memory-delivery-index.ts';
-import { recordInbound } from './sms/receipts/record-inbound.ts';
-import { recordReceipt } from './sms/receipts/record-receipt.ts';
-import { createRedisDeliveryIndex } from './sms/receipts/redis-delivery-index.ts';
+import type { Limiter, TrafficCounters } from './limits/index.ts';
+import {
+  createMemoryTrafficCounters,
+  createRateLimiter,
+  createRedisTrafficCounters,
+} from './limits/index.ts';
+import type { DeliveryIndex } from './sms/index.ts';
+import {
+  buildPriorityRoute,
+  createDevOutbox,
+  createMemoryDeliveryIndex,
+  createRedisDeliveryIndex,
+  recordInbound,
+  recordReceipt,
+} from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
-import { createPostgresTotpStore } from './totp/postgres-totp-store.ts';
-import type { CodeStore } from './verification/code-store/code-store.ts';
-import { createMemoryCodeStore } from './verification/code-store/memory-code-store.ts';
-import { createRedisCodeStore } from './verification/code-store/redis-code-store.ts';
-import { VERIFICATION_POLICY } from './verification/record.ts';
+import { createPostgresTotpStore } from './totp/index.ts';
+import type { CodeStore } from './verification/index.ts';
+import {
+  createMemoryCodeStore,
+  createRedisCodeStore,
+  VERIFICATION_POLICY,
+} from './verification/index.ts';
 
 export interface Runtime {
   deps: AppDeps;

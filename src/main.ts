@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { ensureDevApiKey } from './access/ensure-dev-api-key.ts';
+import { ensureDevApiKey } from './access/index.ts';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import { buildRuntime, type Runtime } from './infra.ts';

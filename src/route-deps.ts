@@ -1,8 +1,8 @@
 import type { IdempotencyDeps } from './http/idempotency/idempotent.ts';
 import type { Clock } from './kernel/clock.ts';
-import type { DevOutbox } from './sms/dev-outbox.ts';
-import type { TotpDeps } from './totp/deps.ts';
-import type { VerificationDeps } from './verification/deps.ts';
+import type { DevOutbox } from './sms/index.ts';
+import type { TotpDeps } from './totp/index.ts';
+import type { VerificationDeps } from './verification/index.ts';
 
 /** What route handlers are given (a slice of the composition root). */
 export interface RouteDeps extends IdempotencyDeps {

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../audit/types.ts';
+import type { AuditEvent } from '../audit/index.ts';
 
 export const SCOPES = ['verify', 'audit:read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,5 +1,5 @@
-import { operatorEvent } from '../audit/events.ts';
-import type { AuditEvent } from '../audit/types.ts';
+import type { AuditEvent } from '../audit/index.ts';
+import { operatorEvent } from '../audit/index.ts';
 import { newId } from '../kernel/ids.ts';
 import { type AccessStore, type ApiKeyListing, SCOPES, type Scope } from './access-store.ts';
 import { apiKeyHint, generateApiKey, hashApiKey } from './api-key-format.ts';

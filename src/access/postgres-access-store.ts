@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { auditAppendStatement } from '../audit/postgres-writer.ts';
-import type { AuditEvent } from '../audit/types.ts';
+import type { AuditEvent } from '../audit/index.ts';
+import { auditAppendStatement } from '../audit/index.ts';
 import type { Database, TesseraDb } from '../db/database.ts';
 import { apiKeys, apps } from '../db/schema.ts';
 import { newId } from '../kernel/ids.ts';

@@ -1,7 +1,7 @@
-import { operatorEvent } from '../audit/events.ts';
+import { operatorEvent } from '../audit/index.ts';
 import { checkAppSettings, parseAppSettings } from '../kernel/app-settings.ts';
 import { HOST_NAME } from '../kernel/host-name.ts';
-import { worstCaseCodeMessage } from '../verification/code-message.ts';
+import { worstCaseCodeMessage } from '../verification/index.ts';
 import type { AccessStore, AppRecord } from './access-store.ts';
 
 export class InvalidSettingsError extends Error {

@@ -1,5 +1,5 @@
-import type { AppRecord } from '../access/access-store.ts';
-import type { VerificationIdentity } from '../verification/record.ts';
+import type { AppRecord } from '../access/index.ts';
+import type { VerificationIdentity } from '../verification/index.ts';
 import type { AuditEvent, AuditEventType } from './types.ts';
 
 /** Who acted: the app (by its key) on behalf of an end user at this address. */

@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import type { AccessStore, ApiKeyListing } from '../access/access-store.ts';
+import type { AccessStore, ApiKeyListing } from '../access/index.ts';
 import {
   createApiKey,
+  createPostgresAccessStore,
   InvalidAppNameError,
   InvalidScopesError,
+  InvalidSettingsError,
   listApiKeys,
   parseScopes,
   revokeApiKey,
-} from '../access/api-keys.ts';
-import { createPostgresAccessStore } from '../access/postgres-access-store.ts';
-import { InvalidSettingsError, updateApp } from '../access/update-app.ts';
+  updateApp,
+} from '../access/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { type Database, migrateDatabase, openDatabase } from '../db/database.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';

@@ -6,7 +6,7 @@ import {
   type HashProfile,
   type HashProfileName,
 } from '../kernel/crypto/hash-profiles.ts';
-import { parseSmsRoutes, type RouteConfig } from '../sms/sms-route-config.ts';
+import { parseSmsRoutes, type RouteConfig } from '../sms/index.ts';
 import { parseRedisTarget, type RedisTarget } from './redis-target.ts';
 import { decodeSecretKey, envSchema } from './schema.ts';
 

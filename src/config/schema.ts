@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { parseTrustProxy } from '../http/client-ip.ts';
 import { HASH_PROFILES, type HashProfileName } from '../kernel/crypto/hash-profiles.ts';
 import { HOST_NAME } from '../kernel/host-name.ts';
-import { parseSmsRoutes } from '../sms/sms-route-config.ts';
-import { worstCaseCodeMessage } from '../verification/code-message.ts';
+import { parseSmsRoutes } from '../sms/index.ts';
+import { worstCaseCodeMessage } from '../verification/index.ts';
 import { parseRedisTarget } from './redis-target.ts';
 
 /**

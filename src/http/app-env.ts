@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Principal } from '../access/access-store.ts';
+import type { Principal } from '../access/index.ts';
 
 /** Per-request values the middleware sets for handlers. */
 export interface AppEnv {

@@ -1,6 +1,6 @@
-import { type Actor, type AuditFields, auditEvent } from '../audit/events.ts';
+import { type Actor, type AuditFields, auditEvent } from '../audit/index.ts';
 import type { AppSettings } from '../kernel/app-settings.ts';
-import type { VerificationDeps } from '../verification/deps.ts';
+import type { VerificationDeps } from '../verification/index.ts';
 import { numberPrefix } from './pumping-policy.ts';
 import {
   type PumpingDeps,

@@ -1,6 +1,6 @@
-import { type Actor, type AuditFields, auditEvent } from '../audit/events.ts';
+import { type Actor, type AuditFields, auditEvent } from '../audit/index.ts';
 import { RefusedError } from '../kernel/errors.ts';
-import type { VerificationDeps } from '../verification/deps.ts';
+import type { VerificationDeps } from '../verification/index.ts';
 import type { LimitName } from './policy.ts';
 
 /** Records the limit that was hit, then refuses with 429 naming it (api.md, Limits). */

@@ -1,7 +1,7 @@
-import type { Actor, AuditFields } from '../audit/events.ts';
+import type { Actor, AuditFields } from '../audit/index.ts';
 import type { LimitSettings } from '../kernel/app-settings.ts';
 import { countLost } from '../telemetry/lost-write.ts';
-import type { VerificationDeps } from '../verification/deps.ts';
+import type { VerificationDeps } from '../verification/index.ts';
 import { failedCheckCharge, ipCheckCharge, type Subject } from './policy.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { spendLimits } from './spend-limits.ts';

@@ -1,6 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { BreakerState } from '../sms/circuit-breaker.ts';
-import type { RouteMetrics } from '../sms/priority-route.ts';
+import type { BreakerState, RouteMetrics } from '../sms/index.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };

@@ -1,8 +1,8 @@
-import type { AuditTrail } from '../audit/types.ts';
+import type { AuditTrail } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
-import type { Limiter } from '../limits/limiter.ts';
+import type { Limiter } from '../limits/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { TotpStore } from './store.ts';
 

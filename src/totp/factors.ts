@@ -1,12 +1,12 @@
 import { generateSecret, generateURI } from 'otplib';
 import QRCode from 'qrcode';
-import { type Actor, auditEvent } from '../audit/events.ts';
-import type { AuditEvent, AuditEventType } from '../audit/types.ts';
+import type { AuditEvent, AuditEventType } from '../audit/index.ts';
+import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { decrypt, encrypt } from '../kernel/crypto/aead.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
-import { reserveCheck } from '../limits/reserve-check.ts';
+import { reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import type { TotpDeps } from './deps.ts';
 import {

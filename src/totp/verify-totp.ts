@@ -1,7 +1,7 @@
-import type { Actor } from '../audit/events.ts';
+import type { Actor } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { RefusedError } from '../kernel/errors.ts';
-import { reserveCheck } from '../limits/reserve-check.ts';
+import { reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import type { TotpDeps } from './deps.ts';
 import {

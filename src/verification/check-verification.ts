@@ -1,8 +1,7 @@
-import { type Actor, auditEvent } from '../audit/events.ts';
+import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
-import { countApproval, pumpingSubject } from '../limits/pumping-screen.ts';
-import { reserveCheck } from '../limits/reserve-check.ts';
+import { countApproval, pumpingSubject, reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { isWellFormedCode } from './code.ts';
 import type { VerificationDeps } from './deps.ts';

@@ -1,4 +1,4 @@
-import { countSegments, type SegmentCount } from '../sms/segments.ts';
+import { countSegments, type SegmentCount } from '../sms/index.ts';
 
 export interface CodeMessageInput {
   brand: string;

@@ -1,11 +1,9 @@
-import type { AuditTrail } from '../audit/types.ts';
+import type { AuditTrail } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
-import type { Limiter } from '../limits/limiter.ts';
-import type { TrafficCounters } from '../limits/traffic-counters/traffic-counters.ts';
-import type { DeliveryIndex } from '../sms/receipts/delivery-index.ts';
-import type { SmsRoute } from '../sms/sms-route.ts';
+import type { Limiter, TrafficCounters } from '../limits/index.ts';
+import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from './code-store/code-store.ts';
 

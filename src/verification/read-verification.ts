@@ -1,4 +1,4 @@
-import { type Actor, auditEvent } from '../audit/events.ts';
+import { type Actor, auditEvent } from '../audit/index.ts';
 import { notFound } from '../kernel/errors.ts';
 import type { VerificationDeps } from './deps.ts';
 import type { VerificationRecord } from './record.ts';

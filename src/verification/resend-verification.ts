@@ -1,9 +1,7 @@
-import { type Actor, auditEvent } from '../audit/events.ts';
+import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
-import { sendCharges } from '../limits/policy.ts';
-import { refuseForLimit } from '../limits/refuse-limit.ts';
-import { spendLimits } from '../limits/spend-limits.ts';
+import { refuseForLimit, sendCharges, spendLimits } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
 import type { ReplaceCodeResult } from './code-store/code-store.ts';

@@ -1,4 +1,4 @@
-import { type Actor, auditEvent } from '../audit/events.ts';
+import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { countLost } from '../telemetry/lost-write.ts';

@@ -1,17 +1,17 @@
-import { type Actor, auditEvent } from '../audit/events.ts';
+import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { maskPhone, normalizePhone } from '../kernel/phone.ts';
-import { sendCharges } from '../limits/policy.ts';
 import {
   pumpingSubject,
   recordPumpingVerdict,
+  refuseForLimit,
   screenForPumping,
+  sendCharges,
+  spendLimits,
   takeBackScreenedSend,
-} from '../limits/pumping-screen.ts';
-import { refuseForLimit } from '../limits/refuse-limit.ts';
-import { spendLimits } from '../limits/spend-limits.ts';
+} from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
 import type { VerificationDeps } from './deps.ts';

@@ -1,5 +1,5 @@
-import { auditEvent } from '../../audit/events.ts';
-import type { AuditQueries, AuditTrail } from '../../audit/types.ts';
+import type { AuditQueries, AuditTrail } from '../../audit/index.ts';
+import { auditEvent } from '../../audit/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { PhoneProtector } from '../../kernel/crypto/phone-protector.ts';
 import { maskPhone, normalizePhone } from '../../kernel/phone.ts';

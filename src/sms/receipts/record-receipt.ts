@@ -1,8 +1,8 @@
-import { auditEvent } from '../../audit/events.ts';
-import type { AuditTrail } from '../../audit/types.ts';
+import type { AuditTrail } from '../../audit/index.ts';
+import { auditEvent } from '../../audit/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { ServiceMetrics } from '../../telemetry/service-metrics.ts';
-import type { CodeStore } from '../../verification/code-store/code-store.ts';
+import type { CodeStore } from '../../verification/index.ts';
 import type { DeliveryIndex } from './delivery-index.ts';
 
 export type ReceiptStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/authenticate.ts';
+import { requireScope } from '../../access/index.ts';
 import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { ClientSchema } from '../../verification/routes/verification-schema.ts';
+import { ClientSchema } from '../../verification/index.ts';
 import { confirmTotpFactor } from '../factors.ts';
 import { FactorIdParam, FactorSchema, toFactorResponse } from './totp-schema.ts';
 

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/authenticate.ts';
+import { requireScope } from '../../access/index.ts';
 import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { ClientSchema } from '../../verification/routes/verification-schema.ts';
+import { ClientSchema } from '../../verification/index.ts';
 import { enrolTotpFactor } from '../factors.ts';
 import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts';
 

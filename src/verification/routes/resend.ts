@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/authenticate.ts';
+import { requireScope } from '../../access/index.ts';
 import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { errorResponses } from '../../http/error-responses.ts';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { AppRecord } from '../../access/access-store.ts';
+import type { AppRecord } from '../../access/index.ts';
 import { parseAppSettings } from '../../kernel/app-settings.ts';
 import {
   attemptsRemaining,

@@ -1,0 +1,15 @@
+export type { AccessStore, ApiKeyListing, AppRecord, Principal } from './access-store.ts';
+export {
+  createApiKey,
+  ensureBootstrapKey,
+  InvalidAppNameError,
+  InvalidScopesError,
+  listApiKeys,
+  parseScopes,
+  revokeApiKey,
+} from './api-keys.ts';
+export { authenticate, requireScope } from './authenticate.ts';
+export { ensureDevApiKey } from './ensure-dev-api-key.ts';
+export { createPostgresAccessStore } from './postgres-access-store.ts';
+export { cachePrincipals } from './principal-cache.ts';
+export { InvalidSettingsError, updateApp } from './update-app.ts';

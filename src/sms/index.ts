@@ -1,0 +1,18 @@
+export { buildPriorityRoute } from './build-priority-route.ts';
+export type { BreakerState } from './circuit-breaker.ts';
+export type { DevOutbox } from './dev-outbox.ts';
+export { createDevOutbox } from './dev-outbox.ts';
+export { registerDevOutbox } from './dev-outbox-route.ts';
+export type { RouteMetrics } from './priority-route.ts';
+export type { DeliveryIndex } from './receipts/delivery-index.ts';
+export { createMemoryDeliveryIndex } from './receipts/memory-delivery-index.ts';
+export { recordInbound } from './receipts/record-inbound.ts';
+export { recordReceipt } from './receipts/record-receipt.ts';
+export { createRedisDeliveryIndex } from './receipts/redis-delivery-index.ts';
+export type { ReceiptDeps } from './receipts/routes.ts';
+export { registerReceipts } from './receipts/routes.ts';
+export type { SegmentCount } from './segments.ts';
+export { countSegments } from './segments.ts';
+export type { SmsRoute } from './sms-route.ts';
+export type { RouteConfig } from './sms-route-config.ts';
+export { parseSmsRoutes } from './sms-route-config.ts';
