@@ -1,44 +1,41 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
-import type { AccessStore } from './access/index.ts';
-import { authenticate } from './access/index.ts';
-import type { AppEnv } from './http/app-env.ts';
+import { type AccessStore, authenticate } from './access/index.ts';
+import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
+import { describeEndpoint, type Endpoint } from './http/endpoint.ts';
 import { createErrorHandler } from './http/error-handler.ts';
-import { type ReadinessProbe, registerHealth } from './http/health.ts';
+import { healthEndpoints, type ReadinessProbe } from './http/health.ts';
 import { problemResponse } from './http/problem.ts';
 import { validationHook } from './http/validation-hook.ts';
-import type { RouteDeps } from './route-deps.ts';
-import { type ReceiptDeps, registerDevOutbox, registerReceipts } from './sms/index.ts';
+import {
+  type DevOutbox,
+  devOutboxEndpoint,
+  type ReceiptDeps,
+  receiptEndpoints,
+} from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-route.ts';
-import {
-  registerConfirmTotpFactor,
-  registerDeleteTotpFactor,
-  registerEnrolTotpFactor,
-  registerListTotpFactors,
-  registerVerifyTotp,
-} from './totp/index.ts';
-import {
-  registerCancelVerification,
-  registerCheckVerification,
-  registerGetVerification,
-  registerResendVerification,
-  registerStartVerification,
-} from './verification/index.ts';
+import { type TotpDeps, totpEndpoints } from './totp/index.ts';
+import { type VerificationRoutesDeps, verificationEndpoints } from './verification/index.ts';
 
-export interface AppDeps extends RouteDeps {
+/** What the HTTP app serves, each module as its wire() built it. */
+export interface AppModules {
   trustProxy: TrustPolicy;
-  receipts: ReceiptDeps;
   logger: Logger;
   metrics: Metrics;
-  access: AccessStore;
-  readiness: ReadinessProbe;
   /** METRICS_TOKEN: the bearer token /metrics asks for; unset, /metrics is open. */
   metricsToken: string | undefined;
+  readiness: ReadinessProbe;
+  access: AccessStore;
+  receipts: ReceiptDeps;
+  verification: VerificationRoutesDeps;
+  totp: TotpDeps;
+  /** The dev outbox, outside production only. */
+  outbox: DevOutbox | null;
 }
 
 export const OPENAPI_INFO = {
@@ -51,25 +48,22 @@ export const OPENAPI_INFO = {
   },
 } as const;
 
-/** The HTTP app over the given dependencies. No I/O happens here; infra.ts builds what it needs. */
-export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API key created with `tessera keys create`.',
-  });
+/** Paths that take an API key; provider callbacks and operations do not. */
+const AUTHENTICATED_PATHS = ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'];
 
+/** The HTTP app over the wired modules. No I/O happens here; infra.ts builds what it needs. */
+export function createApp(modules: AppModules) {
+  const app = emptyApp();
   app.use(requestId());
-  app.use(clientAddress(deps.trustProxy));
+  app.use(clientAddress(modules.trustProxy));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
     // The route pattern, not the path: ids stay out of metric labels and logs.
     const route = c.req.routePath;
-    deps.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
-    deps.logger.info(
+    modules.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    modules.logger.info(
       {
         reqId: c.get('requestId'),
         method: c.req.method,
@@ -80,28 +74,53 @@ export function createApp(deps: AppDeps) {
       'request',
     );
   });
-  app.onError(createErrorHandler(deps.logger));
+  app.onError(createErrorHandler(modules.logger));
   app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));
 
-  registerHealth(app, deps.readiness);
-  registerMetrics(app, deps.metrics.registry, deps.metricsToken);
-  // Provider callbacks authenticate with their route's secret, not an API key.
-  registerReceipts(app, deps.receipts);
-  for (const path of ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'])
-    app.use(path, authenticate(deps.access));
-  registerStartVerification(app, deps);
-  registerCheckVerification(app, deps);
-  registerResendVerification(app, deps);
-  registerGetVerification(app, deps);
-  registerCancelVerification(app, deps);
-  registerEnrolTotpFactor(app, deps);
-  registerConfirmTotpFactor(app, deps);
-  registerVerifyTotp(app, deps);
-  registerListTotpFactors(app, deps);
-  registerDeleteTotpFactor(app, deps);
-  if (deps.outbox) registerDevOutbox(app, deps.outbox);
-
+  addEndpoints(app, modules);
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}
+
+/**
+ * The OpenAPI document from the endpoints' definitions alone: no database, Redis or SMS route is
+ * opened (npm run openapi).
+ */
+export function describeApi(): unknown {
+  const app = emptyApp();
+  addEndpoints(app, null);
+  return app.getOpenAPI31Document(OPENAPI_INFO);
+}
+
+/**
+ * Every endpoint, in one order for the served app and its document: mounted over the modules, or
+ * only described when there are none.
+ */
+function addEndpoints(app: App, modules: AppModules | null): void {
+  const place = <D>(endpoints: readonly Endpoint<D>[], deps: D | undefined) => {
+    for (const endpoint of endpoints) {
+      if (deps === undefined) describeEndpoint(app, endpoint);
+      else endpoint.mount(app, deps);
+    }
+  };
+  place(healthEndpoints, modules?.readiness);
+  if (modules) registerMetrics(app, modules.metrics.registry, modules.metricsToken);
+  // Provider callbacks authenticate with their route's secret, not an API key.
+  place(receiptEndpoints, modules?.receipts);
+  if (modules) for (const path of AUTHENTICATED_PATHS) app.use(path, authenticate(modules.access));
+  place(verificationEndpoints, modules?.verification);
+  place(totpEndpoints, modules?.totp);
+  // The dev outbox exists outside production only; the document always lists it.
+  if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
+}
+
+function emptyApp(): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key created with `tessera keys create`.',
+  });
   return app;
 }

@@ -21,7 +21,7 @@ export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const logger = createLogger(config.logLevel);
   const runtime = await buildRuntime(config, { logger });
   const devKeyPath = await prepareDevKey(config, runtime);
-  const app = createApp(runtime.deps);
+  const app = createApp(runtime.modules);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logStartup(logger, config, runtime, `http://${config.host}:${info.port}`, devKeyPath);
   });
@@ -44,7 +44,7 @@ async function prepareDevKey(config: Config, runtime: Runtime): Promise<string |
   if (config.production || config.databaseUrl) return null;
   const path = join(config.dataDir, 'dev-api-key');
   await ensureDevApiKey({
-    store: runtime.deps.access,
+    store: runtime.modules.access,
     read: () => {
       try {
         return readFileSync(path, 'utf8');

@@ -11,5 +11,6 @@ export {
 export { authenticate, requireScope } from './authenticate.ts';
 export { ensureDevApiKey } from './ensure-dev-api-key.ts';
 export { createPostgresAccessStore } from './postgres-access-store.ts';
-export { cachePrincipals } from './principal-cache.ts';
 export { InvalidSettingsError, updateApp } from './update-app.ts';
+export type { AccessInfra } from './wire.ts';
+export { wire } from './wire.ts';

@@ -1,10 +1,6 @@
 export type { Actor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent } from './events.ts';
-export {
-  auditAppendStatement,
-  createPostgresAuditQueries,
-  createPostgresAuditWriter,
-} from './postgres-writer.ts';
-export { createSpoolFile } from './spool-file.ts';
-export { createAuditTrail } from './trail.ts';
+export { auditAppendStatement } from './postgres-writer.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';
+export type { AuditInfra, AuditModule } from './wire.ts';
+export { wire } from './wire.ts';

@@ -32,3 +32,13 @@ export function loadOrCreateDevSecret(dataDir: string): {
   writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return { key, created: true, path };
 }
+
+/** SECRET_KEY, or outside production the one kept under DATA_DIR (made on first start). */
+export function resolveSecretKey(config: { secretKey?: Buffer | undefined; dataDir: string }): {
+  key: Buffer;
+  source: 'config' | 'generated' | 'data-dir';
+} {
+  if (config.secretKey) return { key: config.secretKey, source: 'config' };
+  const dev = loadOrCreateDevSecret(config.dataDir);
+  return { key: dev.key, source: dev.created ? 'generated' : 'data-dir' };
+}

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from './app-env.ts';
+import { endpoint } from './endpoint.ts';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 const ReadinessSchema = z
@@ -35,9 +35,9 @@ export const readinessRoute = createRoute({
 
 export type ReadinessProbe = Record<string, () => Promise<void>>;
 
-export function registerHealth(app: App, probes: ReadinessProbe): void {
-  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
-  app.openapi(readinessRoute, async (c) => {
+export const healthEndpoints = [
+  endpoint(healthRoute, (_: ReadinessProbe) => (c) => c.json({ status: 'ok' as const }, 200)),
+  endpoint(readinessRoute, (probes: ReadinessProbe) => async (c) => {
     const entries = await Promise.all(
       Object.entries(probes).map(async ([name, probe]) => {
         const ok = await withTimeout(probe(), 2000).then(
@@ -52,8 +52,8 @@ export function registerHealth(app: App, probes: ReadinessProbe): void {
     return ready
       ? c.json({ status: 'ok' as const, checks }, 200)
       : c.json({ status: 'unavailable' as const, checks }, 503);
-  });
-}
+  }),
+];
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -7,10 +7,9 @@ export {
   screenForPumping,
   takeBackScreenedSend,
 } from './pumping-screen.ts';
-export { createRateLimiter } from './rate-limiter.ts';
 export { refuseForLimit } from './refuse-limit.ts';
 export { reserveCheck } from './reserve-check.ts';
 export { spendLimits } from './spend-limits.ts';
-export { createMemoryTrafficCounters } from './traffic-counters/memory-traffic-counters.ts';
-export { createRedisTrafficCounters } from './traffic-counters/redis-traffic-counters.ts';
 export type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
+export type { LimitsInfra, LimitsModule } from './wire.ts';
+export { wire } from './wire.ts';

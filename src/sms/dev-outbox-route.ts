@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../access/index.ts';
-import type { App } from '../http/app-env.ts';
+import { endpoint } from '../http/endpoint.ts';
 import { errorResponses } from '../http/error-responses.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { normalizePhone } from '../kernel/phone.ts';
@@ -52,18 +52,16 @@ export const devOutboxRoute = createRoute({
 });
 
 /** Registered only when the console route feeds an outbox, i.e. never in production. */
-export function registerDevOutbox(app: App, outbox: DevOutbox): void {
-  app.openapi(devOutboxRoute, (c) => {
-    const query = c.req.valid('query');
-    const phone = normalizePhone(query.to, query.country);
-    if (!phone.ok)
-      throw new RefusedError('invalid_phone_number', 'The number is not a valid mobile number.');
-    const messages = outbox.list(c.get('principal').app.id, phone.e164).map((m) => ({
-      to: m.to,
-      text: m.text,
-      route: m.route,
-      sent_at: m.sentAt.toISOString(),
-    }));
-    return c.json({ messages }, 200);
-  });
-}
+export const devOutboxEndpoint = endpoint(devOutboxRoute, (outbox: DevOutbox) => (c) => {
+  const query = c.req.valid('query');
+  const phone = normalizePhone(query.to, query.country);
+  if (!phone.ok)
+    throw new RefusedError('invalid_phone_number', 'The number is not a valid mobile number.');
+  const messages = outbox.list(c.get('principal').app.id, phone.e164).map((m) => ({
+    to: m.to,
+    text: m.text,
+    route: m.route,
+    sent_at: m.sentAt.toISOString(),
+  }));
+  return c.json({ messages }, 200);
+});

@@ -1,13 +1,9 @@
 export { worstCaseCodeMessage } from './code-message.ts';
 export type { CodeStore } from './code-store/code-store.ts';
-export { createMemoryCodeStore } from './code-store/memory-code-store.ts';
-export { createRedisCodeStore } from './code-store/redis-code-store.ts';
 export type { VerificationDeps } from './deps.ts';
+export { verificationEndpoints } from './endpoints.ts';
 export type { VerificationIdentity } from './record.ts';
-export { VERIFICATION_POLICY } from './record.ts';
-export { registerCancelVerification } from './routes/cancel.ts';
-export { registerCheckVerification } from './routes/check.ts';
-export { registerGetVerification } from './routes/get.ts';
-export { registerResendVerification } from './routes/resend.ts';
-export { registerStartVerification } from './routes/start.ts';
+export type { VerificationRoutesDeps } from './routes/routes-deps.ts';
 export { ClientSchema } from './routes/verification-schema.ts';
+export type { VerificationInfra } from './wire.ts';
+export { openCodeStore, wire } from './wire.ts';

@@ -54,9 +54,9 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
       id: string;
     };
     await t.call('DELETE', `/v1/verify/${other.id}`);
-    const appId = (await t.runtime.deps.access.ensureApp('app-a')).id;
-    const settings = (await t.runtime.deps.access.ensureApp('app-a')).settings;
-    await t.runtime.deps.access.updateApp(
+    const appId = (await t.runtime.modules.access.ensureApp('app-a')).id;
+    const settings = (await t.runtime.modules.access.ensureApp('app-a')).settings;
+    await t.runtime.modules.access.updateApp(
       appId,
       {
         settings: { ...settings, allowedCountries: ['FR'] },
@@ -64,7 +64,7 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
       [],
     );
     expect((await send({ to: '+447400123456' })).status).toBe(403);
-    await t.runtime.deps.access.updateApp(appId, { settings }, []);
+    await t.runtime.modules.access.updateApp(appId, { settings }, []);
 
     const rows = await auditRows(t);
     expect(rows.at(-1)).toMatchObject({
@@ -108,8 +108,8 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
   });
 
   it('a limit hit is a row naming the limit', async () => {
-    const appId = (await t.runtime.deps.access.ensureApp('app-a')).id;
-    await t.runtime.deps.access.updateApp(
+    const appId = (await t.runtime.modules.access.ensureApp('app-a')).id;
+    await t.runtime.modules.access.updateApp(
       appId,
       { settings: { limits: { phoneSendHour: 1 } } },
       [],
@@ -123,7 +123,7 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
       outcome: 'refused',
       reason: 'phone_send_hour',
     });
-    await t.runtime.deps.access.updateApp(
+    await t.runtime.modules.access.updateApp(
       appId,
       {
         settings: { limits: { phoneSendHour: 10_000, phoneSendDay: 10_000 } },
@@ -133,9 +133,9 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
   });
 
   it('a pumping trip is a row, dry run or not', async () => {
-    const appId = (await t.runtime.deps.access.ensureApp('app-a')).id;
-    const { settings } = await t.runtime.deps.access.ensureApp('app-a');
-    await t.runtime.deps.access.updateApp(
+    const appId = (await t.runtime.modules.access.ensureApp('app-a')).id;
+    const { settings } = await t.runtime.modules.access.ensureApp('app-a');
+    await t.runtime.modules.access.updateApp(
       appId,
       {
         settings: {
@@ -148,7 +148,7 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
     // Two numbers of one prefix (they differ in their last 4 digits only).
     expect((await send({ to: '+33616001111' })).status).toBe(201);
     expect((await send({ to: '+33616002222' })).status).toBe(201);
-    await t.runtime.deps.access.updateApp(appId, { settings }, []);
+    await t.runtime.modules.access.updateApp(appId, { settings }, []);
     const trip = (await auditRows(t)).filter((r) => r.type === 'pumping.trip').at(-1);
     expect(trip).toMatchObject({
       outcome: 'dry_run',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, serializeOpenApi } from '../../src/openapi-document.ts';
+import { BACKENDS, startTestApp } from '../helpers/test-app.ts';
 
 describe('openapi/openapi.json', () => {
   let document: { paths: Record<string, Record<string, unknown>> };
@@ -11,6 +12,18 @@ describe('openapi/openapi.json', () => {
   it('matches the route definitions (run `npm run openapi` after changing a route)', () => {
     const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
     expect(committed).toBe(serializeOpenApi(document));
+  });
+
+  it('is what a running service serves at /openapi.json, though built without opening a store', async () => {
+    const embedded = BACKENDS.find((backend) => !backend.real);
+    if (!embedded) throw new Error('no embedded backend');
+    const t = await startTestApp(embedded);
+    try {
+      const served = await t.call('GET', '/openapi.json', { key: null });
+      expect(await served.json()).toEqual(document);
+    } finally {
+      await t.close();
+    }
   });
 
   it('documents every endpoint of the contract', () => {

@@ -142,7 +142,7 @@ export async function startTestApp(
     await release();
     throw error;
   });
-  const store = runtime.deps.access;
+  const store = runtime.modules.access;
   const a = await createApiKey({ store, appName: 'app-a', scopes: ['verify'] });
   const b = await createApiKey({ store, appName: 'app-b', scopes: ['verify'] });
   const keys = {
@@ -153,7 +153,7 @@ export async function startTestApp(
   for (const appId of [a.appId, b.appId]) {
     await store.updateApp(appId, { settings: options.settings ?? GENEROUS_SETTINGS }, []);
   }
-  const app = createApp(runtime.deps);
+  const app = createApp(runtime.modules);
 
   const call: TestApp['call'] = async (method, path, { key = keys.a, body, raw } = {}) => {
     const headers: Record<string, string> = {};

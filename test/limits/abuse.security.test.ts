@@ -19,12 +19,12 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
   beforeAll(async () => {
     if (!backend.available) return;
     t = await startTestApp(backend, { refusalFloorMs: FLOOR_MS });
-    appA = (await t.runtime.deps.access.ensureApp('app-a')).id;
+    appA = (await t.runtime.modules.access.ensureApp('app-a')).id;
   });
   afterAll(async () => t?.close());
   const test = backend.available ? it : it.skip;
   const setSettings = (settings: Parameters<typeof settingsWith>[0]) =>
-    t.runtime.deps.access.updateApp(appA, { settings: settingsWith(settings) }, []);
+    t.runtime.modules.access.updateApp(appA, { settings: settingsWith(settings) }, []);
 
   test('Idempotency-Key: the same request twice answers the first response and sends one SMS', async () => {
     await setSettings({});
@@ -222,8 +222,8 @@ describe('destinations the operator enables (ALLOWED_COUNTRIES)', () => {
   afterAll(async () => t?.close());
 
   it('refuses other countries for every app, whatever the app allows', async () => {
-    const appB = (await t.runtime.deps.access.ensureApp('app-b')).id;
-    await t.runtime.deps.access.updateApp(
+    const appB = (await t.runtime.modules.access.ensureApp('app-b')).id;
+    await t.runtime.modules.access.updateApp(
       appB,
       {
         settings: settingsWith({ allowedCountries: ['FR', 'GB'] }),

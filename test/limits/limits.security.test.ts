@@ -17,14 +17,14 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
   beforeAll(async () => {
     if (!backend.available) return;
     t = await startTestApp(backend, { settings: {} });
-    appId = (await t.runtime.deps.access.ensureApp('app-a')).id;
+    appId = (await t.runtime.modules.access.ensureApp('app-a')).id;
   });
   afterAll(async () => t?.close());
   const test = backend.available ? it : it.skip;
 
   /** Each test states the limits it is about; the others are out of its way. */
   const useLimits = (limits: Record<string, number>) =>
-    t.runtime.deps.access.updateApp(appId, { settings: settingsWith({ limits }) }, []);
+    t.runtime.modules.access.updateApp(appId, { settings: settingsWith({ limits }) }, []);
 
   const send = (body: Record<string, unknown>) => t.call('POST', '/v1/verify', { body });
   const checkCode = (id: string, code: string, ip = '198.51.100.1') =>
@@ -86,8 +86,8 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
 
   test("threat: SMS pumping cannot exceed the app's daily budget", async () => {
     // app-b has sent nothing today: its budget of 3 is whole.
-    const appB = (await t.runtime.deps.access.ensureApp('app-b')).id;
-    await t.runtime.deps.access.updateApp(
+    const appB = (await t.runtime.modules.access.ensureApp('app-b')).id;
+    await t.runtime.modules.access.updateApp(
       appB,
       { settings: { limits: { appDailyBudget: 3 } } },
       [],
@@ -102,7 +102,7 @@ describe.each(BACKENDS)('limits: $name', (backend) => {
     await useLimits({ ipSendHour: 1, phoneSendHour: 1 });
     const client = { ip: '203.0.113.90' };
     expect((await send({ to: freshNumber(), client })).status).toBe(201);
-    const hasher = t.runtime.deps.verification.hasher;
+    const hasher = t.runtime.modules.verification.hasher;
     const realHash = hasher.hash;
     let hashes = 0;
     hasher.hash = (code) => {

@@ -39,7 +39,7 @@ describe.each(BACKENDS)('verifications under attack: $name', (backend) => {
 
   test('threat: 25 parallel wrong guesses get at most the 5 evaluations of the budget', async () => {
     const { id, code } = await sendAndReadCode(t, { to: TO, purpose: 'signup' });
-    const hasher = t.runtime.deps.verification.hasher;
+    const hasher = t.runtime.modules.verification.hasher;
     const realVerify = hasher.verify;
     let evaluations = 0;
     hasher.verify = (hash, candidate) => {
@@ -207,7 +207,7 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
 
   it('Redis lost while the code is hashed: 503, no SMS, and the trail says the verification ended there', async () => {
     const printed = t.printed.length;
-    const { hasher } = t.runtime.deps.verification;
+    const { hasher } = t.runtime.modules.verification;
     const realHash = hasher.hash;
     // The creation's row commits meanwhile (side by side with argon2 and Redis).
     hasher.hash = async (code) => {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { RefusedError } from '../../kernel/errors.ts';
+import type { StoreChoice } from '../../kernel/store-choice.ts';
 import type { AppEnv } from '../app-env.ts';
 import {
   fingerprintRequest,
@@ -8,6 +9,8 @@ import {
   validateIdempotencyKey,
   withIdempotency,
 } from './idempotency.ts';
+import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts';
+import { createRedisIdempotencyStore } from './redis-idempotency-store.ts';
 import type { IdempotencyStore } from './store.ts';
 
 export interface IdempotencyDeps {
@@ -67,4 +70,12 @@ export async function runIdempotently<T>(
     }
     throw error;
   }
+}
+
+/** Idempotency-Key records on Redis when there is one, else in process. */
+export function openIdempotencyStore(stores: StoreChoice): IdempotencyStore {
+  return stores(
+    (redis, keyPrefix) => createRedisIdempotencyStore({ redis, keyPrefix }),
+    () => createMemoryIdempotencyStore(),
+  );
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../http/app-env.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { problemResponse } from '../../http/problem.ts';
 import { constantTimeEqual } from '../../kernel/crypto/hmac.ts';
@@ -104,8 +104,8 @@ export const kannelReceiptRoute = createRoute({
   },
 });
 
-export function registerReceipts(app: App, deps: ReceiptDeps): void {
-  app.openapi(kannelReceiptRoute, async (c) => {
+export const receiptEndpoints = [
+  endpoint(kannelReceiptRoute, (deps: ReceiptDeps) => async (c) => {
     const { route } = c.req.valid('param');
     const config = deps.routes.get(route);
     // Only Kannel reports with GET; any other route under this name takes POST receipts.
@@ -124,9 +124,8 @@ export function registerReceipts(app: App, deps: ReceiptDeps): void {
       );
     await recordReceipt(deps, { route, ...receipt });
     return c.body(null, 204);
-  });
-
-  app.openapi(receiptRoute, async (c) => {
+  }),
+  endpoint(receiptRoute, (deps: ReceiptDeps) => async (c) => {
     const { route } = c.req.valid('param');
     const config = deps.routes.get(route);
     if (!config)
@@ -157,8 +156,8 @@ export function registerReceipts(app: App, deps: ReceiptDeps): void {
       );
     await recordReceipt(deps, { route, ...receipt });
     return c.body(null, 204);
-  });
-}
+  }),
+];
 
 /**
  * The URL the provider called: PUBLIC_URL's origin (behind a proxy this server sees another) with

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { ClientSchema } from '../../verification/index.ts';
+import type { TotpDeps } from '../deps.ts';
 import { confirmTotpFactor } from '../factors.ts';
 import { FactorIdParam, FactorSchema, toFactorResponse } from './totp-schema.ts';
 
@@ -44,10 +44,11 @@ export const confirmTotpFactorRoute = createRoute({
   },
 });
 
-export function registerConfirmTotpFactor(app: App, deps: RouteDeps): void {
-  app.openapi(confirmTotpFactorRoute, async (c) => {
+export const confirmTotpFactorEndpoint = endpoint(
+  confirmTotpFactorRoute,
+  (deps: TotpDeps) => async (c) => {
     const body = c.req.valid('json');
-    const result = await confirmTotpFactor(deps.totp, {
+    const result = await confirmTotpFactor(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
       id: c.req.valid('param').id,
       code: body.code,
@@ -57,5 +58,5 @@ export function registerConfirmTotpFactor(app: App, deps: RouteDeps): void {
       { ...toFactorResponse(result.factor), recovery_codes: result.recoveryCodes },
       200,
     );
-  });
-}
+  },
+);

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
+import type { TotpDeps } from '../deps.ts';
 import { deleteTotpFactor } from '../factors.ts';
 import { FactorIdParam, FactorSchema, toFactorResponse } from './totp-schema.ts';
 
@@ -26,12 +26,13 @@ export const deleteTotpFactorRoute = createRoute({
   },
 });
 
-export function registerDeleteTotpFactor(app: App, deps: RouteDeps): void {
-  app.openapi(deleteTotpFactorRoute, async (c) => {
-    const removed = await deleteTotpFactor(deps.totp, {
+export const deleteTotpFactorEndpoint = endpoint(
+  deleteTotpFactorRoute,
+  (deps: TotpDeps) => async (c) => {
+    const removed = await deleteTotpFactor(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },
       id: c.req.valid('param').id,
     });
     return c.json(toFactorResponse(removed, 'deleted'), 200);
-  });
-}
+  },
+);

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { ClientSchema } from '../../verification/index.ts';
+import type { TotpDeps } from '../deps.ts';
 import { enrolTotpFactor } from '../factors.ts';
 import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts';
 
@@ -55,10 +55,11 @@ export const enrolTotpFactorRoute = createRoute({
   },
 });
 
-export function registerEnrolTotpFactor(app: App, deps: RouteDeps): void {
-  app.openapi(enrolTotpFactorRoute, async (c) => {
+export const enrolTotpFactorEndpoint = endpoint(
+  enrolTotpFactorRoute,
+  (deps: TotpDeps) => async (c) => {
     const body = c.req.valid('json');
-    const enrolment = await enrolTotpFactor(deps.totp, {
+    const enrolment = await enrolTotpFactor(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
       userRef: body.user_ref,
       ...(body.label === undefined ? {} : { label: body.label }),
@@ -75,5 +76,5 @@ export function registerEnrolTotpFactor(app: App, deps: RouteDeps): void {
       },
       201,
     );
-  });
-}
+  },
+);

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
+import type { TotpDeps } from '../deps.ts';
 import { listTotpFactors } from '../factors.ts';
 import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts';
 
@@ -39,9 +39,10 @@ export const listTotpFactorsRoute = createRoute({
   },
 });
 
-export function registerListTotpFactors(app: App, deps: RouteDeps): void {
-  app.openapi(listTotpFactorsRoute, async (c) => {
-    const factors = await listTotpFactors(deps.totp, {
+export const listTotpFactorsEndpoint = endpoint(
+  listTotpFactorsRoute,
+  (deps: TotpDeps) => async (c) => {
+    const factors = await listTotpFactors(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },
       userRef: c.req.valid('query').user_ref,
     });
@@ -54,5 +55,5 @@ export function registerListTotpFactors(app: App, deps: RouteDeps): void {
       },
       200,
     );
-  });
-}
+  },
+);

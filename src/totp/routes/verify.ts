@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { ClientSchema } from '../../verification/index.ts';
+import type { TotpDeps } from '../deps.ts';
 import { verifyTotp } from '../verify-totp.ts';
 import { UserRefSchema } from './totp-schema.ts';
 
@@ -49,17 +49,12 @@ export const verifyTotpRoute = createRoute({
   },
 });
 
-export function registerVerifyTotp(app: App, deps: RouteDeps): void {
-  app.openapi(verifyTotpRoute, async (c) => {
-    const body = c.req.valid('json');
-    const verdict = await verifyTotp(deps.totp, {
-      actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
-      userRef: body.user_ref,
-      code: body.code,
-    });
-    return c.json(
-      { valid: verdict.valid, factor_id: verdict.factorId, method: verdict.method },
-      200,
-    );
+export const verifyTotpEndpoint = endpoint(verifyTotpRoute, (deps: TotpDeps) => async (c) => {
+  const body = c.req.valid('json');
+  const verdict = await verifyTotp(deps, {
+    actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
+    userRef: body.user_ref,
+    code: body.code,
   });
-}
+  return c.json({ valid: verdict.valid, factor_id: verdict.factorId, method: verdict.method }, 200);
+});

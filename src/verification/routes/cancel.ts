@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { cancelVerification } from '../read-verification.ts';
+import type { VerificationRoutesDeps } from './routes-deps.ts';
 import {
   toVerificationResponse,
   VerificationIdParam,
@@ -30,12 +30,13 @@ export const cancelVerificationRoute = createRoute({
   },
 });
 
-export function registerCancelVerification(app: App, deps: RouteDeps): void {
-  app.openapi(cancelVerificationRoute, async (c) => {
-    const record = await cancelVerification(deps.verification, {
+export const cancelVerificationEndpoint = endpoint(
+  cancelVerificationRoute,
+  (deps: VerificationRoutesDeps) => async (c) => {
+    const record = await cancelVerification(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },
       id: c.req.valid('param').id,
     });
     return c.json(toVerificationResponse(record, deps.clock.now(), c.get('principal').app), 200);
-  });
-}
+  },
+);

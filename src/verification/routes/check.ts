@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { checkVerification } from '../check-verification.ts';
+import type { VerificationRoutesDeps } from './routes-deps.ts';
 import {
   ClientSchema,
   VerificationIdParam,
@@ -50,10 +50,11 @@ export const checkVerificationRoute = createRoute({
   },
 });
 
-export function registerCheckVerification(app: App, deps: RouteDeps): void {
-  app.openapi(checkVerificationRoute, async (c) => {
+export const checkVerificationEndpoint = endpoint(
+  checkVerificationRoute,
+  (deps: VerificationRoutesDeps) => async (c) => {
     const body = c.req.valid('json');
-    const result = await checkVerification(deps.verification, {
+    const result = await checkVerification(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },
       id: c.req.valid('param').id,
       code: body.code,
@@ -67,5 +68,5 @@ export function registerCheckVerification(app: App, deps: RouteDeps): void {
       },
       200,
     );
-  });
-}
+  },
+);

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { getVerification } from '../read-verification.ts';
+import type { VerificationRoutesDeps } from './routes-deps.ts';
 import {
   toVerificationResponse,
   VerificationIdParam,
@@ -28,12 +28,13 @@ export const getVerificationRoute = createRoute({
   },
 });
 
-export function registerGetVerification(app: App, deps: RouteDeps): void {
-  app.openapi(getVerificationRoute, async (c) => {
-    const record = await getVerification(deps.verification, {
+export const getVerificationEndpoint = endpoint(
+  getVerificationRoute,
+  (deps: VerificationRoutesDeps) => async (c) => {
+    const record = await getVerification(deps, {
       appId: c.get('principal').app.id,
       id: c.req.valid('param').id,
     });
     return c.json(toVerificationResponse(record, deps.clock.now(), c.get('principal').app), 200);
-  });
-}
+  },
+);

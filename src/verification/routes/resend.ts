@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { resendVerification } from '../resend-verification.ts';
+import type { VerificationRoutesDeps } from './routes-deps.ts';
 import {
   ClientSchema,
   IdempotencyHeader,
@@ -45,17 +45,18 @@ export const resendVerificationRoute = createRoute({
   },
 });
 
-export function registerResendVerification(app: App, deps: RouteDeps): void {
-  app.openapi(resendVerificationRoute, async (c) => {
+export const resendVerificationEndpoint = endpoint(
+  resendVerificationRoute,
+  (deps: VerificationRoutesDeps) => async (c) => {
     const body = c.req.valid('json') ?? {};
     const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
     const id = c.req.valid('param').id;
     const response = await runIdempotently(c, deps, body, () =>
       withRefusalFloor(deps.refusalFloorMs, async () => {
-        const record = await resendVerification(deps.verification, { actor, id });
+        const record = await resendVerification(deps, { actor, id });
         return toVerificationResponse(record, deps.clock.now(), actor.app);
       }),
     );
     return c.json(response, 200);
-  });
-}
+  },
+);

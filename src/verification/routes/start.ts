@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
-import type { App } from '../../http/app-env.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
-import type { RouteDeps } from '../../route-deps.ts';
 import { CODE_LENGTH } from '../code.ts';
 import { LOCALES, PURPOSES, TTL_SECONDS } from '../record.ts';
 import { startVerification } from '../start-verification.ts';
+import type { VerificationRoutesDeps } from './routes-deps.ts';
 import {
   ClientSchema,
   IdempotencyHeader,
@@ -68,13 +68,14 @@ export const startVerificationRoute = createRoute({
   },
 });
 
-export function registerStartVerification(app: App, deps: RouteDeps): void {
-  app.openapi(startVerificationRoute, async (c) => {
+export const startVerificationEndpoint = endpoint(
+  startVerificationRoute,
+  (deps: VerificationRoutesDeps) => async (c) => {
     const body = c.req.valid('json');
     const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
     const response = await runIdempotently(c, deps, body, () =>
       withRefusalFloor(deps.refusalFloorMs, async () => {
-        const record = await startVerification(deps.verification, {
+        const record = await startVerification(deps, {
           actor,
           to: body.to,
           country: body.country,
@@ -88,5 +89,5 @@ export function registerStartVerification(app: App, deps: RouteDeps): void {
       }),
     );
     return c.json(response, 201);
-  });
-}
+  },
+);

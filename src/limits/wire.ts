@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.ts';
+import { guardAvailability, isRedisOutage } from '../kernel/availability.ts';
+import type { StoreChoice } from '../kernel/store-choice.ts';
+import type { Limiter } from './limiter.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { createMemoryTrafficCounters } from './traffic-counters/memory-traffic-counters.ts';
+import { createRedisTrafficCounters } from './traffic-counters/redis-traffic-counters.ts';
+import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
+
+export interface LimitsInfra {
+  redis: Redis | null;
+  config: Pick<Config, 'redisKeyPrefix'>;
+  stores: StoreChoice;
+}
+
+export interface LimitsModule {
+  limiter: Limiter;
+  /** Sliding-window counters of the SMS pumping watch. */
+  traffic: TrafficCounters;
+}
+
+/** Rate limits and the pumping watch's counters, on Redis or in process. */
+export function wire(infra: LimitsInfra): LimitsModule {
+  return {
+    // rate-limiter-flexible has its own in-memory twin, chosen inside when there is no Redis.
+    limiter: guardAvailability(
+      createRateLimiter({ redis: infra.redis, keyPrefix: infra.config.redisKeyPrefix }),
+      'redis',
+      isRedisOutage,
+    ),
+    traffic: infra.stores(
+      (redis, keyPrefix) => createRedisTrafficCounters({ redis, keyPrefix }),
+      () => createMemoryTrafficCounters(),
+    ),
+  };
+}
