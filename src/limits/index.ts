@@ -6,7 +6,7 @@ export {
   recordPumpingVerdict,
   screenForPumping,
   takeBackScreenedSend,
-} from './pumping-screen.ts';
+} from './pumping-watch.ts';
 export { createRateLimiter } from './rate-limiter.ts';
 export { refuseForLimit } from './refuse-limit.ts';
 export { reserveCheck } from './reserve-check.ts';
