@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTrustProxy, type TrustPolicy } from '../http/client-ip.ts';
-import {
-  HASH_PROFILES,
-  type HashProfile,
-  type HashProfileName,
-} from '../kernel/crypto/hash-profiles.ts';
-import { parseSmsRoutes, type RouteConfig } from '../sms/index.ts';
-import { parseRedisTarget, type RedisTarget } from './redis-target.ts';
-import { decodeSecretKey, envSchema } from './schema.ts';
+import type { TrustPolicy } from '../http/client-ip.ts';
+import type { HashProfile, HashProfileName } from '../kernel/crypto/hash-profiles.ts';
+import type { RouteConfig } from '../sms/index.ts';
+import type { RedisTarget } from './redis-target.ts';
+import { envSchema } from './schema.ts';
 
 export interface Config {
   readonly production: boolean;
@@ -64,7 +60,10 @@ function withRoutesFile(
   }
 }
 
-/** Parses the environment once into a frozen Config; every problem is reported, not just the first. */
+/**
+ * Parses the environment once into a frozen Config; every problem is reported, not just the first.
+ * The schema's output is already typed (routes, trust policy, key bytes ...): this only names it.
+ */
 export function loadConfig(given: Record<string, string | undefined> = process.env): Config {
   const env = withRoutesFile(given);
   const parsed = envSchema.safeParse(env);
@@ -86,23 +85,21 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    redis: e.REDIS_URL ? parseRedisTarget(e.REDIS_URL) : undefined,
+    redis: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     dataDir: e.DATA_DIR,
     auditSpoolDir: e.AUDIT_SPOOL_DIR ?? join(e.DATA_DIR, 'audit-spool'),
-    secretKey: e.SECRET_KEY ? (decodeSecretKey(e.SECRET_KEY) ?? undefined) : undefined,
+    secretKey: e.SECRET_KEY,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    allowedCountries: e.ALLOWED_COUNTRIES
-      ? new Set(e.ALLOWED_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()))
-      : null,
-    smsRoutes: parseSmsRoutes(e.SMS_ROUTES),
+    trustProxy: e.TRUST_PROXY,
+    allowedCountries: e.ALLOWED_COUNTRIES ?? null,
+    smsRoutes: e.SMS_ROUTES,
     publicUrl: e.PUBLIC_URL,
     metricsToken: e.METRICS_TOKEN,
     smsBrand: e.SMS_BRAND,
     webOtpDomain: e.WEBOTP_DOMAIN,
-    codeHashProfileName: e.CODE_HASH_PROFILE,
-    codeHashProfile: HASH_PROFILES[e.CODE_HASH_PROFILE],
+    codeHashProfileName: e.CODE_HASH_PROFILE.name,
+    codeHashProfile: e.CODE_HASH_PROFILE.profile,
     logLevel: e.LOG_LEVEL,
   });
 }

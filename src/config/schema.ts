@@ -26,15 +26,28 @@ export function decodeSecretKey(value: string): Buffer | null {
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 
-/** A string that `parse` accepts; what it throws is the issue's message. */
-function parsedBy(parse: (value: string) => unknown) {
-  return z.string().superRefine((value, ctx) => {
+/**
+ * A variable's transform: what `parse` returns is the variable's value, what it throws is the
+ * issue's message. The issue lets the schema go on (`continue`), so the cross-field rules below
+ * still run and every problem is reported at once; the failed value stays present (z.NEVER, not
+ * undefined), so a bad variable is named once, as bad, and not also as missing.
+ */
+function parsedBy<In, Out>(parse: (value: In) => Out) {
+  return (value: In, ctx: z.RefinementCtx): Out => {
     try {
-      parse(value);
+      return parse(value);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, continue: true });
+      return z.NEVER;
     }
-  });
+  };
+}
+
+/** SECRET_KEY's bytes; the message never echoes the value, which is a secret. */
+function secretKeyBytes(value: string): Buffer {
+  const key = decodeSecretKey(value);
+  if (key === null) throw new Error('must be at least 32 bytes, hex or base64');
+  return key;
 }
 
 export const envSchema = z
@@ -43,22 +56,26 @@ export const envSchema = z
     PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
     DATABASE_URL: optionalString,
-    REDIS_URL: z.preprocess(emptyAsUndefined, parsedBy(parseRedisTarget).optional()),
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform(parsedBy(parseRedisTarget)).optional(),
+    ),
     REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().min(1).default('tessera:')),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.tessera')),
     AUDIT_SPOOL_DIR: optionalString,
     SECRET_KEY: z.preprocess(
       emptyAsUndefined,
-      z
-        .string()
-        .refine((v) => decodeSecretKey(v) !== null, 'must be at least 32 bytes, hex or base64')
-        .optional(),
+      z.string().transform(parsedBy(secretKeyBytes)).optional(),
     ),
     BOOTSTRAP_API_KEY: z.preprocess(
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
-    TRUST_PROXY: z.preprocess(emptyAsUndefined, parsedBy(parseTrustProxy).optional()),
+    // Unset reads as trusting no proxy.
+    TRUST_PROXY: z.preprocess(
+      emptyAsUndefined,
+      z.string().optional().transform(parsedBy(parseTrustProxy)),
+    ),
     ALLOWED_COUNTRIES: z.preprocess(
       emptyAsUndefined,
       z
@@ -67,9 +84,15 @@ export const envSchema = z
           /^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$/,
           'must be a comma-separated list of ISO 3166 alpha-2 codes',
         )
+        .transform(
+          (v): ReadonlySet<string> => new Set(v.split(',').map((c) => c.trim().toUpperCase())),
+        )
         .optional(),
     ),
-    SMS_ROUTES: z.preprocess(emptyAsUndefined, parsedBy(parseSmsRoutes).default('console')),
+    SMS_ROUTES: z.preprocess(
+      emptyAsUndefined,
+      z.string().default('console').transform(parsedBy(parseSmsRoutes)),
+    ),
     // Read by loadConfig into SMS_ROUTES; declared so it is a known variable.
     SMS_ROUTES_FILE: optionalString,
     METRICS_TOKEN: z.preprocess(
@@ -84,7 +107,10 @@ export const envSchema = z
     ),
     CODE_HASH_PROFILE: z.preprocess(
       emptyAsUndefined,
-      z.enum(Object.keys(HASH_PROFILES) as [HashProfileName, ...HashProfileName[]]).default('otp'),
+      z
+        .enum(Object.keys(HASH_PROFILES) as [HashProfileName, ...HashProfileName[]])
+        .default('otp')
+        .transform((name) => ({ name, profile: HASH_PROFILES[name] })),
     ),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
@@ -107,7 +133,7 @@ export const envSchema = z
     // lose every pending code and rate-limit counter, and a generated key would not be backed up.
     if (env.NODE_ENV !== 'production') return;
     for (const name of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'] as const) {
-      if (!env[name]) {
+      if (env[name] === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: [name],
@@ -117,4 +143,5 @@ export const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema>;
+/** The environment read: each variable already in its final type. */
+export type Env = z.output<typeof envSchema>;

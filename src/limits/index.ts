@@ -6,7 +6,7 @@ export {
   recordPumpingVerdict,
   screenForPumping,
   takeBackScreenedSend,
-} from './pumping-screen.ts';
+} from './pumping-watch.ts';
 export { refuseForLimit } from './refuse-limit.ts';
 export { reserveCheck } from './reserve-check.ts';
 export { spendLimits } from './spend-limits.ts';

@@ -1,5 +1,17 @@
+/**
+ * The SMS pumping watch: who a send goes to (an HMAC of its number range), screening a send before
+ * it leaves, taking a refused send back out, counting approvals, and auditing the trips. The
+ * arithmetic it applies (ranges, windows, conversion) is in pumping-policy.ts.
+ */
+import { type Actor, type AuditFields, auditEvent } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { conversionCollapsed, type PumpingSettings, trafficWindow } from './pumping-policy.ts';
+import type { VerificationDeps } from '../verification/index.ts';
+import {
+  conversionCollapsed,
+  numberPrefix,
+  type PumpingSettings,
+  trafficWindow,
+} from './pumping-policy.ts';
 import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 
 /** Who a send goes to, as the pumping watch sees it: no clear digits ever reach the counters. */
@@ -9,6 +21,17 @@ export interface PumpingSubject {
   country: string;
   /** HMAC of numberPrefix(e164), computed by the caller. */
   prefixHmac: string;
+}
+
+/** The pumping watch's view of a number: its app, its country and an HMAC of its prefix. */
+export function pumpingSubject(
+  deps: Pick<VerificationDeps, 'phones'>,
+  appId: string,
+  country: string,
+  e164: string,
+): PumpingSubject {
+  // Domain-separated from full-number HMACs, so a prefix never matches a number's HMAC.
+  return { appId, country, prefixHmac: deps.phones.hmac(`prefix:${numberPrefix(e164)}`) };
 }
 
 export type PumpingTrip = {
@@ -29,6 +52,7 @@ export type PumpingVerdict = (
   countedAt: number | null;
 };
 
+/** What the watch itself needs: its counters and the time. */
 export interface PumpingDeps {
   counters: TrafficCounters;
   clock: Clock;
@@ -174,4 +198,79 @@ export async function recordApproval(
     settings.windowSeconds,
     deps.clock.now(),
   );
+}
+
+// As the verification use cases call the watch: with their own dependencies, of which it takes
+// its counters (`traffic`) and clock, and the audit trail and metrics its trips are recorded in.
+
+const watchDeps = (deps: VerificationDeps): PumpingDeps => ({
+  counters: deps.traffic,
+  clock: deps.clock,
+});
+
+/** Screens a send against the SMS pumping watch; the send is counted unless a pause refuses it. */
+export function screenForPumping(
+  deps: VerificationDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+): Promise<PumpingVerdict> {
+  return screenSend(watchDeps(deps), settings, subject);
+}
+
+/** Takes a screened send back out of the counts: a limit refused it, so it never left. */
+export function takeBackScreenedSend(
+  deps: VerificationDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+  verdict: PumpingVerdict,
+): Promise<void> {
+  return takeBackSend(watchDeps(deps), settings, subject, verdict);
+}
+
+/** Counts an approved verification for the conversion watch (see recordApproval). */
+export function countApproval(
+  deps: VerificationDeps,
+  settings: PumpingSettings,
+  subject: PumpingSubject,
+): Promise<void> {
+  return recordApproval(watchDeps(deps), settings, subject);
+}
+
+/**
+ * Records every trip of a verdict (audit row and metric), including dry-run ones. Returns the
+ * refusal to give, if any.
+ */
+export async function recordPumpingVerdict(
+  deps: VerificationDeps,
+  actor: Actor,
+  verdict: PumpingVerdict,
+  subject: PumpingSubject,
+  fields: Omit<AuditFields, 'outcome' | 'reason' | 'detail'>,
+): Promise<{ limit: 'pumping_prefix' | 'pumping_country'; retryAfterMs: number } | null> {
+  if (verdict.trips.length > 0) {
+    const now = deps.clock.now();
+    for (const trip of verdict.trips)
+      deps.metrics.pumpingTrip(trip.scope, trip.reason, trip.dryRun);
+    await deps.audit.commit(
+      verdict.trips.map((trip) =>
+        auditEvent(
+          actor,
+          'pumping.trip',
+          {
+            ...fields,
+            outcome: trip.dryRun ? 'dry_run' : 'refused',
+            reason: `${trip.scope}_${trip.reason}`,
+            detail: {
+              scope: trip.scope,
+              country: subject.country,
+              sent: trip.sent,
+              approved: trip.approved,
+            },
+          },
+          now,
+        ),
+      ),
+    );
+  }
+  return verdict.blocked ? { limit: verdict.limit, retryAfterMs: verdict.retryAfterMs } : null;
 }

@@ -274,6 +274,73 @@ describe('SMS_BRAND, WEBOTP_DOMAIN and SMS_ROUTES', () => {
   });
 });
 
+describe('each variable is read into its final value', () => {
+  it('TRUST_PROXY: none when unset, a hop count, or a list of addresses and ranges', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ kind: 'none' });
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toEqual({ kind: 'none' });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    const policy = loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1' }).trustProxy;
+    expect(policy.kind).toBe('list');
+    if (policy.kind !== 'list') return;
+    expect(policy.list.check('10.1.2.3', 'ipv4')).toBe(true);
+    expect(policy.list.check('::1', 'ipv6')).toBe(true);
+    expect(policy.list.check('192.168.0.1', 'ipv4')).toBe(false);
+    expect(configError({ TRUST_PROXY: '10.0.0.0/8, nope' }).issues).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: .*"nope" is not an IP or CIDR range/),
+    ]);
+  });
+
+  it('ALLOWED_COUNTRIES: a set of upper-case codes, null (every country) when unset', () => {
+    expect(loadConfig({}).allowedCountries).toBeNull();
+    expect(loadConfig({ ALLOWED_COUNTRIES: ' fr, be ' }).allowedCountries).toEqual(
+      new Set(['FR', 'BE']),
+    );
+    expect(fieldsOf(configError({ ALLOWED_COUNTRIES: 'France' }))).toEqual(['ALLOWED_COUNTRIES']);
+  });
+
+  it('REDIS_URL: the parsed target (one Redis or Sentinel), and why a URL is refused', () => {
+    expect(loadConfig({ REDIS_URL: 'redis+sentinel://:pw@s1,s2:26380/main/1' }).redis).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+      name: 'main',
+      db: 1,
+      username: undefined,
+      password: 'pw',
+      sentinelPassword: undefined,
+    });
+    expect(configError({ REDIS_URL: 'redis://a:6379,b:6379' }).issues).toEqual([
+      expect.stringMatching(/^REDIS_URL: .*Redis Cluster\) is not supported/),
+    ]);
+  });
+
+  it('AUDIT_SPOOL_DIR: DATA_DIR/audit-spool unless set', () => {
+    expect(loadConfig({ DATA_DIR: '/var/lib/tessera' }).auditSpoolDir).toBe(
+      join('/var/lib/tessera', 'audit-spool'),
+    );
+    expect(loadConfig({ AUDIT_SPOOL_DIR: '/spool', DATA_DIR: '/data' }).auditSpoolDir).toBe(
+      '/spool',
+    );
+  });
+
+  it('BOOTSTRAP_API_KEY and METRICS_TOKEN: at least 24 characters; PUBLIC_URL: http(s) only', () => {
+    const token = 't'.repeat(24);
+    expect(loadConfig({ BOOTSTRAP_API_KEY: token, METRICS_TOKEN: token })).toMatchObject({
+      bootstrapApiKey: token,
+      metricsToken: token,
+    });
+    expect(
+      fieldsOf(configError({ BOOTSTRAP_API_KEY: token.slice(1), METRICS_TOKEN: token.slice(1) })),
+    ).toEqual(['BOOTSTRAP_API_KEY', 'METRICS_TOKEN']);
+    expect(loadConfig({ PUBLIC_URL: 'https://otp.example.com' }).publicUrl).toBe(
+      'https://otp.example.com',
+    );
+    expect(fieldsOf(configError({ PUBLIC_URL: 'ftp://otp.example.com' }))).toEqual(['PUBLIC_URL']);
+  });
+});
+
 describe('every problem is reported at once', () => {
   it('names each bad variable in one ConfigError', () => {
     const error = configError({
@@ -289,6 +356,26 @@ describe('every problem is reported at once', () => {
       'PORT',
       'SECRET_KEY',
       'WEBOTP_DOMAIN',
+    ]);
+  });
+
+  it('the cross-field rules still run beside a variable that is present but unreadable', () => {
+    // Production names what is missing, and a bad REDIS_URL once, as bad (not also as missing).
+    const issues = configError({ NODE_ENV: 'production', REDIS_URL: 'memcached://x' }).issues;
+    expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'REDIS_URL',
+      'SECRET_KEY',
+    ]);
+    expect(issues).toContain('REDIS_URL: must start with redis://, rediss:// or redis+sentinel://');
+    expect(issues).toContain('SECRET_KEY: is required when NODE_ENV=production');
+    expect(
+      fieldsOf(configError({ NODE_ENV: 'production', SECRET_KEY: 'short', SMS_ROUTES: 'kannel' })),
+    ).toEqual(['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY', 'SMS_ROUTES']);
+    // The one-segment rule too, beside an unreadable TRUST_PROXY.
+    expect(fieldsOf(configError({ SMS_BRAND: 'Café 🍰', TRUST_PROXY: 'nope' }))).toEqual([
+      'SMS_BRAND',
+      'TRUST_PROXY',
     ]);
   });
 });

@@ -1,4 +1,8 @@
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/access/index.ts';
+import type { AppEnv } from '../../src/http/app-env.ts';
+import { createErrorHandler } from '../../src/http/error-handler.ts';
 import {
   fingerprintRequest,
   IDEMPOTENCY_TTL_MS,
@@ -7,9 +11,12 @@ import {
   validateIdempotencyKey,
   withIdempotency,
 } from '../../src/http/idempotency/idempotency.ts';
+import { runIdempotently } from '../../src/http/idempotency/idempotent.ts';
 import { createMemoryIdempotencyStore } from '../../src/http/idempotency/memory-idempotency-store.ts';
 import type { IdempotencyStore } from '../../src/http/idempotency/store.ts';
 import { canonicalJson } from '../../src/kernel/canonical-json.ts';
+import { RefusedError } from '../../src/kernel/errors.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 
 const HMAC_KEY = Buffer.alloc(32, 7);
 const BODY = {
@@ -125,7 +132,32 @@ describe('withIdempotency over the embedded store', () => {
     expect(third).toEqual({ ...first, replayed: true });
   });
 
-  it('stores 4xx answers too: a refused request is not retried into a send', async () => {
+  it('a refusal is thrown, as the routes refuse: the key is released and a retry runs again', async () => {
+    // README, "Idempotency-Key replays only successes": a refusal is not stored, so a retry is
+    // judged afresh (here, once the rate limit has passed, it sends).
+    const store = makeStore();
+    let runs = 0;
+    const refusal = new RefusedError('rate_limited', 'Too many codes for this number.');
+    const run = async () => {
+      runs += 1;
+      if (runs === 1) throw refusal;
+      return { status: 201, body: { id: 'ver_5' } };
+    };
+    await expect(withIdempotency(store, req(), run)).rejects.toBe(refusal);
+    expect(await withIdempotency(store, req(), run)).toEqual({
+      status: 201,
+      body: { id: 'ver_5' },
+      replayed: false,
+    });
+    expect(await withIdempotency(store, req(), run)).toEqual({
+      status: 201,
+      body: { id: 'ver_5' },
+      replayed: true,
+    });
+    expect(runs).toBe(2);
+  });
+
+  it('stores whatever run answers below 500, whatever the status (the routes answer only successes)', async () => {
     const store = makeStore();
     let runs = 0;
     const run = async () => {
@@ -268,5 +300,86 @@ describe('withIdempotency over the embedded store', () => {
       IdempotencyInProgressError,
     );
     expect(runs).toBe(1);
+  });
+});
+
+describe('runIdempotently, as POST /v1/verify and /resend call it', () => {
+  const stores: { close(): void }[] = [];
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+  });
+  const PRINCIPAL = {
+    keyId: 'key_a',
+    scopes: ['verify'],
+    app: { id: 'app_a', name: 'app-a', brand: null, webOtpDomain: null, settings: {} },
+  } as Principal;
+
+  /**
+   * A route of the start route's shape, over a real embedded store and the app's error handler:
+   * `work` returns the verification or throws a refusal, as startVerification does.
+   */
+  function route(work: (body: unknown) => Promise<unknown>) {
+    const store = createMemoryIdempotencyStore();
+    stores.push(store);
+    const app = new Hono<AppEnv>();
+    app.onError(createErrorHandler(createLogger('silent')));
+    app.use(async (c, next) => {
+      c.set('principal', PRINCIPAL);
+      await next();
+    });
+    app.post('/v1/verify', async (c) => {
+      const body: unknown = await c.req.json();
+      const deps = { idempotency: store, fingerprintKey: HMAC_KEY };
+      return c.json(await runIdempotently(c, deps, body, () => work(body)), 201);
+    });
+    return (body: unknown) =>
+      app.request('/v1/verify', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'signup-1' },
+        body: JSON.stringify(body),
+      });
+  }
+
+  it('a refused request leaves its key free: the retry runs, and only its success replays', async () => {
+    let runs = 0;
+    const send = route(async () => {
+      runs += 1;
+      if (runs === 1) throw new RefusedError('rate_limited', 'Too many codes for this number.');
+      return { id: 'ver_6' };
+    });
+    const refused = await send(BODY);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ code: 'rate_limited' });
+    const retry = await send(BODY);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(await retry.json()).toEqual({ id: 'ver_6' });
+    const replay = await send(BODY);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual({ id: 'ver_6' });
+    expect(runs).toBe(2);
+  });
+
+  it('after a refusal the same key may carry a corrected request: not a reused key', async () => {
+    const sent: unknown[] = [];
+    const send = route(async (body) => {
+      if ((body as { to: string }).to === '+3361234567') {
+        throw new RefusedError('invalid_phone_number', 'Not a valid phone number.');
+      }
+      sent.push(body);
+      return { id: 'ver_7' };
+    });
+    const refused = await send({ ...BODY, to: '+3361234567' });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'invalid_phone_number' });
+    const corrected = await send(BODY);
+    expect(corrected.status).toBe(201);
+    expect(await corrected.json()).toEqual({ id: 'ver_7' });
+    expect(sent).toEqual([BODY]);
+    // The key now belongs to the corrected request: the refused body is the one refused as reused.
+    const stale = await send({ ...BODY, to: '+3361234567' });
+    expect(stale.status).toBe(422);
+    expect(await stale.json()).toMatchObject({ code: 'idempotency_key_reused' });
   });
 });

@@ -19,6 +19,6 @@ export interface IdempotencyStore {
     response: { status: number; body: unknown },
     ttlMs: number,
   ): Promise<void>;
-  /** Forgets a claim whose request failed for a reason worth retrying (a 5xx). */
+  /** Forgets a claim whose request was not answered with a success (a refusal, a fault, a 5xx). */
   release(appId: string, key: string): Promise<void>;
 }
