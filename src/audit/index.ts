@@ -1,5 +1,5 @@
 export type { Actor, AuditFields } from './events.ts';
-export { auditEvent, operatorEvent } from './events.ts';
+export { auditEvent, operatorEvent, systemActor } from './events.ts';
 export {
   auditAppendStatement,
   createPostgresAuditQueries,
