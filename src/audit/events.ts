@@ -14,6 +14,14 @@ export interface AuditActor {
   client: { ip: string | null; userAgent: string | null };
 }
 
+/**
+ * Tessera itself, writing for an app what a provider reported (a delivery receipt, a reply from
+ * the phone): the app the message belongs to, and no end user, so no client address.
+ */
+export function systemActor(appId: string): AuditActor {
+  return { app: { id: appId }, client: { ip: null, userAgent: null } };
+}
+
 export interface AuditFields {
   verification?: VerificationIdentity;
   /** When there is no verification yet (a refused send): the masked number and its HMAC only. */

@@ -1,5 +1,5 @@
 export type { Actor, AuditFields } from './events.ts';
-export { auditEvent, operatorEvent } from './events.ts';
+export { auditEvent, operatorEvent, systemActor } from './events.ts';
 export { auditAppendStatement } from './postgres-writer.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';
 export type { AuditInfra, AuditModule } from './wire.ts';

@@ -8,6 +8,7 @@ import { createHttpJsonProvider } from './providers/http-json/http-json.ts';
 import { createKannelProvider } from './providers/kannel/kannel.ts';
 import { createSmppProvider } from './providers/smpp/smpp.ts';
 import { createTwilioProvider } from './providers/twilio/twilio.ts';
+import { receiptCallbackUrl } from './receipts/receipt-url.ts';
 import type { RouteConfig } from './sms-route-config.ts';
 
 export interface RouteBuildDeps {
@@ -55,7 +56,7 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
         outbox: deps.outbox,
       });
     case 'twilio': {
-      const callback = receiptCallbackUrl(route, deps);
+      const callback = receiptCallbackUrl(deps.publicUrl, route);
       return createTwilioProvider({
         accountSid: route.accountSid,
         authToken: route.authToken,
@@ -65,7 +66,7 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
       });
     }
     case 'kannel': {
-      const dlrUrl = receiptCallbackUrl(route, deps);
+      const dlrUrl = receiptCallbackUrl(deps.publicUrl, route);
       return createKannelProvider({
         url: route.url,
         username: route.username,
@@ -101,10 +102,4 @@ function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
         logger,
       });
   }
-}
-
-/** The route's receipts URL with its secret, when there is a PUBLIC_URL and a secret. */
-function receiptCallbackUrl(route: RouteConfig, deps: RouteBuildDeps): string | undefined {
-  if (!deps.publicUrl || !route.receiptSecret) return undefined;
-  return `${deps.publicUrl.replace(/\/+$/, '')}/v1/providers/${route.name}/receipts?secret=${encodeURIComponent(route.receiptSecret)}`;
 }

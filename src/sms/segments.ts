@@ -1,3 +1,5 @@
+import { gsm7Septets } from './gsm-alphabet.ts';
+
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
 export interface SegmentCount {
@@ -6,17 +8,6 @@ export interface SegmentCount {
   units: number;
   segments: number;
 }
-
-// 3GPP TS 23.038 §6.2.1, GSM 7-bit default alphabet (basic set), in table order. 0x1B (escape)
-// is left out: it is not a character. 0x09 is the capital Ç; lowercase ç is not in the table.
-const GSM7_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-);
-
-// 3GPP TS 23.038 §6.2.1.1, default alphabet extension table: sent as escape + character, so each
-// costs 2 septets.
-const GSM7_EXTENSION = new Set('\f^{}\\[~]|€');
 
 // One SMS carries 140 octets: 160 septets or 70 UCS-2 units. A concatenated message spends 6
 // octets of each part on the user data header (3GPP TS 23.040 §9.2.3.24.1), leaving 153 / 67.
@@ -29,9 +20,10 @@ const LIMITS = {
 export function countSegments(text: string): SegmentCount {
   const septets: number[] = [];
   for (const char of text) {
-    if (GSM7_BASIC.has(char)) septets.push(1);
-    else if (GSM7_EXTENSION.has(char)) septets.push(2);
-    else return pack('UCS-2', unitsOfUtf16(text));
+    const gsm7 = gsm7Septets(char);
+    if (!gsm7) return pack('UCS-2', unitsOfUtf16(text));
+    // An extension character costs 2: the escape and its own septet.
+    septets.push(gsm7.length);
   }
   return pack('GSM-7', septets);
 }

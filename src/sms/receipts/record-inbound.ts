@@ -1,5 +1,5 @@
 import type { AuditQueries, AuditTrail } from '../../audit/index.ts';
-import { auditEvent } from '../../audit/index.ts';
+import { auditEvent, systemActor } from '../../audit/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { PhoneProtector } from '../../kernel/crypto/phone-protector.ts';
 import { maskPhone, normalizePhone } from '../../kernel/phone.ts';
@@ -34,7 +34,7 @@ export async function recordInbound(
   await deps.audit.commit(
     appIds.map((appId) =>
       auditEvent(
-        { app: { id: appId }, client: { ip: null, userAgent: null } },
+        systemActor(appId),
         'sms.inbound',
         {
           phone: { masked: maskPhone(phone.e164), hmac },

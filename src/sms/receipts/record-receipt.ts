@@ -1,5 +1,5 @@
 import type { AuditTrail } from '../../audit/index.ts';
-import { auditEvent } from '../../audit/index.ts';
+import { auditEvent, systemActor } from '../../audit/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { ServiceMetrics } from '../../telemetry/service-metrics.ts';
 import type { CodeStore } from '../../verification/index.ts';
@@ -43,7 +43,7 @@ export async function recordReceipt(
   deps.metrics.receipt(input.route, input.status, Math.max(0, now - entry.sentAt) / 1000);
   await deps.audit.commit([
     auditEvent(
-      { app: { id: entry.appId }, client: { ip: null, userAgent: null } },
+      systemActor(entry.appId),
       delivered ? 'sms.delivered' : 'sms.undelivered',
       {
         verification: record,

@@ -6,6 +6,7 @@ import { constantTimeEqual } from '../../kernel/crypto/hmac.ts';
 import { parseKannelReceipt } from '../providers/kannel/kannel.ts';
 import { isTwilioSignatureValid, parseTwilioStatusCallback } from '../providers/twilio/twilio.ts';
 import type { RouteConfig } from '../sms-route-config.ts';
+import { calledReceiptUrl, RECEIPTS_PATH } from './receipt-url.ts';
 import { recordInbound } from './record-inbound.ts';
 import { type ReceiptStatus, recordReceipt } from './record-receipt.ts';
 
@@ -54,7 +55,7 @@ const SecretQuery = z.object({
 
 export const receiptRoute = createRoute({
   method: 'post',
-  path: '/v1/providers/{route}/receipts',
+  path: RECEIPTS_PATH,
   tags: ['SMS routes'],
   summary: 'Delivery receipt callback of an SMS route',
   description:
@@ -78,7 +79,7 @@ export const receiptRoute = createRoute({
 
 export const kannelReceiptRoute = createRoute({
   method: 'get',
-  path: '/v1/providers/{route}/receipts',
+  path: RECEIPTS_PATH,
   tags: ['SMS routes'],
   summary: 'Delivery report callback of a Kannel route',
   description:
@@ -135,7 +136,7 @@ export const receiptEndpoints = [
     }
     const body = await c.req.text();
     if (config.twilioAuthToken) {
-      const url = calledUrl(c.req.url, deps.publicUrl);
+      const url = calledReceiptUrl(c.req.url, deps.publicUrl);
       const signature = c.req.header('x-twilio-signature') ?? '';
       const form = new URLSearchParams(body);
       if (!isTwilioSignatureValid(config.twilioAuthToken, url, form, signature)) {
@@ -158,16 +159,6 @@ export const receiptEndpoints = [
     return c.body(null, 204);
   }),
 ];
-
-/**
- * The URL the provider called: PUBLIC_URL's origin (behind a proxy this server sees another) with
- * the path and query as they came; without PUBLIC_URL, the request's own URL.
- */
-function calledUrl(requestUrl: string, publicUrl: string | undefined): string {
-  if (!publicUrl) return requestUrl;
-  const { pathname, search } = new URL(requestUrl);
-  return `${publicUrl.replace(/\/+$/, '')}${pathname}${search}`;
-}
 
 /**
  * A mobile-originated message posted to the same callback: Twilio's incoming-message form (From

@@ -1,5 +1,6 @@
 import smpp, { type PDU, type Session } from 'smpp';
 import type { Logger } from '../../../telemetry/logger.ts';
+import { gsm7Septets } from '../../gsm-alphabet.ts';
 import {
   type ProviderAccepted,
   ProviderError,
@@ -395,37 +396,13 @@ function statusText(status: number): string {
   return name ? `${hex} (${name})` : hex;
 }
 
-// GSM 03.38 default alphabet, indexed by septet; 0x1B is the escape to the extension table.
-const GSM7_TABLE =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM7_BASIC = new Map([...GSM7_TABLE].map((char, septet) => [char, septet]));
-GSM7_BASIC.delete('\x1b');
-const GSM7_EXTENSION = new Map([
-  ['\f', 0x0a],
-  ['^', 0x14],
-  ['{', 0x28],
-  ['}', 0x29],
-  ['\\', 0x2f],
-  ['[', 0x3c],
-  ['~', 0x3d],
-  [']', 0x3e],
-  ['|', 0x40],
-  ['€', 0x65],
-]);
-
 /** Unpacked septets, one per octet, as SMPP carries data_coding 0 (packing is the SMSC's job). */
 export function encodeGsm7(text: string): Buffer {
   const septets: number[] = [];
   for (const char of text) {
-    const basic = GSM7_BASIC.get(char);
-    if (basic !== undefined) {
-      septets.push(basic);
-      continue;
-    }
-    const extended = GSM7_EXTENSION.get(char);
-    if (extended === undefined) throw new RangeError('character outside the GSM 7-bit alphabet');
-    septets.push(0x1b, extended);
+    const gsm7 = gsm7Septets(char);
+    if (!gsm7) throw new RangeError('character outside the GSM 7-bit alphabet');
+    septets.push(...gsm7);
   }
   return Buffer.from(septets);
 }
