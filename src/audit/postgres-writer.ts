@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { auditEvents } from '../db/schema.ts';
 import { newId } from '../kernel/ids.ts';
+import { postgresFailure, sqlState } from '../kernel/postgres-failure.ts';
 import {
   type ChainedAuditEvent,
   type ChainVerification,
@@ -311,31 +312,13 @@ function toPayload({ id, event, canonical }: PreparedEvent) {
   return { ...eventColumns({ ...event, id }), canonical };
 }
 
-// Connection errors that mean the statement never left: nothing to ask about.
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 /**
  * The statement was sent and no answer came (the connection dropped, or the server shut down): it
- * may have committed. A socket error carries a Node code (ECONNRESET...), not a SQLSTATE; pg says
- * in its message when it could not connect in time ("Connection terminated due to connection
- * timeout") or got no client from the pool ("timeout exceeded when trying to connect"). drizzle
- * wraps the driver's error, so the whole cause chain is read.
+ * may have committed. A statement that never left (connection refused, connect timeout) or that
+ * Postgres answered with an error did not. The kernel's classifier reads drizzle's whole cause chain.
  */
 function outcomeUnknown(error: unknown): boolean {
-  const neverSent = [...errorChain(error)].some(
-    (link) =>
-      NEVER_SENT.has(String((link as { code?: unknown }).code)) ||
-      /due to connection timeout|trying to connect/.test(link.message),
-  );
-  if (neverSent) return false;
-  const state = sqlState(error);
-  return state === undefined || !/^[0-9A-Z]{5}$/.test(state) || /^(08|57)/.test(state);
+  return postgresFailure(error) === 'outage-outcome-unknown';
 }
 
 /** Whether every event's id is in the trail; false when Postgres cannot say. */
@@ -350,20 +333,6 @@ async function allWritten(database: Database, events: readonly PreparedEvent[]):
   } catch {
     return false;
   }
-}
-
-/** An error and its causes, outermost first. */
-function* errorChain(error: unknown): Generator<Error> {
-  for (let current = error; current instanceof Error; current = current.cause) yield current;
-}
-
-/** The SQLSTATE of a server error (or a socket error's Node code); drizzle wraps it in `cause`. */
-function sqlState(error: unknown): string | undefined {
-  for (const link of errorChain(error)) {
-    const code = (link as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
 }
 
 function fromRow(row: typeof auditEvents.$inferSelect): AuditRecord {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DependencyUnavailableError, type RefusalCode, RefusedError } from '../kernel/errors.ts';
+import { sqlState } from '../kernel/postgres-failure.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { problemResponse } from './problem.ts';
 
@@ -51,7 +52,12 @@ export function createErrorHandler(logger: Logger) {
     if (error instanceof HTTPException) {
       return problemResponse(error.status, 'http_error', error.message);
     }
-    logger.error({ err: error, path: c.req.routePath }, 'unhandled error');
+    // A bug (a query Postgres refused included): the log gets the stack, its causes and the
+    // SQLSTATE (the logger redacts `code` fields); the caller gets nothing of the error.
+    logger.error(
+      { err: error, sqlState: sqlState(error), path: c.req.routePath },
+      'unhandled error',
+    );
     return problemResponse(500, 'internal_error', 'Something went wrong on our side.');
   };
 }

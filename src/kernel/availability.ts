@@ -1,9 +1,13 @@
 import { ReplyError } from 'ioredis';
+import { errorChain } from './error-chain.ts';
 import { type Dependency, DependencyUnavailableError } from './errors.ts';
+
+export { isPostgresOutage } from './postgres-failure.ts';
 
 /**
  * Wraps every async method of a store so that an outage (not a bug) surfaces as one typed
- * DependencyUnavailableError, which the HTTP layer turns into a 503 that changes nothing.
+ * DependencyUnavailableError, which the HTTP layer turns into a 503 that changes nothing. Any
+ * other error is rethrown as it is: a bug must reach the HTTP layer as a 500, logged with its stack.
  */
 export function guardAvailability<T extends object>(
   store: T,
@@ -18,6 +22,8 @@ export function guardAvailability<T extends object>(
         try {
           return await value.apply(target, args);
         } catch (error) {
+          // Already typed by an inner guard: one wrapper is enough.
+          if (error instanceof DependencyUnavailableError) throw error;
           throw isOutage(error)
             ? new DependencyUnavailableError(dependency, { cause: error })
             : error;
@@ -27,16 +33,9 @@ export function guardAvailability<T extends object>(
   });
 }
 
-/** A Redis error reply (a script bug) is not an outage; a closed or unwritable connection is. */
-export const isRedisOutage = (error: unknown): boolean => !(error instanceof ReplyError);
-
 /**
- * SQLSTATE classes 08 (connection), 53 (resources) and 57 (operator intervention, e.g. shutdown)
- * are outages, and so is any error without a SQLSTATE (refused, reset, timed out). Other SQLSTATEs
- * are bugs in our queries and must not hide as 503s.
+ * A Redis error reply (a script bug), wrapped or not, is not an outage; a closed or unwritable
+ * connection is.
  */
-export function isPostgresOutage(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return /^(08|53|57)/.test(code);
-}
+export const isRedisOutage = (error: unknown): boolean =>
+  ![...errorChain(error)].some((link) => link instanceof ReplyError);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, scanKeys } from '../helpers/real-stores.ts';
 import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -200,3 +201,134 @@ describe.each(BACKENDS)('verifications, refused input changes nothing: $name', (
     });
   });
 });
+
+describe.skipIf(!BACKENDS[0]?.available)(
+  'a bug in a query is a 500 that tells nothing, not a 503 (real Postgres)',
+  () => {
+    let t: TestApp;
+    let admin: pg.Client;
+    beforeAll(async () => {
+      t = await startTestApp(BACKENDS[0] as (typeof BACKENDS)[0]);
+      admin = new pg.Client({ connectionString: t.databaseUrl as string });
+      await admin.connect();
+    });
+    afterAll(async () => {
+      await admin?.end();
+      await t?.close();
+    });
+
+    /**
+     * Postgres refuses audit rows of `type` with SQLSTATE `state` (a trigger in this test's own
+     * database) until the returned function is called: drizzle hands the error back wrapped.
+     */
+    async function refuseAuditRows(type: string, state: string): Promise<() => Promise<void>> {
+      await admin.query(`create function test_refuse_audit() returns trigger language plpgsql as $$
+        begin
+          if new.type = '${type}' then
+            raise exception 'audit row refused by the test' using errcode = '${state}';
+          end if;
+          return new;
+        end $$`);
+      await admin.query(`create trigger test_refuse_audit before insert on audit_events
+        for each row execute function test_refuse_audit()`);
+      return async () => {
+        await admin.query('drop trigger test_refuse_audit on audit_events');
+        await admin.query('drop function test_refuse_audit()');
+      };
+    }
+
+    /** The answer is exactly the generic 500: no SQL, no parameter, no message of the error. */
+    async function expectInternalError(response: Response) {
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({
+        type: 'https://tessera.dev/problems/internal_error',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: 'Something went wrong on our side.',
+        code: 'internal_error',
+      });
+      for (const leak of ['refused by the test', 'tessera_append_audit', 'select', 'audit_events'])
+        expect(text).not.toContain(leak);
+    }
+
+    /** The one `unhandled error` line logged since `from`, parsed. */
+    function unhandledErrorLogged(from: number) {
+      const lines = t.logs.slice(from).filter((line) => line.includes('"unhandled error"'));
+      expect(lines).toHaveLength(1);
+      return JSON.parse(lines[0] as string) as {
+        level: number;
+        sqlState?: string;
+        err: { type: string; stack: string };
+      };
+    }
+
+    it.each([
+      ['23505 (a unique violation)', '23505'],
+      ['P0001 (a raise)', 'P0001'],
+    ])(
+      'a send whose audit row Postgres refuses with %s: 500 internal_error, logged with its stack, no SMS',
+      async (_name, state) => {
+        const printed = t.printed.length;
+        const logged = t.logs.length;
+        const restore = await refuseAuditRows('verification.created', state);
+        try {
+          await expectInternalError(await t.call('POST', '/v1/verify', { body: { to: TO } }));
+        } finally {
+          await restore();
+        }
+        expect(t.printed.length).toBe(printed);
+        const line = unhandledErrorLogged(logged);
+        expect(line.level).toBe(50);
+        expect(line.sqlState).toBe(state);
+        expect(line.err.type).toBe('DrizzleQueryError');
+        // The stack of the error, and of the driver's error it wraps.
+        expect(line.err.stack).toMatch(/\n {4}at /);
+        expect(line.err.stack).toContain('caused by: error: audit row refused by the test');
+        // The statement's parameters are logged, but never the clear number.
+        for (const form of ['+33612345678', '33612345678', '612345678'])
+          expect(JSON.stringify(line)).not.toContain(form);
+        // The service was never down.
+        expect((await t.call('POST', '/v1/verify', { body: { to: TO } })).status).toBe(201);
+      },
+    );
+
+    it('the same refusal with a shutdown SQLSTATE (57P01) is an outage: 503 service_unavailable', async () => {
+      const printed = t.printed.length;
+      const restore = await refuseAuditRows('verification.created', '57P01');
+      try {
+        const response = await t.call('POST', '/v1/verify', { body: { to: TO } });
+        expect(response.status).toBe(503);
+        expect(await response.json()).toMatchObject({ code: 'service_unavailable' });
+      } finally {
+        await restore();
+      }
+      expect(t.printed.length).toBe(printed);
+    });
+
+    it('a bug while recording an approval: 500, the approval is undone and the code still works', async () => {
+      const sent = await t.call('POST', '/v1/verify', { body: { to: TO, purpose: 'signup' } });
+      expect(sent.status).toBe(201);
+      const { id } = (await sent.json()) as { id: string };
+      const code = await t.lastCode(TO);
+      const check = () => t.call('POST', `/v1/verify/${id}/check`, { body: { code } });
+      const restore = await refuseAuditRows('check.approved', '23505');
+      try {
+        await expectInternalError(await check());
+      } finally {
+        await restore();
+      }
+      expect(await (await t.call('GET', `/v1/verify/${id}`)).json()).toMatchObject({
+        status: 'pending',
+      });
+      const approved = await check();
+      expect(approved.status).toBe(200);
+      expect(await approved.json()).toMatchObject({
+        valid: true,
+        status: 'approved',
+        attempts_remaining: 4,
+      });
+    });
+  },
+);
