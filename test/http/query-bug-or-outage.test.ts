@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresAuditWriter } from '../../src/audit/index.ts';
+import { createPostgresAuditWriter } from '../../src/audit/postgres-writer.ts';
 import { type Database, migrateDatabase } from '../../src/db/database.ts';
 import { createErrorHandler } from '../../src/http/error-handler.ts';
 import { guardAvailability, isPostgresOutage } from '../../src/kernel/availability.ts';
