@@ -6,6 +6,7 @@ import { parseAppSettings } from '../kernel/app-settings.ts';
 import { decrypt, encrypt } from '../kernel/crypto/aead.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
+import { createUndo } from '../kernel/undo.ts';
 import { reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import type { TotpDeps } from './deps.ts';
@@ -94,12 +95,14 @@ export async function enrolTotpFactor(
   );
   const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M' });
   await deps.store.insert(factor);
+  const undo = createUndo();
+  undo.push(() => deps.store.discard(id).catch(countLost(deps.metrics, 'totp_factor_discard')));
   try {
     await deps.audit.commit([
       totpEvent(deps, actor, 'totp.enrolled', factor, 'ok', null, now, parameters(factor)),
     ]);
   } catch (error) {
-    await deps.store.discard(id).catch(countLost(deps.metrics, 'totp_factor_discard'));
+    await undo.run();
     throw error;
   }
   return { factor, secret, otpauthUri, qrSvg };
@@ -159,50 +162,53 @@ export async function confirmTotpFactor(
   const reservation = await reserveCheck(deps, actor, limits, subject, {
     detail: { factor_id: factor.id },
   });
-  const now = deps.clock.now();
-  const step = matchingSteps(openSecret(deps, factor), parameters(factor), input.code, now)[0];
-  if (step === undefined) {
-    try {
+  const undo = createUndo();
+  undo.push(reservation.refund);
+  try {
+    const now = deps.clock.now();
+    const step = matchingSteps(openSecret(deps, factor), parameters(factor), input.code, now)[0];
+    if (step === undefined) {
       await deps.audit.commit([
         totpEvent(deps, actor, 'totp.failed', factor, 'refused', 'wrong_code', now, {
           stage: 'confirm',
         }),
       ]);
-    } catch (error) {
-      await reservation.refund();
-      throw error;
+      // A wrong code keeps what it spent.
+      undo.commit();
+      throw new RefusedError(
+        'invalid_code',
+        'The code is not the current one; the factor stays unverified.',
+      );
     }
-    throw new RefusedError(
-      'invalid_code',
-      'The code is not the current one; the factor stays unverified.',
+    const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    const hashes = await Promise.all(
+      recoveryCodes.map((code) => deps.hasher.hash(normalizeRecoveryCode(code) as string)),
     );
-  }
-  const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  const hashes = await Promise.all(
-    recoveryCodes.map((code) => deps.hasher.hash(normalizeRecoveryCode(code) as string)),
-  );
-  const confirmed = await deps.store
-    .confirm(actor.app.id, factor.id, step, new Date(now), hashes)
-    .catch(async (error) => {
-      await reservation.refund();
-      throw error;
-    });
-  if (!confirmed) {
-    // A parallel confirmation or a deletion won.
-    await reservation.giveBackFailure();
-    throw new RefusedError('factor_closed', 'This factor is already confirmed or was deleted.');
-  }
-  try {
+    const confirmed = await deps.store.confirm(
+      actor.app.id,
+      factor.id,
+      step,
+      new Date(now),
+      hashes,
+    );
+    if (!confirmed) {
+      // A parallel confirmation or a deletion won: the check stays spent, its failure unit not.
+      undo.commit();
+      await reservation.giveBackFailure();
+      throw new RefusedError('factor_closed', 'This factor is already confirmed or was deleted.');
+    }
+    // No confirmation without its audit row.
+    undo.push(() => deps.store.revertConfirm(factor.id));
     await deps.audit.commit([
       totpEvent(deps, actor, 'totp.confirmed', confirmed, 'ok', null, now, parameters(confirmed)),
     ]);
+    undo.commit();
+    await reservation.clearFailures();
+    return { factor: confirmed, recoveryCodes };
   } catch (error) {
-    await deps.store.revertConfirm(factor.id);
-    await reservation.refund();
+    await undo.run();
     throw error;
   }
-  await reservation.clearFailures();
-  return { factor: confirmed, recoveryCodes };
 }
 
 /** Lists a user's live factors; the read is audited (who looked at which user's factors). */

@@ -1,6 +1,7 @@
 import type { Actor } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { RefusedError } from '../kernel/errors.ts';
+import { createUndo } from '../kernel/undo.ts';
 import { reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import type { TotpDeps } from './deps.ts';
@@ -60,79 +61,57 @@ export async function verifyTotp(
   const reservation = await reserveCheck(deps, actor, limits, subject, {
     detail: { user_hmac: subject.phoneHmac },
   });
-
-  const now = deps.clock.now();
-  const user = { id: null, userRef };
-  const reserved = await deps.store
-    .reserveFailure(appId, userRef, MAX_CONSECUTIVE_FAILURES)
-    .catch(async (error) => {
-      await reservation.refund();
-      throw error;
-    });
-  if (reserved.length === 0) {
-    await reservation.refund();
-    await deps.audit.commit([
-      totpEvent(deps, actor, 'totp.failed', user, 'refused', 'locked', now),
-    ]);
-    throw new RefusedError(
-      'factor_locked',
-      'Too many consecutive failed attempts: this user needs a stronger recovery (delete the factor and enrol a new one).',
-    );
-  }
-  const candidates = verified.filter((f) => reserved.includes(f.id));
-
-  let accepted: Acceptance | null;
-  let reason = 'wrong_code';
+  const undo = createUndo();
+  undo.push(reservation.refund);
   try {
+    const now = deps.clock.now();
+    const user = { id: null, userRef };
+    const reserved = await deps.store.reserveFailure(appId, userRef, MAX_CONSECUTIVE_FAILURES);
+    if (reserved.length === 0) {
+      // Nothing is evaluated: the refusal below gives the reservation back.
+      await deps.audit.commit([
+        totpEvent(deps, actor, 'totp.failed', user, 'refused', 'locked', now),
+      ]);
+      throw new RefusedError(
+        'factor_locked',
+        'Too many consecutive failed attempts: this user needs a stronger recovery (delete the factor and enrol a new one).',
+      );
+    }
+    undo.push(() =>
+      deps.store.releaseFailure(reserved).catch(countLost(deps.metrics, 'totp_failure_release')),
+    );
+    const candidates = verified.filter((f) => reserved.includes(f.id));
+
     const outcome = recoveryCode
       ? await acceptRecoveryCode(deps, candidates, recoveryCode, now)
       : await acceptTotpCode(deps, candidates, input.code, now);
-    accepted = outcome.accepted;
-    if (outcome.replayed) reason = 'replayed';
-  } catch (error) {
-    await deps.store
-      .releaseFailure(reserved)
-      .catch(countLost(deps.metrics, 'totp_failure_release'));
-    await reservation.refund();
-    throw error;
-  }
-
-  if (accepted) {
-    const { factor } = accepted;
-    try {
+    const { accepted } = outcome;
+    if (accepted) {
+      const { factor } = accepted;
+      // No acceptance without its audit row: the step or recovery code is live again.
+      undo.push(() => accepted.undo().catch(countLost(deps.metrics, 'totp_step_undo')));
       await deps.audit.commit([
         totpEvent(deps, actor, 'totp.verified', factor, 'ok', null, now, {
           method,
           ...(accepted.step === null ? {} : { step: accepted.step }),
         }),
       ]);
-    } catch (error) {
-      // No acceptance without its audit row: the step or recovery code is live again.
-      await accepted.undo().catch(countLost(deps.metrics, 'totp_step_undo'));
-      await deps.store
-        .releaseFailure(reserved)
-        .catch(countLost(deps.metrics, 'totp_failure_release'));
-      await reservation.refund();
-      throw error;
+      undo.commit();
+      await deps.store.clearFailures(factor.id);
+      await deps.store.releaseFailure(reserved.filter((id) => id !== factor.id));
+      await reservation.clearFailures();
+      return { valid: true, factorId: factor.id, method };
     }
-    await deps.store.clearFailures(factor.id);
-    await deps.store.releaseFailure(reserved.filter((id) => id !== factor.id));
-    await reservation.clearFailures();
-    return { valid: true, factorId: factor.id, method };
-  }
 
-  try {
+    const reason = outcome.replayed ? 'replayed' : 'wrong_code';
     await deps.audit.commit([
       totpEvent(deps, actor, 'totp.failed', user, 'refused', reason, now, { method }),
     ]);
+    return { valid: false, factorId: null, method };
   } catch (error) {
-    await deps.store
-      .releaseFailure(reserved)
-      .catch(countLost(deps.metrics, 'totp_failure_release'));
-    await reservation.refund();
+    await undo.run();
     throw error;
   }
-  return { valid: false, factorId: null, method };
 }
 
 async function acceptTotpCode(

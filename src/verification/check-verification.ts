@@ -1,6 +1,7 @@
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
+import { createUndo } from '../kernel/undo.ts';
 import { countApproval, pumpingSubject, reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { isWellFormedCode } from './code.ts';
@@ -45,88 +46,84 @@ export async function checkVerification(
   const { limits } = settings;
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
   const now = deps.clock.now();
-  // The limits' reservation and the attempt count leave in one round trip. Each is atomic, a code
-  // is evaluated only with both, and whichever side refuses gives the other back: N parallel
-  // guesses still never get past either budget.
-  const [reserved, started] = await Promise.allSettled([
-    reserveCheck(deps, actor, limits, subject, { verification: current }),
-    deps.codes.beginCheck(appId, input.id, now),
-  ]);
-  if (reserved.status === 'rejected') {
+  const undo = createUndo();
+  try {
+    // The limits' reservation and the attempt count leave in one round trip. Each is atomic, a
+    // code is evaluated only with both, and whichever side refuses gives the other back: N
+    // parallel guesses still never get past either budget.
+    const [reserved, started] = await Promise.allSettled([
+      reserveCheck(deps, actor, limits, subject, { verification: current }),
+      deps.codes.beginCheck(appId, input.id, now),
+    ]);
+    if (reserved.status === 'fulfilled') undo.push(reserved.value.refund);
+    let keepAttempt = () => {};
     if (started.status === 'fulfilled' && started.value.kind === 'evaluate') {
-      // Nothing was evaluated: the attempt goes back (a store failure here only keeps it spent).
+      // Nothing evaluated, or its verdict not recorded: the attempt goes back (a store failure
+      // here only keeps it spent).
       const { codeVersion } = started.value.record;
-      await deps.codes
-        .refundAttempt(appId, input.id, codeVersion)
-        .catch(countLost(deps.metrics, 'attempt_refund'));
+      keepAttempt = undo.push(() =>
+        deps.codes
+          .refundAttempt(appId, input.id, codeVersion)
+          .catch(countLost(deps.metrics, 'attempt_refund')),
+      );
     }
-    throw reserved.reason;
-  }
-  const reservation = reserved.value;
-  if (started.status === 'rejected') {
-    await reservation.refund();
-    throw started.reason;
-  }
-  const start = started.value;
-  if (start.kind === 'not_found') {
-    await reservation.refund();
-    throw notFound();
-  }
-  const record = start.record;
-  const audit = (
-    type: 'check.approved' | 'check.wrong' | 'check.refused',
-    outcome: string,
-    reason: string | null,
-    r: VerificationRecord,
-  ) => deps.audit.commit([auditEvent(actor, type, { verification: r, outcome, reason }, now)]);
-
-  if (start.kind === 'closed') {
-    await reservation.giveBackFailure();
-    deps.metrics.codeChecked('closed');
-    await audit('check.refused', 'refused', visibleStatus(record, now), record);
-    return answer(record, now, false);
-  }
-
-  if (await deps.hasher.verify(start.codeHash, input.code)) {
-    const approval = await deps.codes.approve(appId, input.id, record.codeVersion, now);
-    if (!approval.approved || !approval.record) {
-      // Another request approved it first, or it was resent or cancelled meanwhile.
+    if (reserved.status === 'rejected') throw reserved.reason;
+    const reservation = reserved.value;
+    if (started.status === 'rejected') throw started.reason;
+    const start = started.value;
+    if (start.kind === 'not_found') throw notFound();
+    const record = start.record;
+    const audit = (
+      type: 'check.approved' | 'check.wrong' | 'check.refused',
+      outcome: string,
+      reason: string | null,
+      r: VerificationRecord,
+    ) => deps.audit.commit([auditEvent(actor, type, { verification: r, outcome, reason }, now)]);
+    // A refused verdict keeps the check it spent (and the attempt, if one was counted); only the
+    // failure unit goes back.
+    const refuse = async (closed: VerificationRecord) => {
+      undo.commit();
       await reservation.giveBackFailure();
       deps.metrics.codeChecked('closed');
-      const closed = approval.record ?? record;
       await audit('check.refused', 'refused', visibleStatus(closed, now), closed);
       return answer(closed, now, false);
-    }
-    try {
-      await audit('check.approved', 'ok', null, approval.record);
-    } catch (error) {
-      await deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now);
-      await reservation.refund();
-      throw error;
-    }
-    const e164 = deps.phones.open(record.phoneSealed, record.id);
-    // Not awaited: both only loosen (the number's failed checks cleared, an approval counted for
-    // the pumping watch), so a lost one makes a limit stricter, never looser. They reach the store
-    // before anything a later request sends (one connection, commands in order).
-    void reservation.clearFailures().catch(countLost(deps.metrics, 'failures_clear'));
-    void countApproval(
-      deps,
-      settings.pumping,
-      pumpingSubject(deps, appId, record.country, e164),
-    ).catch(countLost(deps.metrics, 'approval_count'));
-    deps.metrics.codeChecked('approved');
-    return answer(approval.record, now, true);
-  }
+    };
 
-  try {
+    if (start.kind === 'closed') return await refuse(record);
+
+    if (await deps.hasher.verify(start.codeHash, input.code)) {
+      const approval = await deps.codes.approve(appId, input.id, record.codeVersion, now);
+      // Another request approved it first, or it was resent or cancelled meanwhile.
+      if (!approval.approved || !approval.record) return await refuse(approval.record ?? record);
+      // No approval without its row: reverting it makes the code live again and gives its
+      // attempt back, in place of the attempt's own refund.
+      keepAttempt();
+      undo.push(() =>
+        deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now),
+      );
+      await audit('check.approved', 'ok', null, approval.record);
+      undo.commit();
+      const e164 = deps.phones.open(record.phoneSealed, record.id);
+      // Not awaited: both only loosen (the number's failed checks cleared, an approval counted
+      // for the pumping watch), so a lost one makes a limit stricter, never looser. They reach
+      // the store before anything a later request sends (one connection, commands in order).
+      void reservation.clearFailures().catch(countLost(deps.metrics, 'failures_clear'));
+      void countApproval(
+        deps,
+        settings.pumping,
+        pumpingSubject(deps, appId, record.country, e164),
+      ).catch(countLost(deps.metrics, 'approval_count'));
+      deps.metrics.codeChecked('approved');
+      return answer(approval.record, now, true);
+    }
+
     await audit('check.wrong', 'refused', 'wrong_code', record);
+    deps.metrics.codeChecked('wrong');
+    return answer(record, now, false);
   } catch (error) {
-    await deps.codes.refundAttempt(appId, input.id, record.codeVersion);
-    await reservation.refund();
+    await undo.run();
     throw error;
   }
-  deps.metrics.codeChecked('wrong');
-  return answer(record, now, false);
 }
 
 function answer(record: VerificationRecord, now: number, valid: boolean): CheckResult {

@@ -1,6 +1,7 @@
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
+import { createUndo } from '../kernel/undo.ts';
 import { refuseForLimit, sendCharges, spendLimits } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
@@ -35,6 +36,8 @@ export async function resendVerification(
   );
   if (!spent.ok)
     return refuseForLimit(deps, actor, { verification: current }, spent.limit, spent.retryAfterMs);
+  const undo = createUndo();
+  undo.push(spent.refund);
   try {
     const code = generateCode(current.codeLength);
     const codeHash = await deps.hasher.hash(code);
@@ -52,7 +55,7 @@ export async function resendVerification(
     const to = deps.phones.open(record.phoneSealed, record.id);
     return await sendCode(deps, actor, record, to, code);
   } catch (error) {
-    await spent.refund();
+    await undo.run();
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import { parseAppSettings } from '../kernel/app-settings.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { maskPhone, normalizePhone } from '../kernel/phone.ts';
+import { createUndo } from '../kernel/undo.ts';
 import {
   pumpingSubject,
   recordPumpingVerdict,
@@ -78,36 +79,36 @@ export async function startVerification(
   }
   const subject = { appId: actor.app.id, phoneHmac: fields.phone.hmac, ip: actor.client.ip };
   const watched = pumpingSubject(deps, actor.app.id, phone.country, phone.e164);
-  // The limits and the pumping watch's count in one round trip. A send a limit refuses is taken
-  // back out of the watch's counts; one the watch refuses gives its limits back (outer catch).
-  const [limits, screened] = await Promise.allSettled([
-    spendLimits(
-      deps.limiter,
-      sendCharges(settings.limits, subject),
-      countLost(deps.metrics, 'limit_refund'),
-    ),
-    screenForPumping(deps, settings.pumping, watched),
-  ]);
-  const takeBack = async () => {
-    if (screened.status !== 'fulfilled') return;
-    await takeBackScreenedSend(deps, settings.pumping, watched, screened.value).catch(
-      countLost(deps.metrics, 'pumping_takeback'),
-    );
-  };
-  if (limits.status === 'rejected') {
-    await takeBack();
-    throw limits.reason;
-  }
-  const spent = limits.value;
-  if (!spent.ok) {
-    await takeBack();
-    return refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
-  }
-
+  const undo = createUndo();
   try {
+    // The limits and the pumping watch's count in one round trip. A send the limits refuse (or
+    // fail) is taken back out of the watch's counts; one they let through stays counted whatever
+    // happens next. One the watch refuses gives its limits back.
+    const [limits, screened] = await Promise.allSettled([
+      spendLimits(
+        deps.limiter,
+        sendCharges(settings.limits, subject),
+        countLost(deps.metrics, 'limit_refund'),
+      ),
+      screenForPumping(deps, settings.pumping, watched),
+    ]);
+    const passed = limits.status === 'fulfilled' && limits.value.ok;
+    if (screened.status === 'fulfilled' && !passed) {
+      undo.push(() =>
+        takeBackScreenedSend(deps, settings.pumping, watched, screened.value).catch(
+          countLost(deps.metrics, 'pumping_takeback'),
+        ),
+      );
+    }
+    if (limits.status === 'rejected') throw limits.reason;
+    const spent = limits.value;
+    if (!spent.ok)
+      return await refuseForLimit(deps, actor, fields, spent.limit, spent.retryAfterMs);
+    undo.push(spent.refund);
+
     if (screened.status === 'rejected') throw screened.reason;
     const pumping = await recordPumpingVerdict(deps, actor, screened.value, watched, fields);
-    // Refused like a limit (429 naming it); the outer catch gives the spent limits back.
+    // Refused like a limit (429 naming it); the spent limits go back.
     if (pumping) await refuseForLimit(deps, actor, fields, pumping.limit, pumping.retryAfterMs);
 
     const id = newId('ver');
@@ -161,35 +162,33 @@ export async function startVerification(
         ),
       ]),
     ]);
-    try {
-      if (committed.status === 'rejected') throw committed.reason;
-      if (stored.status === 'rejected') {
-        // The trail says it was created, so it also says that it ended here, and why.
-        await deps.audit.commitOrSpool([
-          auditEvent(
-            actor,
-            'verification.canceled',
-            {
-              verification: record,
-              outcome: 'failed',
-              reason: 'store_unavailable',
-            },
-            deps.clock.now(),
-          ),
-        ]);
-        throw stored.reason;
-      }
-      deps.metrics.verificationStarted(input.purpose);
-      return await sendCode(deps, actor, record, phone.e164, code);
-    } catch (error) {
-      // Nothing reached the phone, or nothing was recorded: the verification must not linger.
-      await deps.codes
+    // Nothing reached the phone, or nothing was recorded: the verification must not linger.
+    undo.push(() =>
+      deps.codes
         .cancel(actor.app.id, id, deps.clock.now())
-        .catch(countLost(deps.metrics, 'verification_cancel'));
-      throw error;
+        .catch(countLost(deps.metrics, 'verification_cancel')),
+    );
+    if (committed.status === 'rejected') throw committed.reason;
+    if (stored.status === 'rejected') {
+      // The trail says it was created, so it also says that it ended here, and why.
+      await deps.audit.commitOrSpool([
+        auditEvent(
+          actor,
+          'verification.canceled',
+          {
+            verification: record,
+            outcome: 'failed',
+            reason: 'store_unavailable',
+          },
+          deps.clock.now(),
+        ),
+      ]);
+      throw stored.reason;
     }
+    deps.metrics.verificationStarted(input.purpose);
+    return await sendCode(deps, actor, record, phone.e164, code);
   } catch (error) {
-    await spent.refund();
+    await undo.run();
     throw error;
   }
 }
