@@ -18,9 +18,9 @@ import {
 } from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
-import { registerMetrics } from './telemetry/metrics-route.ts';
+import { registerMetrics } from './telemetry/metrics-endpoint.ts';
 import { type TotpDeps, totpEndpoints } from './totp/index.ts';
-import { type VerificationRoutesDeps, verificationEndpoints } from './verification/index.ts';
+import { type VerificationEndpointDeps, verificationEndpoints } from './verification/index.ts';
 
 /** What the HTTP app serves, each module as its wire() built it. */
 export interface AppModules {
@@ -32,7 +32,7 @@ export interface AppModules {
   readiness: ReadinessProbe;
   access: AccessStore;
   receipts: ReceiptDeps;
-  verification: VerificationRoutesDeps;
+  verification: VerificationEndpointDeps;
   totp: TotpDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrustPolicy } from '../http/client-ip.ts';
 import type { HashProfile, HashProfileName } from '../kernel/crypto/hash-profiles.ts';
-import type { RouteConfig } from '../sms/index.ts';
+import type { SmsRouteConfig } from '../sms/index.ts';
 import type { RedisTarget } from './redis-target.ts';
 import { envSchema } from './schema.ts';
 
@@ -24,7 +24,7 @@ export interface Config {
   /** Countries SMS may go to (ALLOWED_COUNTRIES); null = every country. */
   readonly allowedCountries: ReadonlySet<string> | null;
   /** SMS routes in priority order. */
-  readonly smsRoutes: readonly RouteConfig[];
+  readonly smsRoutes: readonly SmsRouteConfig[];
   /** Tessera's public base URL, for provider callbacks (delivery receipts). */
   readonly publicUrl: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */

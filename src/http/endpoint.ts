@@ -1,29 +1,30 @@
-import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { RouteConfig as OperationDefinition, RouteHandler } from '@hono/zod-openapi';
 import type { App, AppEnv } from './app-env.ts';
 
 /**
- * An OpenAPI operation: its definition, and its handler once the module's dependencies exist. The
- * definition alone builds the OpenAPI document (no database, no SMS route); `mount` serves it.
+ * An HTTP endpoint (an OpenAPI operation): its definition, and its handler once the module's
+ * dependencies exist. The definition alone builds the OpenAPI document (no database, no SMS
+ * route); `mount` serves it. ("Route" is kept for SMS routes.)
  */
 export interface Endpoint<D> {
-  readonly route: RouteConfig;
+  readonly definition: OperationDefinition;
   mount(app: App, deps: D): void;
 }
 
-export function endpoint<R extends RouteConfig, D>(
-  route: R,
-  handler: (deps: D) => RouteHandler<R, AppEnv>,
+export function endpoint<O extends OperationDefinition, D>(
+  definition: O,
+  handler: (deps: D) => RouteHandler<O, AppEnv>,
 ): Endpoint<D> {
   return {
-    route,
-    // The handler is typed against `route` above; openapi()'s own generic signature cannot see
-    // through the type parameter here.
-    mount: (app, deps) => void app.openapi(route, handler(deps) as never),
+    definition,
+    // The handler is typed against `definition` above; openapi()'s own generic signature cannot
+    // see through the type parameter here.
+    mount: (app, deps) => void app.openapi(definition, handler(deps) as never),
   };
 }
 
 /** The endpoint's definition in the registry, as `app.openapi` puts it (without its middleware). */
-export function describeEndpoint(app: App, { route }: Endpoint<unknown>): void {
-  const { middleware: _middleware, hide, ...definition } = route;
-  if (!hide) app.openAPIRegistry.registerPath(definition);
+export function describeEndpoint(app: App, { definition }: Endpoint<unknown>): void {
+  const { middleware: _middleware, hide, ...operation } = definition;
+  if (!hide) app.openAPIRegistry.registerPath(operation);
 }

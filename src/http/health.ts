@@ -9,7 +9,7 @@ const ReadinessSchema = z
   })
   .openapi('Readiness');
 
-export const healthRoute = createRoute({
+export const healthOperation = createRoute({
   method: 'get',
   path: '/healthz',
   tags: ['Operations'],
@@ -19,7 +19,7 @@ export const healthRoute = createRoute({
   },
 });
 
-export const readinessRoute = createRoute({
+export const readinessOperation = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['Operations'],
@@ -36,8 +36,8 @@ export const readinessRoute = createRoute({
 export type ReadinessProbe = Record<string, () => Promise<void>>;
 
 export const healthEndpoints = [
-  endpoint(healthRoute, (_: ReadinessProbe) => (c) => c.json({ status: 'ok' as const }, 200)),
-  endpoint(readinessRoute, (probes: ReadinessProbe) => async (c) => {
+  endpoint(healthOperation, (_: ReadinessProbe) => (c) => c.json({ status: 'ok' as const }, 200)),
+  endpoint(readinessOperation, (probes: ReadinessProbe) => async (c) => {
     const entries = await Promise.all(
       Object.entries(probes).map(async ([name, probe]) => {
         const ok = await withTimeout(probe(), 2000).then(

@@ -5,7 +5,6 @@
  */
 import { type Actor, type AuditFields, auditEvent } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
-import type { VerificationDeps } from '../verification/index.ts';
 import {
   conversionCollapsed,
   numberPrefix,
@@ -13,6 +12,7 @@ import {
   trafficWindow,
 } from './pumping-policy.ts';
 import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
+import type { LimitVerbDeps } from './verb-deps.ts';
 
 /** Who a send goes to, as the pumping watch sees it: no clear digits ever reach the counters. */
 export interface PumpingSubject {
@@ -25,7 +25,7 @@ export interface PumpingSubject {
 
 /** The pumping watch's view of a number: its app, its country and an HMAC of its prefix. */
 export function pumpingSubject(
-  deps: Pick<VerificationDeps, 'phones'>,
+  deps: Pick<LimitVerbDeps, 'phones'>,
   appId: string,
   country: string,
   e164: string,
@@ -203,14 +203,14 @@ export async function recordApproval(
 // As the verification use cases call the watch: with their own dependencies, of which it takes
 // its counters (`traffic`) and clock, and the audit trail and metrics its trips are recorded in.
 
-const watchDeps = (deps: VerificationDeps): PumpingDeps => ({
+const watchDeps = (deps: LimitVerbDeps): PumpingDeps => ({
   counters: deps.traffic,
   clock: deps.clock,
 });
 
 /** Screens a send against the SMS pumping watch; the send is counted unless a pause refuses it. */
 export function screenForPumping(
-  deps: VerificationDeps,
+  deps: LimitVerbDeps,
   settings: PumpingSettings,
   subject: PumpingSubject,
 ): Promise<PumpingVerdict> {
@@ -219,7 +219,7 @@ export function screenForPumping(
 
 /** Takes a screened send back out of the counts: a limit refused it, so it never left. */
 export function takeBackScreenedSend(
-  deps: VerificationDeps,
+  deps: LimitVerbDeps,
   settings: PumpingSettings,
   subject: PumpingSubject,
   verdict: PumpingVerdict,
@@ -229,7 +229,7 @@ export function takeBackScreenedSend(
 
 /** Counts an approved verification for the conversion watch (see recordApproval). */
 export function countApproval(
-  deps: VerificationDeps,
+  deps: LimitVerbDeps,
   settings: PumpingSettings,
   subject: PumpingSubject,
 ): Promise<void> {
@@ -241,7 +241,7 @@ export function countApproval(
  * refusal to give, if any.
  */
 export async function recordPumpingVerdict(
-  deps: VerificationDeps,
+  deps: LimitVerbDeps,
   actor: Actor,
   verdict: PumpingVerdict,
   subject: PumpingSubject,

@@ -1,11 +1,11 @@
 import { type Actor, type AuditFields, auditEvent } from '../audit/index.ts';
 import { RefusedError } from '../kernel/errors.ts';
-import type { VerificationDeps } from '../verification/index.ts';
 import type { LimitName } from './policy.ts';
+import type { LimitVerbDeps } from './verb-deps.ts';
 
 /** Records the limit that was hit, then refuses with 429 naming it (api.md, Limits). */
 export async function refuseForLimit(
-  deps: Pick<VerificationDeps, 'audit' | 'clock' | 'metrics'>,
+  deps: Pick<LimitVerbDeps, 'audit' | 'clock' | 'metrics'>,
   actor: Actor,
   fields: Omit<AuditFields, 'outcome' | 'reason'>,
   limit: LimitName,

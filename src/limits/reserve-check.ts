@@ -1,10 +1,10 @@
 import type { Actor, AuditFields } from '../audit/index.ts';
 import type { LimitSettings } from '../kernel/app-settings.ts';
 import { countLost } from '../telemetry/lost-write.ts';
-import type { VerificationDeps } from '../verification/index.ts';
 import { failedCheckCharge, ipCheckCharge, type Subject } from './policy.ts';
 import { refuseForLimit } from './refuse-limit.ts';
 import { spendLimits } from './spend-limits.ts';
+import type { LimitVerbDeps } from './verb-deps.ts';
 
 export interface CheckReservation {
   /** Gives back everything reserved (the check was never evaluated, or its row failed); never rejects. */
@@ -21,7 +21,7 @@ export interface CheckReservation {
  * Refused: the limit hit is audited and a 429 thrown, nothing kept.
  */
 export async function reserveCheck(
-  deps: Pick<VerificationDeps, 'limiter' | 'audit' | 'clock' | 'metrics'>,
+  deps: Pick<LimitVerbDeps, 'limiter' | 'audit' | 'clock' | 'metrics'>,
   actor: Actor,
   limits: LimitSettings,
   subject: Subject,

@@ -1,7 +1,7 @@
 import type { Logger } from '../telemetry/logger.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { DevOutbox } from './dev-outbox.ts';
-import { createPriorityRoute, type RouteMetrics } from './priority-route.ts';
+import { createPriorityRoute, type SmsRouteMetrics } from './priority-route.ts';
 import type { SmsProvider } from './provider.ts';
 import { createConsoleProvider } from './providers/console/console.ts';
 import { createHttpJsonProvider } from './providers/http-json/http-json.ts';
@@ -9,13 +9,13 @@ import { createKannelProvider } from './providers/kannel/kannel.ts';
 import { createSmppProvider } from './providers/smpp/smpp.ts';
 import { createTwilioProvider } from './providers/twilio/twilio.ts';
 import { receiptCallbackUrl } from './receipts/receipt-url.ts';
-import type { RouteConfig } from './sms-route-config.ts';
+import type { SmsRouteConfig } from './sms-route-config.ts';
 
-export interface RouteBuildDeps {
+export interface SmsRouteBuildDeps {
   print: (text: string) => void;
   outbox: DevOutbox | null;
   logger: Logger;
-  metrics: RouteMetrics;
+  metrics: SmsRouteMetrics;
   now: () => number;
   /** Where providers call back with receipts (PUBLIC_URL); unset: no HTTP callbacks are asked for. */
   publicUrl: string | undefined;
@@ -31,7 +31,7 @@ export interface RouteBuildDeps {
 }
 
 /** The priority route from the configured routes, each with its provider and its own breaker. */
-export function buildPriorityRoute(routes: readonly RouteConfig[], deps: RouteBuildDeps) {
+export function buildPriorityRoute(routes: readonly SmsRouteConfig[], deps: SmsRouteBuildDeps) {
   return createPriorityRoute(
     routes.map((route) => ({
       name: route.name,
@@ -46,7 +46,7 @@ export function buildPriorityRoute(routes: readonly RouteConfig[], deps: RouteBu
   );
 }
 
-function createProvider(route: RouteConfig, deps: RouteBuildDeps): SmsProvider {
+function createProvider(route: SmsRouteConfig, deps: SmsRouteBuildDeps): SmsProvider {
   const logger = deps.logger.child({ route: route.name });
   switch (route.provider) {
     case 'console':

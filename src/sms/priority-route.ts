@@ -2,7 +2,7 @@ import type { BreakerState, CircuitBreaker } from './circuit-breaker.ts';
 import { ProviderError, type SmsProvider } from './provider.ts';
 import type { OutgoingSms, SmsRoute } from './sms-route.ts';
 
-export interface RouteEntry {
+export interface SmsRouteEntry {
   name: string;
   provider: SmsProvider;
   senderId: string;
@@ -13,7 +13,7 @@ export interface RouteEntry {
   breaker: CircuitBreaker;
 }
 
-export interface RouteMetrics {
+export interface SmsRouteMetrics {
   routeSent(route: string): void;
   routeFailed(route: string, reason: string): void;
   routeFailover(from: string, to: string): void;
@@ -35,8 +35,8 @@ export class NoRouteError extends Error {
  * the same text, so one send never delivers two different codes.
  */
 export function createPriorityRoute(
-  entries: RouteEntry[],
-  deps: { now: () => number; metrics: RouteMetrics },
+  entries: SmsRouteEntry[],
+  deps: { now: () => number; metrics: SmsRouteMetrics },
 ): SmsRoute & { ready(timeoutMs: number): Promise<string[]>; close(): Promise<void> } {
   const inFlight = new Map<string, number>(entries.map((e) => [e.name, 0]));
 
@@ -46,7 +46,7 @@ export function createPriorityRoute(
       const candidates = entries.filter(
         (e) => e.countries === null || e.countries.has(sms.country),
       );
-      let tried: RouteEntry | null = null;
+      let tried: SmsRouteEntry | null = null;
       let lastError: unknown = null;
       for (const entry of candidates) {
         if ((inFlight.get(entry.name) ?? 0) >= entry.concurrency) {

@@ -68,7 +68,7 @@ export const RouteConfigSchema = z.discriminatedUnion('provider', [
     .strict(),
 ]);
 
-export type RouteConfig = z.infer<typeof RouteConfigSchema>;
+export type SmsRouteConfig = z.infer<typeof RouteConfigSchema>;
 
 const RoutesSchema = z
   .array(RouteConfigSchema)
@@ -79,7 +79,7 @@ const RoutesSchema = z
   );
 
 /** Parses SMS_ROUTES; throws an Error naming every problem. */
-export function parseSmsRoutes(value: string): RouteConfig[] {
+export function parseSmsRoutes(value: string): SmsRouteConfig[] {
   if (value.trim() === 'console')
     return [RouteConfigSchema.parse({ name: 'console', provider: 'console' })];
   let json: unknown;

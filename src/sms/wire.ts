@@ -8,15 +8,15 @@ import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from '../verification/index.ts';
 import { buildPriorityRoute } from './build-priority-route.ts';
 import { createDevOutbox, type DevOutbox } from './dev-outbox.ts';
-import type { RouteMetrics } from './priority-route.ts';
+import type { SmsRouteMetrics } from './priority-route.ts';
 import type { DeliveryIndex } from './receipts/delivery-index.ts';
+import type { ReceiptDeps } from './receipts/endpoints.ts';
 import { createMemoryDeliveryIndex } from './receipts/memory-delivery-index.ts';
 import { recordInbound } from './receipts/record-inbound.ts';
 import { recordReceipt } from './receipts/record-receipt.ts';
 import { createRedisDeliveryIndex } from './receipts/redis-delivery-index.ts';
-import type { ReceiptDeps } from './receipts/routes.ts';
 import type { SmsRoute } from './sms-route.ts';
-import type { RouteConfig } from './sms-route-config.ts';
+import type { SmsRouteConfig } from './sms-route-config.ts';
 
 /** How long start-up waits for session-based SMS routes (SMPP) to bind. */
 const SESSION_ROUTE_WAIT_MS = 5000;
@@ -27,7 +27,7 @@ export interface SmsInfra {
   /** Where the console route prints (stdout by default). */
   print: ((text: string) => void) | undefined;
   logger: Logger;
-  metrics: ServiceMetrics & RouteMetrics;
+  metrics: ServiceMetrics & SmsRouteMetrics;
   clock: Clock;
   stores: StoreChoice;
   audit: AuditTrail;
@@ -105,7 +105,7 @@ export async function wire(infra: SmsInfra): Promise<SmsModule> {
  * Routes that accept HTTP receipts, with the secret their callback URL carries, and for Twilio
  * routes the auth token that signs Twilio's callbacks.
  */
-function receiptAuthentication(routes: readonly RouteConfig[]): ReceiptDeps['routes'] {
+function receiptAuthentication(routes: readonly SmsRouteConfig[]): ReceiptDeps['routes'] {
   return new Map(
     routes.flatMap((route) =>
       route.receiptSecret

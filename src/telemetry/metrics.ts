@@ -1,10 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { BreakerState, RouteMetrics } from '../sms/index.ts';
+import type { BreakerState, SmsRouteMetrics } from '../sms/index.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
-export interface Metrics extends ServiceMetrics, RouteMetrics {
+export interface Metrics extends ServiceMetrics, SmsRouteMetrics {
   readonly registry: Registry;
   auditSpooled(pending: number): void;
   /** A committed audit transaction: its rows, and how long each request in it waited. */

@@ -12,8 +12,8 @@ import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from './code-store/code-store.ts';
 import { createMemoryCodeStore } from './code-store/memory-code-store.ts';
 import { createRedisCodeStore } from './code-store/redis-code-store.ts';
+import type { VerificationEndpointDeps } from './endpoints/endpoint-deps.ts';
 import { VERIFICATION_POLICY } from './record.ts';
-import type { VerificationRoutesDeps } from './routes/routes-deps.ts';
 
 /** Default floor for refusals on the send path (see http/refusal-floor.ts). */
 const REFUSAL_FLOOR_MS = 100;
@@ -44,7 +44,7 @@ export interface VerificationInfra {
 }
 
 /** SMS verifications: what their verbs and endpoints are given. */
-export function wire(infra: VerificationInfra): VerificationRoutesDeps {
+export function wire(infra: VerificationInfra): VerificationEndpointDeps {
   const { config, limits, sms } = infra;
   return {
     clock: infra.clock,

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/sms/circuit-breaker.ts';
 import {
   createPriorityRoute,
-  type RouteEntry,
-  type RouteMetrics,
+  type SmsRouteEntry,
+  type SmsRouteMetrics,
 } from '../../src/sms/priority-route.ts';
 import { createHttpJsonProvider } from '../../src/sms/providers/http-json/http-json.ts';
 import { twilioSignature } from '../../src/sms/providers/twilio/twilio.ts';
@@ -56,7 +56,7 @@ type ProviderServer = Awaited<ReturnType<typeof startProviderServer>>;
 
 function recordingMetrics() {
   const events: string[] = [];
-  const metrics: RouteMetrics = {
+  const metrics: SmsRouteMetrics = {
     routeSent: (route) => events.push(`sent:${route}`),
     routeFailed: (route, reason) => events.push(`failed:${route}:${reason}`),
     routeFailover: (from, to) => events.push(`failover:${from}->${to}`),
@@ -73,7 +73,7 @@ const message = {
   reference: 'ver_x',
 };
 
-function entry(name: string, url: string, extra: Partial<RouteEntry> = {}): RouteEntry {
+function entry(name: string, url: string, extra: Partial<SmsRouteEntry> = {}): SmsRouteEntry {
   return {
     name,
     provider: createHttpJsonProvider({

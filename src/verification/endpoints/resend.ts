@@ -1,21 +1,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
 import { resendVerification } from '../resend-verification.ts';
-import type { VerificationRoutesDeps } from './routes-deps.ts';
+import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {
-  ClientSchema,
   IdempotencyHeader,
   toVerificationResponse,
   VerificationIdParam,
   VerificationSchema,
 } from './verification-schema.ts';
 
-export const resendVerificationRoute = createRoute({
+export const resendVerificationOperation = createRoute({
   method: 'post',
   path: '/v1/verify/{id}/resend',
   tags: ['Verifications'],
@@ -46,8 +46,8 @@ export const resendVerificationRoute = createRoute({
 });
 
 export const resendVerificationEndpoint = endpoint(
-  resendVerificationRoute,
-  (deps: VerificationRoutesDeps) => async (c) => {
+  resendVerificationOperation,
+  (deps: VerificationEndpointDeps) => async (c) => {
     const body = c.req.valid('json') ?? {};
     const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
     const id = c.req.valid('param').id;

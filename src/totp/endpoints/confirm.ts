@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import { ClientSchema } from '../../verification/index.ts';
 import type { TotpDeps } from '../deps.ts';
 import { confirmTotpFactor } from '../factors.ts';
 import { FactorIdParam, FactorSchema, toFactorResponse } from './totp-schema.ts';
@@ -22,7 +22,7 @@ const ConfirmationSchema = FactorSchema.extend({
     .openapi({ description: '10 single-use recovery codes, shown in this answer only.' }),
 }).openapi('TotpConfirmation');
 
-export const confirmTotpFactorRoute = createRoute({
+export const confirmTotpFactorOperation = createRoute({
   method: 'post',
   path: '/v1/totp/factors/{id}/confirm',
   tags: ['TOTP'],
@@ -45,7 +45,7 @@ export const confirmTotpFactorRoute = createRoute({
 });
 
 export const confirmTotpFactorEndpoint = endpoint(
-  confirmTotpFactorRoute,
+  confirmTotpFactorOperation,
   (deps: TotpDeps) => async (c) => {
     const body = c.req.valid('json');
     const result = await confirmTotpFactor(deps, {

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import { ClientSchema } from '../../verification/index.ts';
 import type { TotpDeps } from '../deps.ts';
 import { verifyTotp } from '../verify-totp.ts';
 import { UserRefSchema } from './totp-schema.ts';
@@ -28,7 +28,7 @@ const VerdictSchema = z
   })
   .openapi('TotpVerdict');
 
-export const verifyTotpRoute = createRoute({
+export const verifyTotpOperation = createRoute({
   method: 'post',
   path: '/v1/totp/verify',
   tags: ['TOTP'],
@@ -49,7 +49,7 @@ export const verifyTotpRoute = createRoute({
   },
 });
 
-export const verifyTotpEndpoint = endpoint(verifyTotpRoute, (deps: TotpDeps) => async (c) => {
+export const verifyTotpEndpoint = endpoint(verifyTotpOperation, (deps: TotpDeps) => async (c) => {
   const body = c.req.valid('json');
   const verdict = await verifyTotp(deps, {
     actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },

@@ -32,7 +32,7 @@ const OutboxSchema = z
   })
   .openapi('DevOutbox');
 
-export const devOutboxRoute = createRoute({
+export const devOutboxOperation = createRoute({
   method: 'get',
   path: '/v1/dev/outbox',
   tags: ['Development'],
@@ -52,7 +52,7 @@ export const devOutboxRoute = createRoute({
 });
 
 /** Registered only when the console route feeds an outbox, i.e. never in production. */
-export const devOutboxEndpoint = endpoint(devOutboxRoute, (outbox: DevOutbox) => (c) => {
+export const devOutboxEndpoint = endpoint(devOutboxOperation, (outbox: DevOutbox) => (c) => {
   const query = c.req.valid('query');
   const phone = normalizePhone(query.to, query.country);
   if (!phone.ok)

@@ -4,14 +4,14 @@ import { endUserAddress } from '../../http/client-address.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { cancelVerification } from '../read-verification.ts';
-import type { VerificationRoutesDeps } from './routes-deps.ts';
+import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {
   toVerificationResponse,
   VerificationIdParam,
   VerificationSchema,
 } from './verification-schema.ts';
 
-export const cancelVerificationRoute = createRoute({
+export const cancelVerificationOperation = createRoute({
   method: 'delete',
   path: '/v1/verify/{id}',
   tags: ['Verifications'],
@@ -31,8 +31,8 @@ export const cancelVerificationRoute = createRoute({
 });
 
 export const cancelVerificationEndpoint = endpoint(
-  cancelVerificationRoute,
-  (deps: VerificationRoutesDeps) => async (c) => {
+  cancelVerificationOperation,
+  (deps: VerificationEndpointDeps) => async (c) => {
     const record = await cancelVerification(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },
       id: c.req.valid('param').id,

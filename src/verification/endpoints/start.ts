@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
@@ -8,9 +9,8 @@ import { withRefusalFloor } from '../../http/refusal-floor.ts';
 import { CODE_LENGTH } from '../code.ts';
 import { LOCALES, PURPOSES, TTL_SECONDS } from '../record.ts';
 import { startVerification } from '../start-verification.ts';
-import type { VerificationRoutesDeps } from './routes-deps.ts';
+import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {
-  ClientSchema,
   IdempotencyHeader,
   toVerificationResponse,
   VerificationSchema,
@@ -48,7 +48,7 @@ const StartVerificationBody = z
   .strict()
   .openapi('StartVerification');
 
-export const startVerificationRoute = createRoute({
+export const startVerificationOperation = createRoute({
   method: 'post',
   path: '/v1/verify',
   tags: ['Verifications'],
@@ -69,8 +69,8 @@ export const startVerificationRoute = createRoute({
 });
 
 export const startVerificationEndpoint = endpoint(
-  startVerificationRoute,
-  (deps: VerificationRoutesDeps) => async (c) => {
+  startVerificationOperation,
+  (deps: VerificationEndpointDeps) => async (c) => {
     const body = c.req.valid('json');
     const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
     const response = await runIdempotently(c, deps, body, () =>

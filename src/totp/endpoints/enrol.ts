@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
-import { ClientSchema } from '../../verification/index.ts';
 import type { TotpDeps } from '../deps.ts';
 import { enrolTotpFactor } from '../factors.ts';
 import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts';
@@ -34,7 +34,7 @@ const EnrolmentSchema = FactorSchema.extend({
   qr_svg: z.string().openapi({ description: 'The otpauth URI as a QR code (SVG).' }),
 }).openapi('TotpEnrolment');
 
-export const enrolTotpFactorRoute = createRoute({
+export const enrolTotpFactorOperation = createRoute({
   method: 'post',
   path: '/v1/totp/factors',
   tags: ['TOTP'],
@@ -56,7 +56,7 @@ export const enrolTotpFactorRoute = createRoute({
 });
 
 export const enrolTotpFactorEndpoint = endpoint(
-  enrolTotpFactorRoute,
+  enrolTotpFactorOperation,
   (deps: TotpDeps) => async (c) => {
     const body = c.req.valid('json');
     const enrolment = await enrolTotpFactor(deps, {

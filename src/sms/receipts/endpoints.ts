@@ -5,7 +5,7 @@ import { problemResponse } from '../../http/problem.ts';
 import { constantTimeEqual } from '../../kernel/crypto/hmac.ts';
 import { parseKannelReceipt } from '../providers/kannel/kannel.ts';
 import { isTwilioSignatureValid, parseTwilioStatusCallback } from '../providers/twilio/twilio.ts';
-import type { RouteConfig } from '../sms-route-config.ts';
+import type { SmsRouteConfig } from '../sms-route-config.ts';
 import { calledReceiptUrl, RECEIPTS_PATH } from './receipt-url.ts';
 import { recordInbound } from './record-inbound.ts';
 import { type ReceiptStatus, recordReceipt } from './record-receipt.ts';
@@ -18,7 +18,7 @@ export type ReceiptDeps = Parameters<typeof recordReceipt>[0] & {
    */
   routes: ReadonlyMap<
     string,
-    { provider: RouteConfig['provider']; secret: string; twilioAuthToken?: string }
+    { provider: SmsRouteConfig['provider']; secret: string; twilioAuthToken?: string }
   >;
   /** PUBLIC_URL: the origin providers call, which Twilio's signature covers. */
   publicUrl: string | undefined;
@@ -53,7 +53,7 @@ const SecretQuery = z.object({
     .openapi({ param: { name: 'secret', in: 'query' } }),
 });
 
-export const receiptRoute = createRoute({
+export const receiptOperation = createRoute({
   method: 'post',
   path: RECEIPTS_PATH,
   tags: ['SMS routes'],
@@ -77,7 +77,7 @@ export const receiptRoute = createRoute({
   },
 });
 
-export const kannelReceiptRoute = createRoute({
+export const kannelReceiptOperation = createRoute({
   method: 'get',
   path: RECEIPTS_PATH,
   tags: ['SMS routes'],
@@ -106,7 +106,7 @@ export const kannelReceiptRoute = createRoute({
 });
 
 export const receiptEndpoints = [
-  endpoint(kannelReceiptRoute, (deps: ReceiptDeps) => async (c) => {
+  endpoint(kannelReceiptOperation, (deps: ReceiptDeps) => async (c) => {
     const { route } = c.req.valid('param');
     const config = deps.routes.get(route);
     // Only Kannel reports with GET; any other route under this name takes POST receipts.
@@ -126,7 +126,7 @@ export const receiptEndpoints = [
     await recordReceipt(deps, { route, ...receipt });
     return c.body(null, 204);
   }),
-  endpoint(receiptRoute, (deps: ReceiptDeps) => async (c) => {
+  endpoint(receiptOperation, (deps: ReceiptDeps) => async (c) => {
     const { route } = c.req.valid('param');
     const config = deps.routes.get(route);
     if (!config)
@@ -165,7 +165,7 @@ export const receiptEndpoints = [
  * and Body, no MessageStatus) or `{ "from", "text" }`.
  */
 function readInbound(
-  provider: RouteConfig['provider'],
+  provider: SmsRouteConfig['provider'],
   body: string,
 ): { from: string; text: string } | null {
   try {
@@ -184,7 +184,7 @@ function readInbound(
 
 /** Read from the request's text: the validator has already consumed the raw body stream. */
 function readReceipt(
-  provider: RouteConfig['provider'],
+  provider: SmsRouteConfig['provider'],
   body: string,
 ): { providerMessageId: string; status: ReceiptStatus; errorCode: string | null } | null {
   try {

@@ -1,15 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
+import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { checkVerification } from '../check-verification.ts';
-import type { VerificationRoutesDeps } from './routes-deps.ts';
-import {
-  ClientSchema,
-  VerificationIdParam,
-  VerificationStatusSchema,
-} from './verification-schema.ts';
+import type { VerificationEndpointDeps } from './endpoint-deps.ts';
+import { VerificationIdParam, VerificationStatusSchema } from './verification-schema.ts';
 
 const CheckBody = z
   .object({
@@ -28,7 +25,7 @@ const CheckResultSchema = z
   })
   .openapi('CheckResult');
 
-export const checkVerificationRoute = createRoute({
+export const checkVerificationOperation = createRoute({
   method: 'post',
   path: '/v1/verify/{id}/check',
   tags: ['Verifications'],
@@ -51,8 +48,8 @@ export const checkVerificationRoute = createRoute({
 });
 
 export const checkVerificationEndpoint = endpoint(
-  checkVerificationRoute,
-  (deps: VerificationRoutesDeps) => async (c) => {
+  checkVerificationOperation,
+  (deps: VerificationEndpointDeps) => async (c) => {
     const body = c.req.valid('json');
     const result = await checkVerification(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c, body.client) },

@@ -3,14 +3,14 @@ import { requireScope } from '../../access/index.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { getVerification } from '../read-verification.ts';
-import type { VerificationRoutesDeps } from './routes-deps.ts';
+import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {
   toVerificationResponse,
   VerificationIdParam,
   VerificationSchema,
 } from './verification-schema.ts';
 
-export const getVerificationRoute = createRoute({
+export const getVerificationOperation = createRoute({
   method: 'get',
   path: '/v1/verify/{id}',
   tags: ['Verifications'],
@@ -29,8 +29,8 @@ export const getVerificationRoute = createRoute({
 });
 
 export const getVerificationEndpoint = endpoint(
-  getVerificationRoute,
-  (deps: VerificationRoutesDeps) => async (c) => {
+  getVerificationOperation,
+  (deps: VerificationEndpointDeps) => async (c) => {
     const record = await getVerification(deps, {
       appId: c.get('principal').app.id,
       id: c.req.valid('param').id,

@@ -72,12 +72,3 @@ export const IdempotencyHeader = z.object({
       example: 'signup-7f3c2a',
     }),
 });
-
-/** The end user behind the calling backend; used for per-IP limits and the audit trail. */
-export const ClientSchema = z
-  .object({
-    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-    user_agent: z.string().max(512).optional(),
-  })
-  .strict()
-  .openapi('Client');

@@ -21,7 +21,7 @@ const FactorListSchema = z
   })
   .openapi('TotpFactorList');
 
-export const listTotpFactorsRoute = createRoute({
+export const listTotpFactorsOperation = createRoute({
   method: 'get',
   path: '/v1/totp/factors',
   tags: ['TOTP'],
@@ -40,7 +40,7 @@ export const listTotpFactorsRoute = createRoute({
 });
 
 export const listTotpFactorsEndpoint = endpoint(
-  listTotpFactorsRoute,
+  listTotpFactorsOperation,
   (deps: TotpDeps) => async (c) => {
     const factors = await listTotpFactors(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },

@@ -7,7 +7,7 @@ import type { TotpDeps } from '../deps.ts';
 import { deleteTotpFactor } from '../factors.ts';
 import { FactorIdParam, FactorSchema, toFactorResponse } from './totp-schema.ts';
 
-export const deleteTotpFactorRoute = createRoute({
+export const deleteTotpFactorOperation = createRoute({
   method: 'delete',
   path: '/v1/totp/factors/{id}',
   tags: ['TOTP'],
@@ -27,7 +27,7 @@ export const deleteTotpFactorRoute = createRoute({
 });
 
 export const deleteTotpFactorEndpoint = endpoint(
-  deleteTotpFactorRoute,
+  deleteTotpFactorOperation,
   (deps: TotpDeps) => async (c) => {
     const removed = await deleteTotpFactor(deps, {
       actor: { app: c.get('principal').app, client: endUserAddress(c) },

@@ -1,0 +1,10 @@
+import { z } from '@hono/zod-openapi';
+
+/** The end user behind the calling backend; used for per-IP limits and the audit trail. */
+export const ClientSchema = z
+  .object({
+    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    user_agent: z.string().max(512).optional(),
+  })
+  .strict()
+  .openapi('Client');

@@ -1,0 +1,20 @@
+import type { AuditTrail } from '../audit/index.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
+import type { Limiter } from './limiter.ts';
+import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
+
+/**
+ * What the limits' verbs take from the verb that calls them (a send, a check, a TOTP verify): the
+ * counters, the clock, and where refusals and trips are recorded. Declared here so that limits/
+ * does not depend on its callers' types.
+ */
+export interface LimitVerbDeps {
+  clock: Clock;
+  limiter: Limiter;
+  traffic: TrafficCounters;
+  audit: AuditTrail;
+  metrics: ServiceMetrics;
+  phones: PhoneProtector;
+}
