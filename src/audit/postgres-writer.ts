@@ -215,17 +215,48 @@ export function auditAppendStatement(events: readonly AuditEvent[]): SQL {
   return appendStatement(events.map(prepareEvent));
 }
 
-/** The AuditQueries port on the audit table (the (app_id, phone_hmac) index serves it). */
+/** The AuditQueries port on the audit table. */
 export function createPostgresAuditQueries(database: Database): AuditQueries {
   return {
-    async appsThatMessaged(phoneHmac) {
+    // Each app HMACs a number under its own key, so the number is looked up app by app: the apps
+    // of the trail, then every (app, HMAC) pair in one query on the (app_id, phone_hmac) index.
+    async appsThatMessaged(hmacsOf) {
+      const pairs = (await auditedApps(database)).flatMap((app_id) =>
+        hmacsOf(app_id).map((phone_hmac) => ({ app_id, phone_hmac })),
+      );
+      if (pairs.length === 0) return [];
       const rows = await database.db
         .selectDistinct({ appId: auditEvents.appId })
         .from(auditEvents)
-        .where(and(eq(auditEvents.phoneHmac, phoneHmac), eq(auditEvents.type, 'sms.sent')));
+        .where(
+          and(
+            eq(auditEvents.type, 'sms.sent'),
+            sql`(${auditEvents.appId}, ${auditEvents.phoneHmac}) in (
+              select app_id, phone_hmac
+                from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb)
+                  as pair(app_id text, phone_hmac text))`,
+          ),
+        );
       return rows.map((row) => row.appId);
     },
   };
+}
+
+/**
+ * Every app id in the trail, by a skip scan of the index led by app_id: one index probe per app
+ * however many rows each has, where `select distinct` would read the whole index.
+ */
+async function auditedApps(database: Database): Promise<string[]> {
+  const { rows } = await database.db.execute<{ app_id: string }>(sql`
+    with recursive apps(app_id) as (
+      (select app_id from audit_events order by app_id limit 1)
+      union all
+      select (select e.app_id from audit_events e
+               where e.app_id > apps.app_id order by e.app_id limit 1)
+        from apps where apps.app_id is not null
+    )
+    select app_id from apps where app_id is not null`);
+  return rows.map((row) => row.app_id);
 }
 
 /** Events of one app, oldest first (by seq). */

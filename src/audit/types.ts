@@ -68,6 +68,10 @@ export interface AuditTrail {
 
 /** Reads of the audit trail the service itself needs. */
 export interface AuditQueries {
-  /** Apps that sent an SMS to this number (by its HMAC): the ones an inbound reply concerns. */
-  appsThatMessaged(phoneHmac: string): Promise<string[]>;
+  /**
+   * Apps that sent an SMS to a number: the ones an inbound reply concerns. Each app's rows carry
+   * the number's HMAC under that app's key (or, written before per-app keys, the legacy one), so
+   * `hmacsOf(appId)` gives every HMAC the number may carry in that app's rows.
+   */
+  appsThatMessaged(hmacsOf: (appId: string) => readonly string[]): Promise<string[]>;
 }

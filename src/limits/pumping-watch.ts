@@ -30,8 +30,10 @@ export function pumpingSubject(
   country: string,
   e164: string,
 ): PumpingSubject {
-  // Domain-separated from full-number HMACs, so a prefix never matches a number's HMAC.
-  return { appId, country, prefixHmac: deps.phones.hmac(`prefix:${numberPrefix(e164)}`) };
+  // Domain-separated from full-number HMACs, so a prefix never matches a number's HMAC; under
+  // the app's key, so two apps' counters of one range do not share a name.
+  const prefixHmac = deps.phones.hmac(appId, `prefix:${numberPrefix(e164)}`);
+  return { appId, country, prefixHmac };
 }
 
 export type PumpingTrip = {

@@ -25,9 +25,12 @@ const SECRET_BYTES = 20;
 export const factorNotFound = () =>
   new RefusedError('factor_not_found', 'No TOTP factor with this id exists for this app.');
 
-/** The user's HMAC: failed-attempt counters and audit rows join on it, never on the clear ref. */
-export function userHmac(deps: Pick<TotpDeps, 'phones'>, userRef: string): string {
-  return deps.phones.hmac(`totp:${userRef}`);
+/**
+ * The user's HMAC, under the app's key: failed-attempt counters and audit rows join on it, never
+ * on the clear ref, and one user_ref in two apps gives two unrelated HMACs.
+ */
+export function userHmac(deps: Pick<TotpDeps, 'phones'>, appId: string, userRef: string): string {
+  return deps.phones.hmac(appId, `totp:${userRef}`);
 }
 
 /** One audit row about a factor: its id in verification_id, the user only as an HMAC. */
@@ -44,7 +47,7 @@ export function totpEvent(
   return {
     ...auditEvent(actor, type, { outcome, reason }, now),
     verificationId: factor.id,
-    detail: { user_hmac: userHmac(deps, factor.userRef), ...detail },
+    detail: { user_hmac: userHmac(deps, actor.app.id, factor.userRef), ...detail },
   };
 }
 
@@ -156,7 +159,7 @@ export async function confirmTotpFactor(
   const { limits } = parseAppSettings(actor.app.settings);
   const subject = {
     appId: actor.app.id,
-    phoneHmac: userHmac(deps, factor.userRef),
+    phoneHmac: userHmac(deps, actor.app.id, factor.userRef),
     ip: actor.client.ip,
   };
   const reservation = await reserveCheck(deps, actor, limits, subject, {

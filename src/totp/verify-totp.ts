@@ -57,7 +57,7 @@ export async function verifyTotp(
   }
 
   const { limits } = parseAppSettings(actor.app.settings);
-  const subject = { appId, phoneHmac: userHmac(deps, userRef), ip: actor.client.ip };
+  const subject = { appId, phoneHmac: userHmac(deps, appId, userRef), ip: actor.client.ip };
   const reservation = await reserveCheck(deps, actor, limits, subject, {
     detail: { user_hmac: subject.phoneHmac },
   });

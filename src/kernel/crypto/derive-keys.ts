@@ -4,7 +4,10 @@ import { hkdfSync } from 'node:crypto';
 export interface DerivedKeys {
   /** argon2 `secret` for code hashes; never leaves the process, so a Redis dump alone is useless. */
   readonly codePepper: Buffer;
-  /** HMAC-SHA-256 key for phone numbers: joins records of one number without storing it. */
+  /**
+   * Parent of the per-app phone HMAC keys (deriveAppHmacKey). Used as an HMAC key itself only to
+   * find rows written before per-app keys (PhoneProtector.lookupHmacs), never for new ones.
+   */
   readonly phoneHmacKey: Buffer;
   /** AES-256-GCM key for the encrypted phone copy a resend needs. */
   readonly phoneEncryptionKey: Buffer;
@@ -28,4 +31,16 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     requestFingerprintKey: derive(secretKey, 'request-fingerprint'),
     totpKey: derive(secretKey, 'totp-secret'),
   });
+}
+
+/**
+ * One app's key for the HMACs of phone numbers and user refs: HKDF from phoneHmacKey with the app
+ * id in the label, so the same number or user_ref gives unrelated HMACs in two apps and their rows
+ * and Redis keys cannot be joined across tenants. The label is `phone-hmac/app/` followed by the
+ * whole id, so two ids never share a label.
+ */
+export function deriveAppHmacKey(phoneHmacKey: Buffer, appId: string): Buffer {
+  // An empty id would be a caller that lost its app: refused rather than given a key of its own.
+  if (appId.length === 0) throw new Error('a per-app HMAC key needs an app id');
+  return derive(phoneHmacKey, `phone-hmac/app/${appId}`);
 }

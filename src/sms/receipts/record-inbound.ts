@@ -19,7 +19,8 @@ const OPT_OUT = new Set([
 /**
  * An inbound SMS (a reply such as "STOP") received on a route: one `sms.inbound` audit row for
  * each app that sent to that number, with its first word and whether it is an opt-out, for the
- * consent work to act on. The number rests only as its HMAC and mask; the text is not kept.
+ * consent work to act on. The number rests only as its HMAC (each app's own) and mask; the text is
+ * not kept. Sends recorded before per-app HMACs are found by their legacy HMAC.
  */
 export async function recordInbound(
   deps: { audit: AuditTrail; phones: PhoneProtector; clock: Clock; queries: AuditQueries },
@@ -27,8 +28,10 @@ export async function recordInbound(
 ): Promise<{ apps: number }> {
   const phone = normalizePhone(input.from.startsWith('+') ? input.from : `+${input.from}`);
   if (!phone.ok) return { apps: 0 };
-  const hmac = deps.phones.hmac(phone.e164);
-  const appIds = await deps.queries.appsThatMessaged(hmac);
+  const e164 = phone.e164;
+  const appIds = await deps.queries.appsThatMessaged((appId) =>
+    deps.phones.lookupHmacs(appId, e164),
+  );
   const keyword = (input.text.trim().split(/\s+/)[0] ?? '').toUpperCase().slice(0, 20);
   const now = deps.clock.now();
   await deps.audit.commit(
@@ -37,7 +40,7 @@ export async function recordInbound(
         systemActor(appId),
         'sms.inbound',
         {
-          phone: { masked: maskPhone(phone.e164), hmac },
+          phone: { masked: maskPhone(e164), hmac: deps.phones.hmac(appId, e164) },
           outcome: 'ok',
           reason: OPT_OUT.has(keyword) ? 'opt_out' : null,
           detail: { route: input.route, keyword },
