@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS, settingsWith, startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -165,4 +168,127 @@ describe.each(BACKENDS)('a verb that fails after spending gives it all back: $na
     const approved = await check(id, code, freshClient());
     expect(await approved.json()).toMatchObject({ valid: true, attempts_remaining: 4 });
   });
+
+  /**
+   * sendCode's trail rejecting the sms.sent row, as if it could be neither committed nor spooled.
+   * The real trail never rejects there (a spool file it cannot write is only logged, see the
+   * suite below); this stands for any failure after the SMS left.
+   */
+  function rejectSmsSentRow(): () => void {
+    const deps = t.runtime.modules.verification;
+    const trail = deps.audit;
+    deps.audit = {
+      commit: (events) => trail.commit(events),
+      commitOrSpool: (events) =>
+        events.some((event) => event.type === 'sms.sent')
+          ? Promise.reject(new Error('sms.sent row neither committed nor spooled (test)'))
+          : trail.commitOrSpool(events),
+    };
+    return () => {
+      deps.audit = trail;
+    };
+  }
+
+  test('a start that fails after its SMS left keeps the verification and the send it spent', async () => {
+    const to = freshNumber();
+    const client = freshClient();
+    const printed = t.printed.length;
+    const restore = rejectSmsSentRow();
+    let response: Response;
+    try {
+      response = await start(to, client);
+    } finally {
+      restore();
+    }
+    expect(response.status).toBe(500);
+    expect(t.printed.length).toBe(printed + 1);
+    // The phone holds the code: it verifies.
+    const id = /\((ver_[^)]+)\)/.exec(t.printed.at(-1) ?? '')?.[1] as string;
+    expect(await read(id)).toMatchObject({ status: 'pending', attempts_remaining: 5 });
+    const approved = await check(id, await t.lastCode(to), freshClient());
+    expect(await approved.json()).toMatchObject({ valid: true, status: 'approved' });
+    // The SMS cost one of the number's and the IP's 2 sends: one more goes out, then 429.
+    expect((await start(to, client)).status).toBe(201);
+    await expectLimited(await start(to, client), 'phone_send_day');
+  });
+
+  test('a resend that fails after its SMS left keeps the new code and the send it spent', async () => {
+    const { id, to, client } = await startAndCode();
+    const printed = t.printed.length;
+    const restore = rejectSmsSentRow();
+    let response: Response;
+    try {
+      response = await resend(id, client);
+    } finally {
+      restore();
+    }
+    expect(response.status).toBe(500);
+    expect(t.printed.length).toBe(printed + 1);
+    const approved = await check(id, await t.lastCode(to), freshClient());
+    expect(await approved.json()).toMatchObject({ valid: true, status: 'approved' });
+    // The start and the resend spent the 2 sends.
+    await expectLimited(await start(to, client), 'phone_send_day');
+  });
 });
+
+describe.each(BACKENDS)(
+  'Postgres refuses the sms.sent row and the spool cannot be written: $name',
+  (backend) => {
+    let t: TestApp;
+    let sql: TestDatabaseSql;
+    let spoolDir: string;
+    beforeAll(async () => {
+      if (!backend.available) return;
+      spoolDir = mkdtempSync(join(tmpdir(), 'tessera-spool-'));
+      // A directory where this process's spool file is written aside makes every save fail,
+      // even as root (whom a read-only directory would not stop).
+      const own = `spool-${encodeURIComponent(hostname())}-${process.pid}.json`;
+      mkdirSync(join(spoolDir, `${own}.tmp`));
+      const built = pglites.length;
+      t = await startTestApp(backend, { settings: TIGHT, env: { AUDIT_SPOOL_DIR: spoolDir } });
+      sql = await openTestDatabaseSql(t, pglites[built]);
+    });
+    afterAll(async () => {
+      await sql?.close();
+      await t?.close();
+      if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
+    });
+    const test = backend.available ? it : it.skip;
+
+    test('the send is still a 201 (commitOrSpool never rejects); its code verifies, its send stays spent, its row lands later', async () => {
+      const to = freshNumber();
+      const client = freshClient();
+      const restore = await refuseAuditRows(sql, 'sms.sent');
+      let response: Response;
+      try {
+        response = await t.call('POST', '/v1/verify', { body: { to, purpose: 'login', client } });
+        expect(response.status).toBe(201);
+        // Nothing reached the disk: the spool only holds the row in memory.
+        expect(readdirSync(spoolDir).filter((name) => !name.endsWith('.tmp'))).toEqual([]);
+      } finally {
+        await restore();
+      }
+      const { id } = (await response.json()) as { id: string };
+      const code = await t.lastCode(to);
+      const approved = await t.call('POST', `/v1/verify/${id}/check`, {
+        body: { code, client: freshClient() },
+      });
+      expect(await approved.json()).toMatchObject({ valid: true, status: 'approved' });
+      expect((await t.call('POST', '/v1/verify', { body: { to, client } })).status).toBe(201);
+      expect((await t.call('POST', '/v1/verify', { body: { to, client } })).status).toBe(429);
+      // The spool retries every second until Postgres takes the row.
+      let types: string[] = [];
+      for (let i = 0; i < 50 && !types.includes('sms.sent'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        types = (
+          await sql.query<{ type: string }>(
+            'select type from audit_events where verification_id = $1 order by seq',
+            [id],
+          )
+        ).map((row) => row.type);
+      }
+      // Its place in the chain is when Postgres took it, after the check's row if that came first.
+      expect(types.sort()).toEqual(['check.approved', 'sms.sent', 'verification.created']);
+    });
+  },
+);
