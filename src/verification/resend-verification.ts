@@ -53,7 +53,7 @@ export async function resendVerification(
       ),
     ]);
     const to = deps.phones.open(record.phoneSealed, record.id);
-    return await sendCode(deps, actor, record, to, code);
+    return await sendCode(deps, actor, record, to, code, undo);
   } catch (error) {
     await undo.run();
     throw error;

@@ -1,6 +1,7 @@
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { RefusedError } from '../kernel/errors.ts';
+import type { Undo } from '../kernel/undo.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { renderCodeMessage } from './code-message.ts';
 import type { VerificationDeps } from './deps.ts';
@@ -13,7 +14,9 @@ const RECEIPT_WINDOW_MS = 24 * 60 * 60 * 1000;
  * Renders and sends the code SMS for a stored verification, records how it left, and audits it.
  * Shared by start and resend so both send the same message the same way. The `sms.*` row is
  * committed before the answer; if Postgres refuses it, it is spooled and committed later instead of
- * failing the request: the SMS cannot be called back.
+ * failing the request: the SMS cannot be called back. Once a route accepted it, the caller's `undo`
+ * is committed: what was spent for the SMS stays spent, and the verification stays, whatever fails
+ * after.
  */
 export async function sendCode(
   deps: VerificationDeps,
@@ -21,6 +24,7 @@ export async function sendCode(
   record: VerificationRecord,
   to: string,
   code: string,
+  undo: Undo,
 ): Promise<VerificationRecord> {
   const { app } = actor;
   const { text, segments } = renderCodeMessage({
@@ -67,7 +71,9 @@ export async function sendCode(
     );
   }
 
-  // The SMS has left: nothing below may turn a sent code into an error for the caller.
+  // The SMS has left: the user holds the code, so its verification and the limits it spent are
+  // final, and nothing below may turn a sent code into an error for the caller.
+  undo.commit();
   deps.metrics.smsSent(sent.route, 'sent');
   // Not awaited: the store applies it before any later command of this process (one connection,
   // in order), and if it is lost the verification only shows its delivery as still queued.

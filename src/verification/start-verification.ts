@@ -46,7 +46,8 @@ const PHONE_REFUSALS = {
  * destination and limits checked before any argon2 work or SMS; the verification is stored and its
  * creation committed to the audit trail (the two side by side) before the SMS leaves (Redis or
  * Postgres down: nothing is sent); the pending verification for the same app, number and purpose
- * is cancelled atomically. Whatever fails after the limits were spent gives them back.
+ * is cancelled atomically. Whatever fails after the limits were spent gives them back, until the
+ * SMS has left: from then on the user holds a code, so the verification and its limits stay.
  */
 export async function startVerification(
   deps: VerificationDeps,
@@ -186,7 +187,7 @@ export async function startVerification(
       throw stored.reason;
     }
     deps.metrics.verificationStarted(input.purpose);
-    return await sendCode(deps, actor, record, phone.e164, code);
+    return await sendCode(deps, actor, record, phone.e164, code, undo);
   } catch (error) {
     await undo.run();
     throw error;
