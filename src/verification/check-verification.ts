@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
@@ -47,17 +48,30 @@ export async function checkVerification(
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
   const now = deps.clock.now();
   const undo = createUndo();
+  // This check's own mark in the code store, so that an attempt counted while nobody heard of it
+  // is given back, and only that one.
+  const checkToken = randomBytes(12).toString('base64url');
   try {
     // The limits' reservation and the attempt count leave in one round trip. Each is atomic, a
     // code is evaluated only with both, and whichever side refuses gives the other back: N
     // parallel guesses still never get past either budget.
     const [reserved, started] = await Promise.allSettled([
       reserveCheck(deps, actor, limits, subject, { verification: current }),
-      deps.codes.beginCheck(appId, input.id, now),
+      deps.codes.beginCheck(appId, input.id, now, checkToken),
     ]);
     if (reserved.status === 'fulfilled') undo.push(reserved.value.refund);
     let keepAttempt = () => {};
-    if (started.status === 'fulfilled' && started.value.kind === 'evaluate') {
+    if (started.status === 'rejected') {
+      // No answer (Redis stalled past the command timeout, or the connection dropped): the script
+      // may still run once Redis resumes and spend an attempt. The withdrawal queues behind it on
+      // the same connection and gives back what this check counted, if anything; it is not
+      // awaited, as it cannot be answered before Redis resumes and the 503 need not wait for it.
+      undo.push(async () => {
+        void deps.codes
+          .withdrawCheck(appId, input.id, checkToken)
+          .catch(countLost(deps.metrics, 'attempt_refund'));
+      });
+    } else if (started.value.kind === 'evaluate') {
       // Nothing evaluated, or its verdict not recorded: the attempt goes back (a store failure
       // here only keeps it spent).
       const { codeVersion } = started.value.record;

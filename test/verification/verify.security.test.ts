@@ -183,6 +183,29 @@ describe.skipIf(!BACKENDS[0]?.available)('faults: Redis or Postgres unreachable'
     });
   });
 
+  it('threat: a check frozen in Redis answers 503 and its attempt is given back once Redis resumes', async () => {
+    const { id, code } = await sendAndReadCode(t, { to: TO, purpose: 'password_reset' });
+    // Redis stalls (as under SIGSTOP): the check's script waits in the relay, the client times
+    // out, and Redis runs the script once it resumes.
+    t.proxies?.redis.hold();
+    let refused: Response;
+    try {
+      refused = await check(t, id, code === '000000' ? '000001' : '000000');
+    } finally {
+      t.proxies?.redis.release();
+    }
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ code: 'service_unavailable' });
+    const read = await eventually(() => t.call('GET', `/v1/verify/${id}`), 200);
+    expect(await read.json()).toMatchObject({ status: 'pending', attempts_remaining: 5 });
+    const approved = await check(t, id, code);
+    expect(await approved.json()).toMatchObject({
+      valid: true,
+      status: 'approved',
+      attempts_remaining: 4,
+    });
+  });
+
   it('Redis lost the moment the SMS leaves: the send is still a 201, since the code is on its way', async () => {
     const printed = t.printed.length;
     t.onPrint = () => {

@@ -4,6 +4,7 @@ import { endUserAddress } from '../../http/client-address.ts';
 import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { safeText } from '../../http/safe-text.ts';
 import type { TotpDeps } from '../deps.ts';
 import { enrolTotpFactor } from '../factors.ts';
 import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts';
@@ -11,14 +12,12 @@ import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts'
 const EnrolBody = z
   .object({
     user_ref: UserRefSchema,
-    label: z
-      .string()
+    label: safeText()
       .min(1)
       .max(128)
       .optional()
       .openapi({ description: 'Shown in the authenticator app; `user_ref` when unset.' }),
-    issuer: z
-      .string()
+    issuer: safeText()
       .min(1)
       .max(64)
       .optional()

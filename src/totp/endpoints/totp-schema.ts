@@ -1,15 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import { safeText } from '../../http/safe-text.ts';
 import type { TotpFactorRecord } from '../store.ts';
 
 export const FactorIdParam = z.object({
-  id: z
-    .string()
+  id: safeText()
     .max(64)
     .openapi({ param: { name: 'id', in: 'path' }, example: 'tot_2x4ZTk0OMv1hVqLbXh0Q3w' }),
 });
 
 /** The app's own reference for its end user (an opaque id; Tessera never interprets it). */
-export const UserRefSchema = z.string().min(1).max(255).openapi({ example: 'user_42' });
+export const UserRefSchema = safeText().min(1).max(255).openapi({ example: 'user_42' });
 
 export const FactorSchema = z
   .object({

@@ -28,8 +28,12 @@ export interface CodeStore {
    * check itself (beginCheck) still judges the stored state.
    */
   identify(appId: string, id: string, now: number): Promise<VerificationIdentity | null>;
-  /** Counts an attempt before any comparison, so N parallel guesses never exceed the budget. */
-  beginCheck(appId: string, id: string, now: number): Promise<CheckStart>;
+  /**
+   * Counts an attempt before any comparison, so N parallel guesses never exceed the budget. With a
+   * `checkToken` (unique to this check), the attempt is recorded under it for withdrawCheck, and
+   * nothing is counted if that token was withdrawn already.
+   */
+  beginCheck(appId: string, id: string, now: number, checkToken?: string): Promise<CheckStart>;
   /** Consumes the code if it is still pending and still the code `codeVersion` names. */
   approve(
     appId: string,
@@ -60,6 +64,13 @@ export interface CodeStore {
   ): Promise<boolean>;
   /** Gives back the attempt of a check whose audit row could not be committed. */
   refundAttempt(appId: string, id: string, codeVersion: number): Promise<void>;
+  /**
+   * Gives back the attempt that the check with `checkToken` counted, whatever became of it: once,
+   * and only while its code is the current one; if that check has not reached the store yet, it
+   * will count nothing when it does. For a check whose answer never came (the store stalled), so
+   * its attempt may or may not have been counted. True when an attempt was given back.
+   */
+  withdrawCheck(appId: string, id: string, checkToken: string): Promise<boolean>;
   setDelivery(
     appId: string,
     id: string,

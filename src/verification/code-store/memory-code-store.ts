@@ -4,6 +4,8 @@ import type { CodeStore } from './code-store.ts';
 interface Entry {
   record: VerificationRecord;
   codeHash: string | null;
+  /** Tokens of checks: the code version their attempt was counted for, or withdrawn. */
+  checks: Map<string, number | 'withdrawn'>;
   /** Wall-clock purge times, like Redis TTLs. */
   codeExpiresAt: number;
   purgeAt: number;
@@ -69,6 +71,7 @@ export function createMemoryCodeStore({
       entries.set(keyOf(record.appId, record.id), {
         record: copy(record),
         codeHash,
+        checks: new Map(),
         codeExpiresAt: wall + codeTtlMs,
         purgeAt: wall + codeTtlMs + retentionMs,
       });
@@ -86,13 +89,15 @@ export function createMemoryCodeStore({
       return entry ? identityOf(entry.record) : null;
     },
 
-    async beginCheck(appId, id, now) {
+    async beginCheck(appId, id, now, checkToken) {
       const entry = live(appId, id);
       if (!entry) return { kind: 'not_found' };
-      if (!isOpen(entry.record, now) || entry.codeHash === null) {
+      const withdrawn = checkToken !== undefined && entry.checks.has(checkToken);
+      if (withdrawn || !isOpen(entry.record, now) || entry.codeHash === null) {
         return { kind: 'closed', record: copy(entry.record) };
       }
       entry.record.attempts += 1;
+      if (checkToken !== undefined) entry.checks.set(checkToken, entry.record.codeVersion);
       return { kind: 'evaluate', record: copy(entry.record), codeHash: entry.codeHash };
     },
 
@@ -163,6 +168,19 @@ export function createMemoryCodeStore({
     async refundAttempt(appId, id, codeVersion) {
       const r = live(appId, id)?.record;
       if (r && r.codeVersion === codeVersion && r.attempts > 0) r.attempts -= 1;
+    },
+
+    async withdrawCheck(appId, id, checkToken) {
+      const entry = live(appId, id);
+      if (!entry) return false;
+      const counted = entry.checks.get(checkToken);
+      entry.checks.set(checkToken, 'withdrawn');
+      const r = entry.record;
+      if (counted === undefined || counted === 'withdrawn' || counted !== r.codeVersion)
+        return false;
+      if (r.attempts <= 0) return false;
+      r.attempts -= 1;
+      return true;
     },
 
     async setDelivery(appId, id, status, route) {

@@ -3,6 +3,7 @@ import type { VerificationRecord } from '../record.ts';
 /**
  * A verification as flat string fields (a Redis hash). Field names are snake_case and part of
  * what operators see when they inspect Redis; no field ever holds a clear code or phone number.
+ * The hash also holds a `check:<token>` field per check (see BEGIN_CHECK), which a record ignores.
  */
 export function toFields(record: VerificationRecord): Record<string, string> {
   return {

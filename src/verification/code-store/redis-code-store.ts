@@ -16,6 +16,7 @@ interface ScriptedRedis {
   tesseraSetDelivery(...args: (string | number)[]): Promise<number>;
   tesseraRevertApproval(...args: (string | number)[]): Promise<Reply>;
   tesseraRefundAttempt(...args: (string | number)[]): Promise<number>;
+  tesseraWithdrawCheck(...args: (string | number)[]): Promise<number>;
 }
 
 const COMMANDS: Record<keyof ScriptedRedis, { numberOfKeys: number; lua: string }> = {
@@ -27,6 +28,7 @@ const COMMANDS: Record<keyof ScriptedRedis, { numberOfKeys: number; lua: string 
   tesseraSetDelivery: { numberOfKeys: 1, lua: scripts.SET_DELIVERY },
   tesseraRevertApproval: { numberOfKeys: 2, lua: scripts.REVERT_APPROVAL },
   tesseraRefundAttempt: { numberOfKeys: 1, lua: scripts.REFUND_ATTEMPT },
+  tesseraWithdrawCheck: { numberOfKeys: 1, lua: scripts.WITHDRAW_CHECK },
 };
 
 export interface RedisCodeStoreOptions {
@@ -89,8 +91,8 @@ export function createRedisCodeStore({
       return identity;
     },
 
-    async beginCheck(appId, id, now) {
-      const reply = await r.tesseraBeginCheck(...keys(appId, id), now);
+    async beginCheck(appId, id, now, checkToken = '') {
+      const reply = await r.tesseraBeginCheck(...keys(appId, id), now, checkToken);
       if (reply[0] === 'not_found') return { kind: 'not_found' };
       if (reply[0] === 'closed') return { kind: 'closed', record: record(reply) };
       return { kind: 'evaluate', record: record(reply), codeHash: reply[2] as string };
@@ -137,6 +139,10 @@ export function createRedisCodeStore({
 
     async refundAttempt(appId, id, codeVersion) {
       await r.tesseraRefundAttempt(keys(appId, id)[0] as string, codeVersion);
+    },
+
+    async withdrawCheck(appId, id, checkToken) {
+      return (await r.tesseraWithdrawCheck(keys(appId, id)[0] as string, checkToken)) === 1;
     },
 
     async setDelivery(appId, id, status, route) {

@@ -35,12 +35,20 @@ redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[2])
 return 1
 `;
 
-/** ARGV: now. The attempt is counted before the caller compares anything. */
+/**
+ * ARGV: now, check token ('' for none). The attempt is counted before the caller compares
+ * anything, and recorded under the token (field `check:<token>` = the code version) so that
+ * WITHDRAW_CHECK gives back exactly this one. A token already withdrawn counts nothing: its caller
+ * gave up before Redis ran this.
+ */
 export const BEGIN_CHECK = `${READ_RECORD}
+local checkField = ARGV[2] ~= '' and ('check:' .. ARGV[2]) or nil
+if checkField and redis.call('HEXISTS', KEYS[1], checkField) == 1 then return {'closed', flat} end
 if not open then return {'closed', flat} end
 local codeHash = redis.call('GET', KEYS[2])
 if not codeHash then return {'closed', flat} end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if checkField then redis.call('HSET', KEYS[1], checkField, f.code_version) end
 return {'evaluate', redis.call('HGETALL', KEYS[1]), codeHash}
 `;
 
@@ -98,6 +106,26 @@ redis.call('HSET', KEYS[1], 'status', 'pending', 'approved_at', '')
 redis.call('HINCRBY', KEYS[1], 'attempts', -1)
 redis.call('SET', KEYS[2], ARGV[3], 'PX', string.format('%d', ttl))
 return {'reverted'}
+`;
+
+/**
+ * ARGV: check token. Gives back the attempt BEGIN_CHECK counted under the token, once, if the code
+ * it was counted for is still the current one. A token not seen yet is marked withdrawn, so that a
+ * check that reaches Redis later counts nothing. Safe whatever became of the check.
+ */
+export const WITHDRAW_CHECK = `
+local checkField = 'check:' .. ARGV[1]
+local counted = redis.call('HGET', KEYS[1], checkField)
+if counted == 'withdrawn' then return 0 end
+if not counted then
+  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], checkField, 'withdrawn') end
+  return 0
+end
+redis.call('HSET', KEYS[1], checkField, 'withdrawn')
+local flat = redis.call('HMGET', KEYS[1], 'code_version', 'attempts')
+if flat[1] ~= counted or not flat[2] or tonumber(flat[2]) <= 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'attempts', -1)
+return 1
 `;
 
 /** ARGV: code version. */

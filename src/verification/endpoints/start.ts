@@ -6,6 +6,7 @@ import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
+import { jsonTextProblem } from '../../http/safe-text.ts';
 import { CODE_LENGTH } from '../code.ts';
 import { LOCALES, PURPOSES, TTL_SECONDS } from '../record.ts';
 import { startVerification } from '../start-verification.ts';
@@ -43,6 +44,10 @@ const StartVerificationBody = z
     metadata: z
       .record(z.string(), z.unknown())
       .refine((m) => JSON.stringify(m).length <= 2048, 'must be at most 2 KiB of JSON')
+      .superRefine((m, ctx) => {
+        const problem = jsonTextProblem(m);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
   })
   .strict()

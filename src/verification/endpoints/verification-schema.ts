@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { AppRecord } from '../../access/index.ts';
+import { safeText } from '../../http/safe-text.ts';
 import { parseAppSettings } from '../../kernel/app-settings.ts';
 import {
   attemptsRemaining,
@@ -32,8 +33,7 @@ export const VerificationSchema = z
   .openapi('Verification');
 
 export const VerificationIdParam = z.object({
-  id: z
-    .string()
+  id: safeText()
     .max(64)
     .openapi({ param: { name: 'id', in: 'path' }, example: 'ver_2x4ZTk0OMv1hVqLbXh0Q3w' }),
 });
