@@ -19,6 +19,13 @@ export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     return;
   }
   const logger = createLogger(config.logLevel);
+  // The config only lets this through with the opt-in; say it loudly on every start, where
+  // alerting on error lines will see it.
+  if (config.production && config.smsRoutes.some((route) => route.provider === 'console')) {
+    logger.error(
+      'SMS route "console" in production (TESSERA_ALLOW_CONSOLE_IN_PRODUCTION): every code and phone number it sends is printed to stdout in clear and reaches no phone',
+    );
+  }
   const runtime = await buildRuntime(config, { logger });
   const devKeyPath = await prepareDevKey(config, runtime);
   const app = createApp(runtime.modules);
