@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { ensureDevApiKey } from './access/index.ts';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { answerClientError } from './http/client-error.ts';
 import { buildRuntime, type Runtime } from './infra.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 
@@ -32,6 +33,8 @@ export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logStartup(logger, config, runtime, `http://${config.host}:${info.port}`, devKeyPath);
   });
+  // Requests Node's parser refuses (oversize headers...) get problem+json too, not a bare line.
+  server.on('clientError', answerClientError);
 
   let stopping = false;
   const stop = (signal: string) => {
