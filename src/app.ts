@@ -9,6 +9,7 @@ import { describeEndpoint, type Endpoint } from './http/endpoint.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { healthEndpoints, type ReadinessProbe } from './http/health.ts';
 import { problemResponse } from './http/problem.ts';
+import { requestLimits } from './http/request-limits.ts';
 import { validationHook } from './http/validation-hook.ts';
 import {
   type DevOutbox,
@@ -74,6 +75,7 @@ export function createApp(modules: AppModules) {
       'request',
     );
   });
+  app.use(requestLimits());
   app.onError(createErrorHandler(modules.logger));
   app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));
 

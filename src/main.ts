@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { ensureDevApiKey } from './access/index.ts';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { answerClientError } from './http/client-error.ts';
 import { buildRuntime, type Runtime } from './infra.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 
@@ -19,12 +20,21 @@ export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     return;
   }
   const logger = createLogger(config.logLevel);
+  // The config only lets this through with the opt-in; say it loudly on every start, where
+  // alerting on error lines will see it.
+  if (config.production && config.smsRoutes.some((route) => route.provider === 'console')) {
+    logger.error(
+      'SMS route "console" in production (TESSERA_ALLOW_CONSOLE_IN_PRODUCTION): every code and phone number it sends is printed to stdout in clear and reaches no phone',
+    );
+  }
   const runtime = await buildRuntime(config, { logger });
   const devKeyPath = await prepareDevKey(config, runtime);
   const app = createApp(runtime.modules);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logStartup(logger, config, runtime, `http://${config.host}:${info.port}`, devKeyPath);
   });
+  // Requests Node's parser refuses (oversize headers...) get problem+json too, not a bare line.
+  server.on('clientError', answerClientError);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrustPolicy } from '../http/client-ip.ts';
 import type { HashProfile, HashProfileName } from '../kernel/crypto/hash-profiles.ts';
-import type { SmsRouteConfig } from '../sms/index.ts';
+import { parseSmsRoutes, type SmsRouteConfig } from '../sms/index.ts';
 import type { RedisTarget } from './redis-target.ts';
 import { envSchema } from './schema.ts';
 
@@ -93,7 +93,8 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     trustProxy: e.TRUST_PROXY,
     allowedCountries: e.ALLOWED_COUNTRIES ?? null,
-    smsRoutes: e.SMS_ROUTES,
+    // Unset: the console route (the schema refuses that in production).
+    smsRoutes: e.SMS_ROUTES ?? parseSmsRoutes('console'),
     publicUrl: e.PUBLIC_URL,
     metricsToken: e.METRICS_TOKEN,
     smsBrand: e.SMS_BRAND,

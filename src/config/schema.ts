@@ -43,6 +43,15 @@ function parsedBy<In, Out>(parse: (value: In) => Out) {
   };
 }
 
+/** The value TESSERA_ALLOW_CONSOLE_IN_PRODUCTION must have to let the console route run in production. */
+export const CONSOLE_IN_PRODUCTION_OPT_IN = 'i-understand-codes-are-printed';
+
+function consoleOptIn(value: string): true {
+  if (value !== CONSOLE_IN_PRODUCTION_OPT_IN)
+    throw new Error(`must be exactly ${CONSOLE_IN_PRODUCTION_OPT_IN}, or unset`);
+  return true;
+}
+
 /** SECRET_KEY's bytes; the message never echoes the value, which is a secret. */
 function secretKeyBytes(value: string): Buffer {
   const key = decodeSecretKey(value);
@@ -89,12 +98,19 @@ export const envSchema = z
         )
         .optional(),
     ),
+    // Unset reads as the console route outside production (config.ts); production refuses it.
     SMS_ROUTES: z.preprocess(
       emptyAsUndefined,
-      z.string().default('console').transform(parsedBy(parseSmsRoutes)),
+      z.string().transform(parsedBy(parseSmsRoutes)).optional(),
     ),
     // Read by loadConfig into SMS_ROUTES; declared so it is a known variable.
     SMS_ROUTES_FILE: optionalString,
+    // The console route in production, only with this exact phrase: a "1" or "true" left over in
+    // an environment file must not be enough to print codes and numbers to the logs.
+    TESSERA_ALLOW_CONSOLE_IN_PRODUCTION: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform(parsedBy(consoleOptIn)).optional(),
+    ),
     METRICS_TOKEN: z.preprocess(
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),
@@ -138,6 +154,25 @@ export const envSchema = z
           code: 'custom',
           path: [name],
           message: 'is required when NODE_ENV=production',
+        });
+      }
+    }
+    // The console route prints every code and number to stdout: production needs a route that
+    // sends, and the console route only with the explicit opt-in (start-up then logs an error).
+    if (env.SMS_ROUTES === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMS_ROUTES'],
+        message:
+          'is required when NODE_ENV=production (or SMS_ROUTES_FILE): unset means the console route, which prints codes and numbers to stdout',
+      });
+    } else if (Array.isArray(env.SMS_ROUTES) && env.TESSERA_ALLOW_CONSOLE_IN_PRODUCTION !== true) {
+      const printing = env.SMS_ROUTES.filter((route) => route.provider === 'console');
+      if (printing.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SMS_ROUTES'],
+          message: `route ${printing.map((route) => `"${route.name}"`).join(', ')} is the console route, which prints codes and numbers to stdout; in production it needs TESSERA_ALLOW_CONSOLE_IN_PRODUCTION=${CONSOLE_IN_PRODUCTION_OPT_IN}`,
         });
       }
     }

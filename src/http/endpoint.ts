@@ -1,5 +1,6 @@
 import type { RouteConfig as OperationDefinition, RouteHandler } from '@hono/zod-openapi';
 import type { App, AppEnv } from './app-env.ts';
+import { errorResponses } from './error-responses.ts';
 
 /**
  * An HTTP endpoint (an OpenAPI operation): its definition, and its handler once the module's
@@ -12,9 +13,14 @@ export interface Endpoint<D> {
 }
 
 export function endpoint<O extends OperationDefinition, D>(
-  definition: O,
+  operation: O,
   handler: (deps: D) => RouteHandler<O, AppEnv>,
 ): Endpoint<D> {
+  // Every body passes the size limit of http/request-limits.ts first, so each operation that
+  // takes one declares its 413.
+  const definition: O = operation.request?.body
+    ? { ...operation, responses: { ...errorResponses(413), ...operation.responses } }
+    : operation;
   return {
     definition,
     // The handler is typed against `definition` above; openapi()'s own generic signature cannot

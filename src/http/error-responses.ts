@@ -1,11 +1,13 @@
 import { ProblemSchema } from './problem.ts';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from './request-limits.ts';
 
 const DESCRIPTIONS = {
-  400: 'The body is not JSON or breaks the schema (`invalid_request`).',
+  400: `The body is not JSON, nests deeper than ${MAX_JSON_DEPTH} levels or breaks the schema (\`invalid_request\`).`,
   401: 'Missing or unknown API key (`unauthorized`).',
   403: 'The key lacks the scope this endpoint needs (`forbidden`).',
   404: 'No such resource for this app.',
   409: 'The resource is in a state that does not allow this.',
+  413: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB (\`payload_too_large\`).`,
   422: 'Well-formed values that are wrong (e.g. `invalid_phone_number`).',
   423: 'Too many consecutive failed attempts on this factor (`factor_locked`); a stronger recovery is needed.',
   429: 'A limit was hit; `Retry-After` says when to try again and `limit` names it.',

@@ -23,22 +23,26 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
+  413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
-export function problemResponse(
+/** The problem+json body; also written raw on a socket when Node refuses a request itself. */
+export function problemDetails(
   status: number,
   code: string,
   detail: string,
-  extra: { limit?: string; retryAfterSeconds?: number; errors?: Problem['errors'] } = {},
-): Response {
-  const body: Problem = {
+  extra: { limit?: string; errors?: Problem['errors'] } = {},
+): Problem {
+  return {
     type: `https://tessera.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
@@ -47,6 +51,15 @@ export function problemResponse(
     ...(extra.limit ? { limit: extra.limit } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
   };
+}
+
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  extra: { limit?: string; retryAfterSeconds?: number; errors?: Problem['errors'] } = {},
+): Response {
+  const body = problemDetails(status, code, detail, extra);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (extra.retryAfterSeconds !== undefined)
     headers['retry-after'] = String(extra.retryAfterSeconds);

@@ -13,11 +13,21 @@ const KEY_BYTES = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11)
 const HEX_KEY = KEY_BYTES.toString('hex');
 const BASE64_KEY = KEY_BYTES.toString('base64');
 
+/** A route that really sends (the generic HTTP provider), as production needs. */
+const REAL_ROUTES = JSON.stringify([
+  {
+    name: 'primary',
+    provider: 'http',
+    url: 'https://sms.example.net/send',
+    body: { to: '{{to}}', text: '{{text}}' },
+  },
+]);
 const PRODUCTION = {
   NODE_ENV: 'production',
   SECRET_KEY: HEX_KEY,
   DATABASE_URL: 'postgres://tessera@db.internal/tessera',
   REDIS_URL: 'redis://cache.internal:6379',
+  SMS_ROUTES: REAL_ROUTES,
 };
 
 /** The ConfigError loadConfig throws for this environment (fails the test if it does not throw). */
@@ -99,10 +109,10 @@ describe('hashing profiles', () => {
 });
 
 describe('production', () => {
-  it('refuses to start without SECRET_KEY, DATABASE_URL and REDIS_URL, naming all three', () => {
+  it('refuses to start without SECRET_KEY, DATABASE_URL, REDIS_URL and SMS_ROUTES, naming all four', () => {
     const error = configError({ NODE_ENV: 'production' });
-    expect(fieldsOf(error)).toEqual(['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY']);
-    for (const field of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL'])
+    expect(fieldsOf(error)).toEqual(['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY', 'SMS_ROUTES']);
+    for (const field of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMS_ROUTES'])
       expect(error.message).toContain(field);
   });
 
@@ -114,7 +124,7 @@ describe('production', () => {
     },
   );
 
-  it('starts with all three set', () => {
+  it('starts with all four set', () => {
     const config = loadConfig(PRODUCTION);
     expect(config).toMatchObject({
       production: true,
@@ -127,6 +137,88 @@ describe('production', () => {
   it('outside production the same missing fields are fine', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).production).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+  });
+});
+
+const CONSOLE_OPT_IN = 'i-understand-codes-are-printed';
+
+describe('production never prints codes by accident (console SMS route)', () => {
+  it('refuses production without SMS_ROUTES or SMS_ROUTES_FILE (the console default prints codes)', () => {
+    const error = configError({ ...PRODUCTION, SMS_ROUTES: undefined });
+    expect(fieldsOf(error)).toEqual(['SMS_ROUTES']);
+    expect(error.message).toContain('SMS_ROUTES_FILE');
+    // An empty SMS_ROUTES= (a .env line) is unset, not the console route.
+    expect(fieldsOf(configError({ ...PRODUCTION, SMS_ROUTES: '' }))).toEqual(['SMS_ROUTES']);
+  });
+
+  it.each([
+    ['SMS_ROUTES=console', 'console'],
+    [
+      'a console route among real ones',
+      JSON.stringify([...JSON.parse(REAL_ROUTES), { name: 'spare', provider: 'console' }]),
+    ],
+  ])('refuses %s in production, naming the opt-in variable', (_name, routes) => {
+    const error = configError({ ...PRODUCTION, SMS_ROUTES: routes });
+    expect(fieldsOf(error)).toEqual(['SMS_ROUTES']);
+    expect(error.message).toContain('TESSERA_ALLOW_CONSOLE_IN_PRODUCTION');
+  });
+
+  it('refuses a console route read from SMS_ROUTES_FILE, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-routes-'));
+    try {
+      const file = join(dir, 'routes.json');
+      writeFileSync(file, JSON.stringify([{ name: 'backup', provider: 'console' }]));
+      const error = configError({ ...PRODUCTION, SMS_ROUTES: undefined, SMS_ROUTES_FILE: file });
+      expect(error.issues).toEqual([
+        expect.stringMatching(
+          new RegExp(`^SMS_ROUTES \\(from ${file}\\): .*TESSERA_ALLOW_CONSOLE_IN_PRODUCTION`),
+        ),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('allows the console route in production only with the exact opt-in phrase', () => {
+    const config = loadConfig({
+      ...PRODUCTION,
+      SMS_ROUTES: 'console',
+      TESSERA_ALLOW_CONSOLE_IN_PRODUCTION: CONSOLE_OPT_IN,
+    });
+    expect(config.production).toBe(true);
+    expect(config.smsRoutes.map((route) => route.provider)).toEqual(['console']);
+    for (const vague of [
+      '1',
+      'true',
+      'yes',
+      'I-UNDERSTAND-CODES-ARE-PRINTED',
+      `${CONSOLE_OPT_IN}!`,
+    ]) {
+      const error = configError({
+        ...PRODUCTION,
+        SMS_ROUTES: 'console',
+        TESSERA_ALLOW_CONSOLE_IN_PRODUCTION: vague,
+      });
+      expect(fieldsOf(error), vague).toEqual(['SMS_ROUTES', 'TESSERA_ALLOW_CONSOLE_IN_PRODUCTION']);
+    }
+  });
+
+  it('the opt-in does not make an unset SMS_ROUTES the console route: routes stay explicit', () => {
+    const error = configError({
+      ...PRODUCTION,
+      SMS_ROUTES: undefined,
+      TESSERA_ALLOW_CONSOLE_IN_PRODUCTION: CONSOLE_OPT_IN,
+    });
+    expect(fieldsOf(error)).toEqual(['SMS_ROUTES']);
+  });
+
+  it('outside production the console route stays the default, with no opt-in', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).smsRoutes.map((r) => r.provider)).toEqual([
+      'console',
+    ]);
+    expect(loadConfig({ SMS_ROUTES: 'console' }).smsRoutes.map((r) => r.provider)).toEqual([
+      'console',
+    ]);
   });
 });
 
@@ -366,6 +458,7 @@ describe('every problem is reported at once', () => {
       'DATABASE_URL',
       'REDIS_URL',
       'SECRET_KEY',
+      'SMS_ROUTES',
     ]);
     expect(issues).toContain('REDIS_URL: must start with redis://, rediss:// or redis+sentinel://');
     expect(issues).toContain('SECRET_KEY: is required when NODE_ENV=production');

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/free-port.ts';
+import { createTestDatabase, createTestRedisPrefix, redisUrl } from '../helpers/real-stores.ts';
 import {
   childEnv,
   cleanUpSpawned,
@@ -113,7 +115,7 @@ describe('tessera serve, as started by `npm start`', () => {
     expect(server.lines.filter((line) => line.text.includes('"msg":"request"'))).toHaveLength(3);
   }, 120_000);
 
-  it('NODE_ENV=production without SECRET_KEY, DATABASE_URL and REDIS_URL refuses to start, naming all three', async () => {
+  it('NODE_ENV=production without SECRET_KEY, DATABASE_URL, REDIS_URL and SMS_ROUTES refuses to start, naming all four', async () => {
     const dataDir = join(tempDir(), 'data');
     const port = await freePort();
     const server = launch(
@@ -131,9 +133,93 @@ describe('tessera serve, as started by `npm start`', () => {
       .filter((line) => line.stream === 'stderr')
       .map((line) => line.text)
       .join('\n');
-    for (const name of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL']) expect(stderr).toContain(name);
+    for (const name of ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMS_ROUTES'])
+      expect(stderr).toContain(name);
     // Refused before anything was generated: no dev secret, no embedded database.
     expect(existsSync(dataDir)).toBe(false);
     expect(server.lines.some((line) => line.text.includes('Tessera listening'))).toBe(false);
+  }, 90_000);
+});
+
+/** Drops what the production starts below created (a database, Redis keys). */
+const dropStores: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const drop of dropStores.splice(0)) await drop();
+});
+
+/**
+ * NODE_ENV=production on this machine's real Redis and Postgres, as deploy/compose.yaml starts
+ * it: a fresh database and key prefix, a real SECRET_KEY; SMS routes as the test says.
+ */
+async function productionEnv(overrides: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  const database = await createTestDatabase();
+  const redis = createTestRedisPrefix();
+  dropStores.push(database.drop, redis.drop);
+  const dataDir = tempDir();
+  return childEnv({
+    NODE_ENV: 'production',
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl as string,
+    REDIS_KEY_PREFIX: redis.prefix,
+    DATA_DIR: dataDir,
+    AUDIT_SPOOL_DIR: join(dataDir, 'spool'),
+    PORT: String(await freePort()),
+    LOG_LEVEL: 'info',
+    ...overrides,
+  });
+}
+
+/** Waits until the server exits or listens; a refused start must exit without listening. */
+async function refusedStart(server: Server): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (server.child.exitCode === null && server.child.signalCode === null) {
+    if (server.lines.some((line) => line.text.includes('Tessera listening')))
+      throw new Error(`the server started:\n${output(server)}`);
+    if (Date.now() > deadline) throw new Error(`neither exited nor listened:\n${output(server)}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  const exit = await server.closed;
+  expect(exit.code, output(server)).not.toBe(0);
+  expect(exit.code).not.toBeNull();
+  return server.lines
+    .filter((line) => line.stream === 'stderr')
+    .map((line) => line.text)
+    .join('\n');
+}
+
+describe.skipIf(!redisUrl)('production never prints codes to its logs by accident', () => {
+  it('NODE_ENV=production without SMS_ROUTES (the console default) refuses to start, naming SMS_ROUTES', async () => {
+    const server = launch(await productionEnv({}));
+    const stderr = await refusedStart(server);
+    expect(stderr).toMatch(/SMS_ROUTES: is required when NODE_ENV=production/);
+    expect(stderr).toContain('SMS_ROUTES_FILE');
+  }, 90_000);
+
+  it('SMS_ROUTES=console in production refuses to start without the opt-in, naming it', async () => {
+    const server = launch(await productionEnv({ SMS_ROUTES: 'console' }));
+    const stderr = await refusedStart(server);
+    expect(stderr).toMatch(
+      /SMS_ROUTES: route "console" is the console route.*TESSERA_ALLOW_CONSOLE_IN_PRODUCTION=i-understand-codes-are-printed/,
+    );
+  }, 90_000);
+
+  it('with TESSERA_ALLOW_CONSOLE_IN_PRODUCTION it starts, and says so at error level on every start', async () => {
+    const server = launch(
+      await productionEnv({
+        SMS_ROUTES: 'console',
+        TESSERA_ALLOW_CONSOLE_IN_PRODUCTION: 'i-understand-codes-are-printed',
+      }),
+    );
+    await waitForLog(server, 'Tessera listening', 60_000);
+    const loud = await waitForLog(server, 'TESSERA_ALLOW_CONSOLE_IN_PRODUCTION', 1_000);
+    // pino's level 50 is `error`: what alerting on a production log stream picks up.
+    expect(loud.level, JSON.stringify(loud)).toBe(50);
+    expect(loud.msg).toMatch(/printed to stdout/);
+    server.child.kill('SIGTERM');
+    expect(await within(server.closed, 10_000, 'stopping after SIGTERM')).toEqual({
+      code: 0,
+      signal: null,
+    });
   }, 90_000);
 });

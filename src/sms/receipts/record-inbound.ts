@@ -4,23 +4,50 @@ import type { Clock } from '../../kernel/clock.ts';
 import type { PhoneProtector } from '../../kernel/crypto/phone-protector.ts';
 import { maskPhone, normalizePhone } from '../../kernel/phone.ts';
 
-/** Opt-out words of SMS marketing rules (French "STOP", English "STOP"/"UNSUBSCRIBE", ...). */
-const OPT_OUT = new Set([
-  'STOP',
-  'ARRET',
-  'ARRÊT',
-  'STOPALL',
-  'UNSUBSCRIBE',
-  'CANCEL',
-  'END',
-  'QUIT',
+/**
+ * The only words an inbound reply may leave in the audit trail: the opt-out, help and opt-in
+ * keywords of SMS carrier rules (CTIA's STOP/HELP/START family, and their French forms used under
+ * the French SMS+ rules), written without accents. Anything else is stored as `other`: a user who
+ * answers with the code itself must not put a live code into an append-only row.
+ */
+export const INBOUND_KEYWORDS: ReadonlyMap<string, 'opt_out' | 'help' | 'opt_in'> = new Map([
+  ['STOP', 'opt_out'],
+  ['STOPALL', 'opt_out'],
+  ['ARRET', 'opt_out'],
+  ['UNSUBSCRIBE', 'opt_out'],
+  ['DESINSCRIRE', 'opt_out'],
+  ['DESABONNER', 'opt_out'],
+  ['CANCEL', 'opt_out'],
+  ['END', 'opt_out'],
+  ['QUIT', 'opt_out'],
+  ['HELP', 'help'],
+  ['AIDE', 'help'],
+  ['INFO', 'help'],
+  ['START', 'opt_in'],
+  ['UNSTOP', 'opt_in'],
 ]);
 
 /**
+ * The reply's keyword: its whole first word, upper-cased, accents and surrounding punctuation
+ * removed ("Arrêt." is ARRET), if that is on the list; `other` for anything else, so free text
+ * (a code, a name, "STOP482913") never reaches the trail.
+ */
+export function inboundKeyword(text: string): string {
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  const word = first
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/^\p{P}+|\p{P}+$/gu, '')
+    .toUpperCase();
+  return INBOUND_KEYWORDS.has(word) ? word : 'other';
+}
+
+/**
  * An inbound SMS (a reply such as "STOP") received on a route: one `sms.inbound` audit row for
- * each app that sent to that number, with its first word and whether it is an opt-out, for the
- * consent work to act on. The number rests only as its HMAC (each app's own) and mask; the text is
- * not kept. Sends recorded before per-app HMACs are found by their legacy HMAC.
+ * each app that sent to that number, with its keyword (INBOUND_KEYWORDS, else `other`) and whether
+ * it is an opt-out, for the consent work to act on. The number rests only as its HMAC (each app's
+ * own) and mask; the text is not kept. Sends recorded before per-app HMACs are found by their
+ * legacy HMAC.
  */
 export async function recordInbound(
   deps: { audit: AuditTrail; phones: PhoneProtector; clock: Clock; queries: AuditQueries },
@@ -32,7 +59,7 @@ export async function recordInbound(
   const appIds = await deps.queries.appsThatMessaged((appId) =>
     deps.phones.lookupHmacs(appId, e164),
   );
-  const keyword = (input.text.trim().split(/\s+/)[0] ?? '').toUpperCase().slice(0, 20);
+  const keyword = inboundKeyword(input.text);
   const now = deps.clock.now();
   await deps.audit.commit(
     appIds.map((appId) =>
@@ -42,7 +69,7 @@ export async function recordInbound(
         {
           phone: { masked: maskPhone(e164), hmac: deps.phones.hmac(appId, e164) },
           outcome: 'ok',
-          reason: OPT_OUT.has(keyword) ? 'opt_out' : null,
+          reason: INBOUND_KEYWORDS.get(keyword) === 'opt_out' ? 'opt_out' : null,
           detail: { route: input.route, keyword },
         },
         now,

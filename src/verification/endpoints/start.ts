@@ -5,6 +5,7 @@ import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
+import { jsonValueDepthAtMost } from '../../http/json-depth.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
 import { jsonTextProblem } from '../../http/safe-text.ts';
 import { CODE_LENGTH } from '../code.ts';
@@ -16,6 +17,9 @@ import {
   toVerificationResponse,
   VerificationSchema,
 } from './verification-schema.ts';
+
+/** How deep `metadata` may nest (itself included): a bag of values, not a document. */
+const METADATA_DEPTH = 8;
 
 const StartVerificationBody = z
   .object({
@@ -43,12 +47,20 @@ const StartVerificationBody = z
     client: ClientSchema.optional(),
     metadata: z
       .record(z.string(), z.unknown())
+      // Depth first, without recursion: JSON.stringify overflows the stack on deep nesting.
+      .refine((m) => jsonValueDepthAtMost(m, METADATA_DEPTH), {
+        message: `must nest at most ${METADATA_DEPTH} levels`,
+        abort: true,
+      })
       .refine((m) => JSON.stringify(m).length <= 2048, 'must be at most 2 KiB of JSON')
       .superRefine((m, ctx) => {
         const problem = jsonTextProblem(m);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
-      .optional(),
+      .optional()
+      .openapi({
+        description: `Your own values, stored with the verification: at most 2 KiB of JSON, ${METADATA_DEPTH} levels deep.`,
+      }),
   })
   .strict()
   .openapi('StartVerification');
