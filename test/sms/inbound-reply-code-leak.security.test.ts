@@ -40,7 +40,7 @@ describe.each(DATABASE_BACKENDS)('an inbound reply stores no free text: $name', 
     await migrateDatabase(database);
     writer = createPostgresAuditWriter(database);
     // The app sent an SMS to the number, so a reply from it concerns that app.
-    const hmac = phones.hmac(FROM);
+    const hmac = phones.hmac('app_inbound', FROM);
     await writer.append([
       auditEvent(
         systemActor('app_inbound'),
