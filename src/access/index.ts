@@ -1,7 +1,14 @@
 export type { AccessStore, ApiKeyListing, AppRecord, Principal } from './access-store.ts';
 export {
+  type ApiKeyHasher,
+  createApiKeyHasher,
+  generateApiKey,
+  isGeneratedApiKey,
+} from './api-key-format.ts';
+export {
   createApiKey,
   ensureBootstrapKey,
+  findApiKey,
   InvalidAppNameError,
   InvalidScopesError,
   listApiKeys,

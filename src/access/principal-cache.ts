@@ -49,7 +49,9 @@ export function cachePrincipals(store: AccessStore, options: PrincipalCacheOptio
 /** The store's methods bound to it, so spreading keeps them working. */
 function bindAll(store: AccessStore): AccessStore {
   return {
+    hasher: store.hasher,
     findActiveKey: (...a) => store.findActiveKey(...a),
+    upgradeLegacyKey: (...a) => store.upgradeLegacyKey(...a),
     ensureApp: (...a) => store.ensureApp(...a),
     updateApp: (...a) => store.updateApp(...a),
     insertKey: (...a) => store.insertKey(...a),

@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';
 import {
   createApiKey,
+  createApiKeyHasher,
   createPostgresAccessStore,
+  generateApiKey,
   InvalidAppNameError,
   InvalidScopesError,
   InvalidSettingsError,
@@ -13,8 +15,10 @@ import {
   updateApp,
 } from '../access/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { resolveSecretKey } from '../config/dev-secret.ts';
 import { type Database, migrateDatabase, openDatabase } from '../db/database.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
+import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -46,14 +50,17 @@ export async function runCli(
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   // Config is read only when a command needs the database, so `--help` works with any environment.
-  async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-    let config: Config;
+  function readConfig(): Config {
     try {
-      config = loadConfig(env);
+      return loadConfig(env);
     } catch (error) {
       if (error instanceof ConfigError) throw new CliFailure(error.message, EXIT_USAGE);
       throw error;
     }
+  }
+
+  async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+    const config = readConfig();
     const database = await openDatabase(
       config.databaseUrl
         ? { url: config.databaseUrl }
@@ -67,9 +74,15 @@ export async function runCli(
     }
   }
 
-  // Each change commits with its audit row in the store's own transaction.
+  // Each change commits with its audit row in the store's own transaction. Key hashes are keyed
+  // from SECRET_KEY: the CLI needs the server's (or, outside production, its DATA_DIR).
   const withStore = <T>(work: (store: AccessStore) => Promise<T>) =>
-    withDatabase((database) => work(createPostgresAccessStore(database)));
+    withDatabase((database) => {
+      const hasher = createApiKeyHasher(
+        deriveKeys(resolveSecretKey(readConfig()).key).apiKeyHashKey,
+      );
+      return work(createPostgresAccessStore(database, hasher));
+    });
 
   const program = new Command('tessera')
     .description('Tessera administration: API keys, app settings and database migrations')
@@ -112,6 +125,13 @@ export async function runCli(
       io.out(`  ${created.key}`);
       io.out('');
       io.out('Store it now: it is kept only as a hash and will not be shown again.');
+    });
+
+  keys
+    .command('generate')
+    .description('print a new key without storing it (for BOOTSTRAP_API_KEY)')
+    .action(() => {
+      io.out(generateApiKey());
     });
 
   keys
