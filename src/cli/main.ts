@@ -10,13 +10,17 @@ import {
   InvalidScopesError,
   InvalidSettingsError,
   listApiKeys,
+  PRINCIPAL_CACHE_MS,
   parseScopes,
+  RevocationUnannouncedError,
+  redisRevocations,
   revokeApiKey,
   updateApp,
 } from '../access/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
 import { type Database, migrateDatabase, openDatabase } from '../db/database.ts';
+import { openRedis } from '../db/redis.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 
@@ -28,6 +32,9 @@ export interface CliIo {
 /** Usage and configuration mistakes: the command did nothing and can be retried as written. */
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
+
+/** How long `keys revoke` waits for Redis to tell running instances; the revocation is made anyway. */
+const REDIS_ANNOUNCE_TIMEOUT_MS = 5_000;
 
 /** A refusal already explained to the user; runCli turns it into an exit code. */
 class CliFailure extends Error {
@@ -155,6 +162,23 @@ export async function runCli(
       const revoked = await withStore((store) => revokeApiKey({ store, keyId, now: new Date() }));
       if (!revoked) throw new CliFailure(`no active API key with id ${keyId}`, EXIT_FAILURE);
       io.out(`revoked ${keyId}`);
+      // Running instances cache key lookups; with Redis they are told now (README, Administration).
+      const config = readConfig();
+      if (!config.redis) return;
+      try {
+        const redis = await openRedis(config.redis, REDIS_ANNOUNCE_TIMEOUT_MS);
+        try {
+          await redisRevocations(redis, config.redisKeyPrefix).announce(keyId);
+        } finally {
+          redis.disconnect();
+        }
+      } catch (error) {
+        // The revocation stands (Postgres is the truth); only its announcement is missing.
+        const reason = error instanceof RevocationUnannouncedError ? error.cause : error;
+        io.err(
+          `warning: running instances could not be told through Redis (${(reason as Error).message}); each refuses ${keyId} within ${PRINCIPAL_CACHE_MS / 1000} s`,
+        );
+      }
     });
 
   const apps = program
