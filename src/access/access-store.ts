@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../audit/index.ts';
+import type { ApiKeyHasher } from './api-key-format.ts';
 
 export const SCOPES = ['verify', 'audit:read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -31,12 +32,22 @@ export interface ApiKeyListing {
 }
 
 /**
- * Apps and their API keys (Postgres). Keys are looked up by their SHA-256 only. Each change
- * commits in one transaction with the audit rows it is given: there is no change without its row,
- * and no row for a change that did not happen.
+ * Apps and their API keys (Postgres). Keys are looked up by their hash only (`hasher`), never
+ * stored in clear. Each change commits in one transaction with the audit rows it is given: there
+ * is no change without its row, and no row for a change that did not happen.
  */
 export interface AccessStore {
+  /** How a clear key becomes the `keyHash` these methods take (findApiKey does both lookups). */
+  readonly hasher: ApiKeyHasher;
+  /** The active key stored under `keyHash`, the HMAC of the clear key. */
   findActiveKey(keyHash: string): Promise<Principal | null>;
+  /**
+   * Rehashes the row an earlier version stored as `legacyHash` (plain SHA-256, hash_version 1) to
+   * `keyHash` in one conditional UPDATE, so two processes upgrading it at once both end on the one
+   * keyed row; resolves the active key now stored under `keyHash`, else null (a revoked row is
+   * rehashed too, and stays revoked).
+   */
+  upgradeLegacyKey(legacyHash: string, keyHash: string): Promise<Principal | null>;
   ensureApp(name: string): Promise<AppRecord>;
   /** Changes an app's SMS brand, WebOTP domain or settings (limits, countries, pumping watch). */
   updateApp(

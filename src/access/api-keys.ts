@@ -1,8 +1,14 @@
 import type { AuditEvent } from '../audit/index.ts';
 import { operatorEvent } from '../audit/index.ts';
 import { newId } from '../kernel/ids.ts';
-import { type AccessStore, type ApiKeyListing, SCOPES, type Scope } from './access-store.ts';
-import { apiKeyHint, generateApiKey, hashApiKey } from './api-key-format.ts';
+import {
+  type AccessStore,
+  type ApiKeyListing,
+  type Principal,
+  SCOPES,
+  type Scope,
+} from './access-store.ts';
+import { apiKeyHint, generateApiKey } from './api-key-format.ts';
 
 /** The app that BOOTSTRAP_API_KEY belongs to (api.md, Configuration). */
 export const BOOTSTRAP_APP_NAME = 'default';
@@ -38,7 +44,7 @@ export function parseScopes(requested: readonly string[]): Scope[] {
 
 /**
  * A key lifecycle row: done by an operator (CLI, start-up), so there is no client, number or
- * verification. The detail never holds the clear key or its hash, only the hint shown anyway.
+ * verification. The detail never holds the clear key or its hash, only the hint (public tag).
  */
 function keyCreatedEvent(key: {
   id: string;
@@ -82,7 +88,7 @@ export async function createApiKey(input: {
   const row = {
     id: newId('key'),
     appId: app.id,
-    keyHash: hashApiKey(key),
+    keyHash: input.store.hasher.hash(key),
     hint: apiKeyHint(key),
     scopes,
     label: input.label ?? null,
@@ -100,17 +106,35 @@ export async function ensureBootstrapKey(input: {
   store: AccessStore;
   key: string;
 }): Promise<{ created: boolean }> {
+  const { hasher } = input.store;
   const app = await input.store.ensureApp(BOOTSTRAP_APP_NAME);
+  const keyHash = hasher.hash(input.key);
+  // A row an earlier version stored for this key is that key's row (rehashed, revoked or not):
+  // inserting a keyed one beside it would bring a revoked key back.
+  await input.store.upgradeLegacyKey(hasher.legacyHash(input.key), keyHash);
   const row = {
     id: newId('key'),
     appId: app.id,
-    keyHash: hashApiKey(input.key),
+    keyHash,
     hint: apiKeyHint(input.key),
     scopes: [...SCOPES],
     label: 'bootstrap',
   };
   const created = await input.store.insertKey(row, [keyCreatedEvent(row)]);
   return { created };
+}
+
+/**
+ * The active key `key` is, by its HMAC; failing that, a row an earlier version stored as its plain
+ * SHA-256, rehashed on this first use (README, Administration). Keys carry 256 random bits, so a
+ * lookup by hash leaks nothing through timing; the clear key is never stored or logged.
+ */
+export async function findApiKey(store: AccessStore, key: string): Promise<Principal | null> {
+  const keyHash = store.hasher.hash(key);
+  return (
+    (await store.findActiveKey(keyHash)) ??
+    (await store.upgradeLegacyKey(store.hasher.legacyHash(key), keyHash))
+  );
 }
 
 export function listApiKeys(input: {

@@ -2,17 +2,14 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../http/app-env.ts';
 import { problemResponse } from '../http/problem.ts';
 import type { AccessStore, Scope } from './access-store.ts';
-import { hashApiKey } from './api-key-format.ts';
+import { findApiKey } from './api-keys.ts';
 
-/**
- * `Authorization: Bearer <key>`. Keys carry 256 random bits, so looking one up by its SHA-256
- * leaks nothing through timing; the clear key is never stored or logged.
- */
+/** `Authorization: Bearer <key>`, looked up by its hash (findApiKey); never stored or logged. */
 export function authenticate(access: AccessStore) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match?.[1] ? await access.findActiveKey(hashApiKey(match[1])) : null;
+    const principal = match?.[1] ? await findApiKey(access, match[1]) : null;
     if (!principal) {
       return problemResponse(
         401,

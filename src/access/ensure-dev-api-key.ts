@@ -1,6 +1,5 @@
 import type { AccessStore } from './access-store.ts';
-import { hashApiKey } from './api-key-format.ts';
-import { BOOTSTRAP_APP_NAME, createApiKey } from './api-keys.ts';
+import { BOOTSTRAP_APP_NAME, createApiKey, findApiKey } from './api-keys.ts';
 
 /**
  * The embedded default's first-run convenience: a key for the `default` app kept in a file under
@@ -13,8 +12,7 @@ export async function ensureDevApiKey(input: {
   write: (key: string) => void;
 }): Promise<{ created: boolean }> {
   const existing = input.read()?.trim();
-  if (existing && (await input.store.findActiveKey(hashApiKey(existing))))
-    return { created: false };
+  if (existing && (await findApiKey(input.store, existing))) return { created: false };
   const { key } = await createApiKey({
     store: input.store,
     appName: BOOTSTRAP_APP_NAME,

@@ -1,7 +1,14 @@
 export type { AccessStore, ApiKeyListing, AppRecord, Principal } from './access-store.ts';
 export {
+  type ApiKeyHasher,
+  createApiKeyHasher,
+  generateApiKey,
+  isGeneratedApiKey,
+} from './api-key-format.ts';
+export {
   createApiKey,
   ensureBootstrapKey,
+  findApiKey,
   InvalidAppNameError,
   InvalidScopesError,
   listApiKeys,
@@ -11,6 +18,7 @@ export {
 export { authenticate, requireScope } from './authenticate.ts';
 export { ensureDevApiKey } from './ensure-dev-api-key.ts';
 export { createPostgresAccessStore } from './postgres-access-store.ts';
+export { RevocationUnannouncedError, redisRevocations } from './revocations.ts';
 export { InvalidSettingsError, updateApp } from './update-app.ts';
 export type { AccessInfra } from './wire.ts';
-export { wire } from './wire.ts';
+export { PRINCIPAL_CACHE_MS, wire } from './wire.ts';

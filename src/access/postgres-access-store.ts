@@ -1,10 +1,17 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../audit/index.ts';
 import { auditAppendStatement } from '../audit/index.ts';
 import type { Database, TesseraDb } from '../db/database.ts';
 import { apiKeys, apps } from '../db/schema.ts';
 import { newId } from '../kernel/ids.ts';
-import { type AccessStore, type AppRecord, SCOPES, type Scope } from './access-store.ts';
+import {
+  type AccessStore,
+  type AppRecord,
+  type Principal,
+  SCOPES,
+  type Scope,
+} from './access-store.ts';
+import type { ApiKeyHasher } from './api-key-format.ts';
 
 const appColumns = {
   id: apps.id,
@@ -20,7 +27,11 @@ function knownScopes(scopes: string[]): Scope[] {
   return scopes.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope));
 }
 
-export function createPostgresAccessStore(database: Database): AccessStore {
+/** hash_version of a row whose key_hash is the key's HMAC; 1 is the SHA-256 of earlier versions. */
+const KEYED_HASH = 2;
+const LEGACY_HASH = 1;
+
+export function createPostgresAccessStore(database: Database, hasher: ApiKeyHasher): AccessStore {
   const { db } = database;
 
   /**
@@ -45,17 +56,47 @@ export function createPostgresAccessStore(database: Database): AccessStore {
     return rows[0] ?? null;
   }
 
+  async function findActiveKey(keyHash: string): Promise<Principal | null> {
+    const rows = await db
+      .select({ keyId: apiKeys.id, scopes: apiKeys.scopes, app: appColumns })
+      .from(apiKeys)
+      .innerJoin(apps, eq(apps.id, apiKeys.appId))
+      .where(
+        and(
+          eq(apiKeys.keyHash, keyHash),
+          eq(apiKeys.hashVersion, KEYED_HASH),
+          isNull(apiKeys.revokedAt),
+        ),
+      )
+      .limit(1);
+    const row = rows[0];
+    if (!row) return null;
+    return { keyId: row.keyId, scopes: knownScopes(row.scopes), app: row.app };
+  }
+
   return {
-    async findActiveKey(keyHash) {
+    hasher,
+
+    findActiveKey,
+
+    async upgradeLegacyKey(legacyHash, keyHash) {
       const rows = await db
-        .select({ keyId: apiKeys.id, scopes: apiKeys.scopes, app: appColumns })
-        .from(apiKeys)
-        .innerJoin(apps, eq(apps.id, apiKeys.appId))
-        .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-        .limit(1);
-      const row = rows[0];
-      if (!row) return null;
-      return { keyId: row.keyId, scopes: knownScopes(row.scopes), app: row.app };
+        .update(apiKeys)
+        .set({ keyHash, hashVersion: KEYED_HASH })
+        .where(
+          and(
+            eq(apiKeys.keyHash, legacyHash),
+            eq(apiKeys.hashVersion, LEGACY_HASH),
+            // A keyed row for the same key (inserted by this version beside an older one during a
+            // rolling upgrade) wins; the legacy duplicate is left as it is rather than clash.
+            sql`not exists (select 1 from ${apiKeys} as keyed where keyed.key_hash = ${keyHash})`,
+          ),
+        )
+        .returning({ revokedAt: apiKeys.revokedAt });
+      if (rows[0] && rows[0].revokedAt !== null) return null;
+      // Read back as a keyed lookup, with its app. Nothing updated may also mean that another
+      // process rehashed the row a moment ago (its UPDATE won the row lock): then it is found.
+      return findActiveKey(keyHash);
     },
 
     async ensureApp(name) {
@@ -86,6 +127,7 @@ export function createPostgresAccessStore(database: Database): AccessStore {
             id: key.id,
             appId: key.appId,
             keyHash: key.keyHash,
+            hashVersion: KEYED_HASH,
             hint: key.hint,
             scopes: key.scopes,
             label: key.label,

@@ -3,18 +3,26 @@ import { Command, CommanderError } from 'commander';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';
 import {
   createApiKey,
+  createApiKeyHasher,
   createPostgresAccessStore,
+  generateApiKey,
   InvalidAppNameError,
   InvalidScopesError,
   InvalidSettingsError,
   listApiKeys,
+  PRINCIPAL_CACHE_MS,
   parseScopes,
+  RevocationUnannouncedError,
+  redisRevocations,
   revokeApiKey,
   updateApp,
 } from '../access/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { resolveSecretKey } from '../config/dev-secret.ts';
 import { type Database, migrateDatabase, openDatabase } from '../db/database.ts';
+import { openRedis } from '../db/redis.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
+import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -24,6 +32,9 @@ export interface CliIo {
 /** Usage and configuration mistakes: the command did nothing and can be retried as written. */
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
+
+/** How long `keys revoke` waits for Redis to tell running instances; the revocation is made anyway. */
+const REDIS_ANNOUNCE_TIMEOUT_MS = 5_000;
 
 /** A refusal already explained to the user; runCli turns it into an exit code. */
 class CliFailure extends Error {
@@ -46,14 +57,17 @@ export async function runCli(
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
   // Config is read only when a command needs the database, so `--help` works with any environment.
-  async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-    let config: Config;
+  function readConfig(): Config {
     try {
-      config = loadConfig(env);
+      return loadConfig(env);
     } catch (error) {
       if (error instanceof ConfigError) throw new CliFailure(error.message, EXIT_USAGE);
       throw error;
     }
+  }
+
+  async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+    const config = readConfig();
     const database = await openDatabase(
       config.databaseUrl
         ? { url: config.databaseUrl }
@@ -67,9 +81,15 @@ export async function runCli(
     }
   }
 
-  // Each change commits with its audit row in the store's own transaction.
+  // Each change commits with its audit row in the store's own transaction. Key hashes are keyed
+  // from SECRET_KEY: the CLI needs the server's (or, outside production, its DATA_DIR).
   const withStore = <T>(work: (store: AccessStore) => Promise<T>) =>
-    withDatabase((database) => work(createPostgresAccessStore(database)));
+    withDatabase((database) => {
+      const hasher = createApiKeyHasher(
+        deriveKeys(resolveSecretKey(readConfig()).key).apiKeyHashKey,
+      );
+      return work(createPostgresAccessStore(database, hasher));
+    });
 
   const program = new Command('tessera')
     .description('Tessera administration: API keys, app settings and database migrations')
@@ -115,6 +135,13 @@ export async function runCli(
     });
 
   keys
+    .command('generate')
+    .description('print a new key without storing it (for BOOTSTRAP_API_KEY)')
+    .action(() => {
+      io.out(generateApiKey());
+    });
+
+  keys
     .command('list')
     .description('list API keys (hints only; keys are never shown after creation)')
     .option('--app <name>', 'only the keys of this app')
@@ -135,6 +162,23 @@ export async function runCli(
       const revoked = await withStore((store) => revokeApiKey({ store, keyId, now: new Date() }));
       if (!revoked) throw new CliFailure(`no active API key with id ${keyId}`, EXIT_FAILURE);
       io.out(`revoked ${keyId}`);
+      // Running instances cache key lookups; with Redis they are told now (README, Administration).
+      const config = readConfig();
+      if (!config.redis) return;
+      try {
+        const redis = await openRedis(config.redis, REDIS_ANNOUNCE_TIMEOUT_MS);
+        try {
+          await redisRevocations(redis, config.redisKeyPrefix).announce(keyId);
+        } finally {
+          redis.disconnect();
+        }
+      } catch (error) {
+        // The revocation stands (Postgres is the truth); only its announcement is missing.
+        const reason = error instanceof RevocationUnannouncedError ? error.cause : error;
+        io.err(
+          `warning: running instances could not be told through Redis (${(reason as Error).message}); each refuses ${keyId} within ${PRINCIPAL_CACHE_MS / 1000} s`,
+        );
+      }
     });
 
   const apps = program

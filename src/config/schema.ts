@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isGeneratedApiKey } from '../access/index.ts';
 import { parseTrustProxy } from '../http/client-ip.ts';
 import { HASH_PROFILES, type HashProfileName } from '../kernel/crypto/hash-profiles.ts';
 import { HOST_NAME } from '../kernel/host-name.ts';
@@ -76,9 +77,17 @@ export const envSchema = z
       emptyAsUndefined,
       z.string().transform(parsedBy(secretKeyBytes)).optional(),
     ),
+    // A generated key only: a chosen one may be guessable, and one shape means the hint shows
+    // only its public tag. The message never echoes the value (a secret).
     BOOTSTRAP_API_KEY: z.preprocess(
       emptyAsUndefined,
-      z.string().min(24, 'must be at least 24 characters').optional(),
+      z
+        .string()
+        .refine(isGeneratedApiKey, {
+          message:
+            'must be a generated key (tsk_<8 hex>_<43 base64url>), as `npx tessera keys generate` prints',
+        })
+        .optional(),
     ),
     // Unset reads as trusting no proxy.
     TRUST_PROXY: z.preprocess(

@@ -4,6 +4,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -24,8 +25,12 @@ export const apiKeys = pgTable('api_keys', {
   appId: text('app_id')
     .notNull()
     .references(() => apps.id),
-  // SHA-256 hex of the key; the clear key is shown once at creation and never stored.
+  // Hex digest of the key (see hashVersion); the clear key is shown once at creation, never stored.
   keyHash: text('key_hash').notNull().unique(),
+  // 2: HMAC-SHA-256 under SECRET_KEY's api-key-hash key. 1: plain SHA-256, as written before
+  // migration 0006 (and by such a version during a rolling upgrade: hence the default), rehashed
+  // to 2 on the key's first use.
+  hashVersion: smallint('hash_version').notNull().default(1),
   hint: text('hint').notNull(),
   scopes: text('scopes').array().notNull(),
   label: text('label'),

@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessStore, SCOPES } from '../../src/access/access-store.ts';
-import { hashApiKey } from '../../src/access/api-key-format.ts';
+import { createApiKeyHasher, generateApiKey } from '../../src/access/api-key-format.ts';
 import {
   BOOTSTRAP_APP_NAME,
   createApiKey,
   ensureBootstrapKey,
+  findApiKey,
   InvalidScopesError,
   revokeApiKey,
 } from '../../src/access/api-keys.ts';
@@ -43,14 +45,16 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
   describe.skipIf(!backend.available)('contract', () => {
     let database: Database;
     let drop: () => Promise<void>;
+    let openAnother: (() => Promise<Database>) | undefined;
     let store: AccessStore;
+    const hasher = createApiKeyHasher(randomBytes(32));
     // Every clear key handed out in this file, to prove none of them reached the database.
     const clearKeys: string[] = [];
 
     beforeAll(async () => {
-      ({ database, drop } = await backend.open());
+      ({ database, drop, openAnother } = await backend.open());
       await migrateDatabase(database);
-      store = createPostgresAccessStore(database);
+      store = createPostgresAccessStore(database, hasher);
     });
 
     afterAll(async () => {
@@ -67,7 +71,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       });
       clearKeys.push(created.key);
 
-      const principal = await store.findActiveKey(hashApiKey(created.key));
+      const principal = await store.findActiveKey(hasher.hash(created.key));
 
       expect(principal).toEqual({
         keyId: created.id,
@@ -81,7 +85,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       clearKeys.push(created.key);
 
       expect(await store.revokeKey(created.id, new Date(), () => [])).toBe(created.appId);
-      expect(await store.findActiveKey(hashApiKey(created.key))).toBeNull();
+      expect(await store.findActiveKey(hasher.hash(created.key))).toBeNull();
       expect(await store.revokeKey(created.id, new Date(), () => [])).toBeNull();
       expect(await store.revokeKey('key_doesnotexist', new Date(), () => [])).toBeNull();
     });
@@ -90,7 +94,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       const app = await store.ensureApp('insert-once');
       const row = {
         appId: app.id,
-        keyHash: hashApiKey('tsk_inserted-twice-by-the-contract-test'),
+        keyHash: hasher.hash('tsk_inserted-twice-by-the-contract-test'),
         hint: 'tsk_insert…',
         scopes: ['verify' as const],
         label: null,
@@ -131,7 +135,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
           key_id: created.id,
           scopes: ['verify', 'admin'],
           label: 'ops',
-          hint: `${created.key.slice(0, 10)}…`,
+          hint: `${created.key.slice(0, 12)}…`,
         },
       });
       expect(rows[1]).toMatchObject({
@@ -142,7 +146,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       });
       const text = JSON.stringify(rows);
       expect(text).not.toContain(created.key);
-      expect(text).not.toContain(hashApiKey(created.key));
+      expect(text).not.toContain(hasher.hash(created.key));
     });
 
     /** Postgres refuses audit rows of this type until the returned function is called. */
@@ -167,7 +171,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     it('a key and its key.created row commit together: no row, no key (and bootstrap retries)', async () => {
       const keysBefore = await rowCount(database, 'api_keys');
       const restore = await refuseAuditRows('key.created');
-      const bootstrap = 'tsk_bootstrap-key-whose-first-audit-failed';
+      const bootstrap = generateApiKey();
       clearKeys.push(bootstrap);
       try {
         await expect(
@@ -180,7 +184,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       }
       // The next start creates the bootstrap key, with its row, instead of finding it unaudited.
       expect(await ensureBootstrapKey({ store, key: bootstrap })).toEqual({ created: true });
-      const principal = await store.findActiveKey(hashApiKey(bootstrap));
+      const principal = await store.findActiveKey(hasher.hash(bootstrap));
       const rows = await readAuditEvents(database, principal!.app.id, { limit: 100 });
       expect(
         rows.filter((row) => row.type === 'key.created' && row.detail.key_id === principal!.keyId),
@@ -196,9 +200,9 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       } finally {
         await restore();
       }
-      expect(await store.findActiveKey(hashApiKey(created.key))).not.toBeNull();
+      expect(await store.findActiveKey(hasher.hash(created.key))).not.toBeNull();
       expect(await revokeApiKey({ store, keyId: created.id, now: new Date() })).toBe(true);
-      expect(await store.findActiveKey(hashApiKey(created.key))).toBeNull();
+      expect(await store.findActiveKey(hasher.hash(created.key))).toBeNull();
     });
 
     it('an app change and its app.updated row commit together: no row, no change', async () => {
@@ -229,7 +233,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     });
 
     it('answers null for a hash it has never seen', async () => {
-      expect(await store.findActiveKey(hashApiKey('tsk_never-issued'))).toBeNull();
+      expect(await store.findActiveKey(hasher.hash('tsk_never-issued'))).toBeNull();
       expect(await store.findActiveKey('')).toBeNull();
     });
 
@@ -266,13 +270,13 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
     });
 
     it('ensures the bootstrap key idempotently, with every scope on the default app', async () => {
-      const key = 'tsk_bootstrap-key-for-the-contract-test';
+      const key = generateApiKey();
       clearKeys.push(key);
 
       expect(await ensureBootstrapKey({ store, key })).toEqual({ created: true });
       expect(await ensureBootstrapKey({ store, key })).toEqual({ created: false });
 
-      const principal = await store.findActiveKey(hashApiKey(key));
+      const principal = await store.findActiveKey(hasher.hash(key));
       expect(principal?.app.name).toBe(BOOTSTRAP_APP_NAME);
       expect(principal?.scopes).toEqual([...SCOPES]);
       const bootstrapKeys = (await store.listKeys(BOOTSTRAP_APP_NAME)).filter(
@@ -280,7 +284,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       );
       expect(bootstrapKeys).toHaveLength(1);
       const result = await database.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from api_keys where key_hash = ${hashApiKey(key)}`,
+        sql`select count(*)::int as n from api_keys where key_hash = ${hasher.hash(key)}`,
       );
       expect(result.rows[0]?.n).toBe(1);
       // Only the start that inserted the key audited it.
@@ -290,21 +294,21 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       expect(created).toHaveLength(1);
       expect(created[0]).toMatchObject({
         outcome: 'ok',
-        detail: { scopes: [...SCOPES], label: 'bootstrap', hint: `${key.slice(0, 10)}…` },
+        detail: { scopes: [...SCOPES], label: 'bootstrap', hint: `${key.slice(0, 12)}…` },
       });
     });
 
     it('keeps a revoked bootstrap key revoked when it is ensured again', async () => {
-      const key = 'tsk_bootstrap-key-that-gets-revoked-later';
+      const key = generateApiKey();
       clearKeys.push(key);
       await ensureBootstrapKey({ store, key });
-      const principal = await store.findActiveKey(hashApiKey(key));
+      const principal = await store.findActiveKey(hasher.hash(key));
       expect(principal).not.toBeNull();
       await store.revokeKey(principal!.keyId, new Date(), () => []);
 
       expect(await ensureBootstrapKey({ store, key })).toEqual({ created: false });
 
-      expect(await store.findActiveKey(hashApiKey(key))).toBeNull();
+      expect(await store.findActiveKey(hasher.hash(key))).toBeNull();
     });
 
     it('lists keys newest first with hints, filtered by app, never with the clear key', async () => {
@@ -315,7 +319,7 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       const listing = await store.listKeys('listing');
       expect(listing.map((key) => key.id)).toEqual([newer.id, older.id]);
       expect(listing[0]).toMatchObject({ appName: 'listing', scopes: ['admin'], revokedAt: null });
-      expect(listing[0]?.hint).toBe(`${newer.key.slice(0, 10)}…`);
+      expect(listing[0]?.hint).toBe(`${newer.key.slice(0, 12)}…`);
       expect(listing[0]?.createdAt).toBeInstanceOf(Date);
 
       const everything = await store.listKeys();
@@ -331,13 +335,106 @@ describe.each(DATABASE_BACKENDS)('access store over $name', (backend) => {
       const dump = await dumpPublicTables(database);
 
       expect(dump).toContain('api_keys:');
-      expect(dump).toContain(hashApiKey(clearKeys[0]!));
+      expect(dump).toContain(hasher.hash(clearKeys[0]!));
       for (const key of clearKeys) {
         expect(dump).not.toContain(key);
-        // The part after the shown hint is the secret; not even a fragment of it is stored.
-        expect(dump).not.toContain(key.slice(10, 30));
+        // The part after the shown hint (prefix and public tag) is the secret: no fragment of it.
+        expect(dump).not.toContain(key.slice(13, 33));
       }
     });
+
+    /** A row as versions before hash_version wrote it: the key's plain SHA-256, no version. */
+    async function insertLegacyKey(
+      key: string,
+      options: { revoked?: boolean; label?: string } = {},
+    ) {
+      const app = await store.ensureApp(BOOTSTRAP_APP_NAME);
+      const id = `key_${randomBytes(16).toString('base64url')}`;
+      await database.db.execute(
+        sql`insert into api_keys (id, app_id, key_hash, hint, scopes, label, revoked_at)
+            values (${id}, ${app.id}, ${hasher.legacyHash(key)}, 'tsk_legacy…', '{verify}',
+                    ${options.label ?? 'legacy'}, ${options.revoked ? new Date() : null})`,
+      );
+      return id;
+    }
+
+    async function hashOf(id: string): Promise<{ key_hash: string; hash_version: number }> {
+      const rows = await database.db.execute<{ key_hash: string; hash_version: number }>(
+        sql`select key_hash, hash_version from api_keys where id = ${id}`,
+      );
+      return rows.rows[0]!;
+    }
+
+    it('finds a key an earlier version stored as SHA-256, rehashing it to the HMAC on that first use', async () => {
+      const key = generateApiKey();
+      clearKeys.push(key);
+      const id = await insertLegacyKey(key);
+      expect(await hashOf(id)).toEqual({ key_hash: hasher.legacyHash(key), hash_version: 1 });
+      // A keyed lookup alone does not match a legacy row.
+      expect(await store.findActiveKey(hasher.hash(key))).toBeNull();
+
+      expect((await findApiKey(store, key))?.keyId).toBe(id);
+
+      expect(await hashOf(id)).toEqual({ key_hash: hasher.hash(key), hash_version: 2 });
+      expect((await store.findActiveKey(hasher.hash(key)))?.keyId).toBe(id);
+      // The SHA-256 is gone, so it no longer matches anything either.
+      expect(await store.upgradeLegacyKey(hasher.legacyHash(key), hasher.hash(key))).toMatchObject({
+        keyId: id,
+      });
+      expect(await store.findActiveKey(hasher.legacyHash(key))).toBeNull();
+    });
+
+    it('refuses a revoked legacy key, and ensuring it as the bootstrap key does not revive it', async () => {
+      const key = generateApiKey();
+      clearKeys.push(key);
+      const id = await insertLegacyKey(key, { revoked: true, label: 'bootstrap' });
+
+      expect(await findApiKey(store, key)).toBeNull();
+      expect(await ensureBootstrapKey({ store, key })).toEqual({ created: false });
+
+      expect(await findApiKey(store, key)).toBeNull();
+      expect(await hashOf(id)).toEqual({ key_hash: hasher.hash(key), hash_version: 2 });
+    });
+
+    it('ensures a legacy bootstrap key by rehashing its row, not by adding a second one', async () => {
+      const key = generateApiKey();
+      clearKeys.push(key);
+      const id = await insertLegacyKey(key, { label: 'bootstrap' });
+
+      expect(await ensureBootstrapKey({ store, key })).toEqual({ created: false });
+
+      expect((await findApiKey(store, key))?.keyId).toBe(id);
+      expect(await hashOf(id)).toMatchObject({ hash_version: 2 });
+    });
+
+    it('a stored hash is useless without SECRET_KEY: another SECRET_KEY finds nothing', async () => {
+      const created = await createApiKey({ store, appName: 'keyed', scopes: ['verify'] });
+      clearKeys.push(created.key);
+      const stranger = createPostgresAccessStore(database, createApiKeyHasher(randomBytes(32)));
+
+      expect(await findApiKey(stranger, created.key)).toBeNull();
+      expect((await findApiKey(store, created.key))?.keyId).toBe(created.id);
+    });
+
+    it.skipIf(!backend.multiProcess)(
+      'a legacy key used by two processes at once authenticates on both, and ends as one keyed row',
+      async () => {
+        const key = generateApiKey();
+        clearKeys.push(key);
+        const id = await insertLegacyKey(key);
+        const other = await openAnother!();
+        try {
+          const second = createPostgresAccessStore(other, hasher);
+          const found = await Promise.all(
+            Array.from({ length: 8 }, (_, i) => findApiKey(i % 2 ? second : store, key)),
+          );
+          expect(found.map((principal) => principal?.keyId)).toEqual(Array(8).fill(id));
+        } finally {
+          await other.close();
+        }
+        expect(await hashOf(id)).toEqual({ key_hash: hasher.hash(key), hash_version: 2 });
+      },
+    );
 
     it('treats applying the migrations a second time as a no-op', async () => {
       const applied = await database.db.execute<{ n: number }>(

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateApiKey } from '../../src/access/api-key-format.ts';
 import { verifyAuditChain } from '../../src/audit/postgres-writer.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -50,7 +51,7 @@ describe.skipIf(!postgresUrl || !redisUrl)(
       viaProxy.hostname = '127.0.0.1';
       viaProxy.port = String(proxy.port);
       const dataDir = tempDir();
-      const apiKey = `tsk_${randomBytes(24).toString('hex')}`;
+      const apiKey = generateApiKey(); // BOOTSTRAP_API_KEY must be a generated key
       const port = await freePort();
       const env = childEnv({
         DATA_DIR: dataDir,

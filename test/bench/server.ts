@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { generateApiKey } from '../../src/access/api-key-format.ts';
 import { AppSettingsSchema } from '../../src/kernel/app-settings.ts';
 import type { HashProfileName } from '../../src/kernel/crypto/hash-profiles.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -82,7 +83,7 @@ export async function startBenchServer(options: {
   threadpoolSize: number;
 }): Promise<BenchServer> {
   const port = await freePort();
-  const apiKey = `bench_${randomBytes(24).toString('hex')}`;
+  const apiKey = generateApiKey(); // BOOTSTRAP_API_KEY must be a generated key
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: options.databaseUrl,

@@ -1,14 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessStore } from '../../src/access/access-store.ts';
-import { hashApiKey } from '../../src/access/api-key-format.ts';
+import { createApiKeyHasher } from '../../src/access/api-key-format.ts';
+import { findApiKey } from '../../src/access/api-keys.ts';
 import { createPostgresAccessStore } from '../../src/access/postgres-access-store.ts';
 import { readAuditEvents } from '../../src/audit/postgres-writer.ts';
 import { runCli } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { loadOrCreateDevSecret } from '../../src/config/dev-secret.ts';
 import { type Database, type OpenDatabaseOptions, openDatabase } from '../../src/db/database.ts';
+import { deriveKeys } from '../../src/kernel/crypto/derive-keys.ts';
 import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
 
 interface Run {
@@ -28,7 +33,7 @@ async function cli(argv: string[], env: Record<string, string>): Promise<Run> {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const CLEAR_KEY = /tsk_[A-Za-z0-9_-]{43}/g;
+const CLEAR_KEY = /tsk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}/g;
 const KEY_ID = /key_[A-Za-z0-9_-]{22}/;
 
 interface Backend {
@@ -73,11 +78,14 @@ describe.each(backends)('tessera keys over $name', (backend) => {
     let options: OpenDatabaseOptions;
     let drop: () => Promise<void>;
 
-    // Opened only between CLI runs: an embedded PGlite directory takes one opener at a time.
+    // Opened only between CLI runs: an embedded PGlite directory takes one opener at a time. Keys
+    // are hashed with the secret the CLI used: without SECRET_KEY, the one it made in DATA_DIR.
     async function inspect<T>(work: (store: AccessStore, database: Database) => Promise<T>) {
       const database = await openDatabase(options);
+      const secret = loadOrCreateDevSecret(dataDir).key;
       try {
-        return await work(createPostgresAccessStore(database), database);
+        const hasher = createApiKeyHasher(deriveKeys(secret).apiKeyHashKey);
+        return await work(createPostgresAccessStore(database, hasher), database);
       } finally {
         await database.close();
       }
@@ -113,7 +121,7 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       const keyId = run.out.match(KEY_ID)?.[0];
       expect(keyId).toBeDefined();
 
-      const principal = await inspect((store) => store.findActiveKey(hashApiKey(keys[0]!)));
+      const principal = await inspect((store) => findApiKey(store, keys[0]!));
       expect(principal).toMatchObject({
         keyId,
         scopes: ['verify', 'audit:read'],
@@ -131,10 +139,10 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       expect(all.code).toBe(0);
       expect(all.out).toMatch(/^ID\s+APP\s+HINT\s+SCOPES/);
       expect(all.out).toContain(keyId);
-      expect(all.out).toContain(`${key!.slice(0, 10)}…`);
+      expect(all.out).toContain(`${key!.slice(0, 12)}…`);
       expect(all.out).toContain('shop');
       expect(all.out.match(CLEAR_KEY)).toBeNull();
-      expect(all.out).not.toContain(key!.slice(10));
+      expect(all.out).not.toContain(key!.slice(13));
 
       const filtered = await cli(['keys', 'list', '--app', 'listed'], env);
       expect(filtered.out).toContain(keyId);
@@ -151,7 +159,7 @@ describe.each(backends)('tessera keys over $name', (backend) => {
 
       const revoked = await cli(['keys', 'revoke', keyId!], env);
       expect(revoked).toMatchObject({ code: 0, out: `revoked ${keyId}` });
-      expect(await inspect((store) => store.findActiveKey(hashApiKey(key!)))).toBeNull();
+      expect(await inspect((store) => findApiKey(store, key!))).toBeNull();
 
       const listed = await cli(['keys', 'list', '--app', 'shop'], env);
       const row = listed.out.split('\n').find((line) => line.startsWith(keyId!));
@@ -195,12 +203,12 @@ describe.each(backends)('tessera keys over $name', (backend) => {
         key_id: keyId,
         scopes: ['verify'],
         label: 'ops',
-        hint: `${key!.slice(0, 10)}…`,
+        hint: `${key!.slice(0, 12)}…`,
       });
       // Not the key, not its secret part, not even its hash, in any row of any app.
       expect(table).not.toContain(key!);
-      expect(table).not.toContain(key!.slice(10));
-      expect(table).not.toContain(hashApiKey(key!));
+      expect(table).not.toContain(key!.slice(13));
+      expect(table).not.toContain(createHash('sha256').update(key!).digest('hex'));
       expect(table.match(CLEAR_KEY)).toBeNull();
     });
 
@@ -294,6 +302,22 @@ describe.each(backends)('tessera keys over $name', (backend) => {
 });
 
 describe('tessera cli without a database', () => {
+  it('`keys generate` prints a key that BOOTSTRAP_API_KEY accepts, and stores nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+    try {
+      const first = await cli(['keys', 'generate'], { DATA_DIR: dataDir });
+      const second = await cli(['keys', 'generate'], { DATA_DIR: dataDir });
+
+      expect(first).toMatchObject({ code: 0, err: '' });
+      expect(first.out).toMatch(new RegExp(`^${CLEAR_KEY.source}$`));
+      expect(second.out).not.toBe(first.out);
+      expect(loadConfig({ BOOTSTRAP_API_KEY: first.out }).bootstrapApiKey).toBe(first.out);
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with the field errors when the configuration is invalid', async () => {
     const run = await cli(['keys', 'list'], { PORT: 'not-a-port', DATA_DIR: tmpdir() });
     expect(run.code).toBe(2);

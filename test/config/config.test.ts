@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateApiKey } from '../../src/access/api-key-format.ts';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import { loadOrCreateDevSecret } from '../../src/config/dev-secret.ts';
 import { decodeSecretKey } from '../../src/config/schema.ts';
@@ -417,10 +418,11 @@ describe('each variable is read into its final value', () => {
     );
   });
 
-  it('BOOTSTRAP_API_KEY and METRICS_TOKEN: at least 24 characters; PUBLIC_URL: http(s) only', () => {
+  it('BOOTSTRAP_API_KEY: a generated key; METRICS_TOKEN: at least 24 characters; PUBLIC_URL: http(s) only', () => {
     const token = 't'.repeat(24);
-    expect(loadConfig({ BOOTSTRAP_API_KEY: token, METRICS_TOKEN: token })).toMatchObject({
-      bootstrapApiKey: token,
+    const key = generateApiKey();
+    expect(loadConfig({ BOOTSTRAP_API_KEY: key, METRICS_TOKEN: token })).toMatchObject({
+      bootstrapApiKey: key,
       metricsToken: token,
     });
     expect(
@@ -430,6 +432,28 @@ describe('each variable is read into its final value', () => {
       'https://otp.example.com',
     );
     expect(fieldsOf(configError({ PUBLIC_URL: 'ftp://otp.example.com' }))).toEqual(['PUBLIC_URL']);
+  });
+});
+
+describe('BOOTSTRAP_API_KEY', () => {
+  it('refuses an operator-chosen key (guessable, and once shown in part as its hint), naming how to generate one', () => {
+    for (const chosen of [
+      'correct-horse-battery-staple-2024',
+      'tsk_my-own-bootstrap-key-for-production',
+      `tsk_${randomBytes(24).toString('hex')}`,
+      `${generateApiKey()} `.repeat(2).trim(),
+    ]) {
+      const error = configError({ BOOTSTRAP_API_KEY: chosen });
+      expect(fieldsOf(error), chosen).toEqual(['BOOTSTRAP_API_KEY']);
+      expect(error.message).toContain('tessera keys generate');
+      // The message names the variable, never its value (a secret).
+      expect(error.message).not.toContain(chosen);
+    }
+  });
+
+  it('accepts a key as `tessera keys generate` and `keys create` print it', () => {
+    const key = generateApiKey();
+    expect(loadConfig({ BOOTSTRAP_API_KEY: key }).bootstrapApiKey).toBe(key);
   });
 });
 

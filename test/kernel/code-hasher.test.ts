@@ -126,6 +126,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   phoneEncryptionKey: 'phone-encryption',
   requestFingerprintKey: 'request-fingerprint',
   totpKey: 'totp-secret',
+  apiKeyHashKey: 'api-key-hash',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

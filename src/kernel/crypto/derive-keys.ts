@@ -15,6 +15,8 @@ export interface DerivedKeys {
   readonly requestFingerprintKey: Buffer;
   /** AES-256-GCM key for TOTP shared secrets at rest (RFC 6238 §5.1: protect the stored key). */
   readonly totpKey: Buffer;
+  /** HMAC key for API key hashes: a stolen api_keys table cannot be used to test guessed keys. */
+  readonly apiKeyHashKey: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -30,6 +32,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     phoneEncryptionKey: derive(secretKey, 'phone-encryption'),
     requestFingerprintKey: derive(secretKey, 'request-fingerprint'),
     totpKey: derive(secretKey, 'totp-secret'),
+    apiKeyHashKey: derive(secretKey, 'api-key-hash'),
   });
 }
 
