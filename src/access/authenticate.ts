@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../http/app-env.ts';
 import { problemResponse } from '../http/problem.ts';
-import type { AccessStore, Scope } from './access-store.ts';
+import type { AccessStore } from './access-store.ts';
 import { findApiKey } from './api-keys.ts';
 
 /** `Authorization: Bearer <key>`, looked up by its hash (findApiKey); never stored or logged. */
@@ -18,15 +18,6 @@ export function authenticate(access: AccessStore) {
       );
     }
     c.set('principal', principal);
-    await next();
-  });
-}
-
-export function requireScope(scope: Scope) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.get('principal').scopes.includes(scope)) {
-      return problemResponse(403, 'forbidden', `This API key lacks the "${scope}" scope.`);
-    }
     await next();
   });
 }

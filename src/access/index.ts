@@ -1,4 +1,4 @@
-export type { AccessStore, ApiKeyListing, AppRecord, Principal } from './access-store.ts';
+export type { AccessStore, ApiKeyListing, AppRecord, Principal, Scope } from './access-store.ts';
 export {
   type ApiKeyHasher,
   createApiKeyHasher,
@@ -15,7 +15,7 @@ export {
   parseScopes,
   revokeApiKey,
 } from './api-keys.ts';
-export { authenticate, requireScope } from './authenticate.ts';
+export { authenticate } from './authenticate.ts';
 export { ensureDevApiKey } from './ensure-dev-api-key.ts';
 export { createPostgresAccessStore } from './postgres-access-store.ts';
 export { RevocationUnannouncedError, redisRevocations } from './revocations.ts';

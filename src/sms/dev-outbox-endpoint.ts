@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../access/index.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { errorResponses } from '../http/error-responses.ts';
+import { requireScope } from '../http/require-scope.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { normalizePhone } from '../kernel/phone.ts';
 import type { DevOutbox } from './dev-outbox.ts';

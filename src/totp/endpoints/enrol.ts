@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { requireScope } from '../../http/require-scope.ts';
 import { safeText } from '../../http/safe-text.ts';
 import type { TotpDeps } from '../deps.ts';
 import { enrolTotpFactor } from '../factors.ts';

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { requireScope } from '../../http/require-scope.ts';
 import type { TotpDeps } from '../deps.ts';
 import { listTotpFactors } from '../factors.ts';
 import { FactorSchema, toFactorResponse, UserRefSchema } from './totp-schema.ts';

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { requireScope } from '../../http/require-scope.ts';
 import { cancelVerification } from '../read-verification.ts';
 import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireScope } from '../../access/index.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
+import { requireScope } from '../../http/require-scope.ts';
 import { getVerification } from '../read-verification.ts';
 import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {

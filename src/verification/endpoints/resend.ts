@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
+import { requireScope } from '../../http/require-scope.ts';
 import { resendVerification } from '../resend-verification.ts';
 import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireScope } from '../../access/index.ts';
 import { endUserAddress } from '../../http/client-address.ts';
 import { ClientSchema } from '../../http/client-schema.ts';
 import { endpoint } from '../../http/endpoint.ts';
@@ -7,6 +6,7 @@ import { errorResponses } from '../../http/error-responses.ts';
 import { runIdempotently } from '../../http/idempotency/idempotent.ts';
 import { jsonValueDepthAtMost } from '../../http/json-depth.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
+import { requireScope } from '../../http/require-scope.ts';
 import { jsonTextProblem } from '../../http/safe-text.ts';
 import { CODE_LENGTH } from '../code.ts';
 import { LOCALES, PURPOSES, TTL_SECONDS } from '../record.ts';
