@@ -4,7 +4,7 @@ import type { AppModules } from './app.ts';
 import * as audit from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/dev-secret.ts';
-import { migrateDatabase, openDatabase } from './db/database.ts';
+import { assertMigrated, migrateDatabase, openDatabase } from './db/database.ts';
 import { chooseStores, openRedis } from './db/redis.ts';
 import { openIdempotencyStore } from './http/idempotency/idempotent.ts';
 import { type Clock, systemClock } from './kernel/clock.ts';
@@ -67,7 +67,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         : { pgliteDir: options.pgliteInMemory ? null : join(config.dataDir, 'pglite') },
     );
     onClose(() => database.close());
-    await migrateDatabase(database);
+    await (config.migrateOnStart ? migrateDatabase : assertMigrated)(database);
     const stores = chooseStores(redis, config.redisKeyPrefix, onClose);
     const infra = {
       config,

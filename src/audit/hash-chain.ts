@@ -22,7 +22,9 @@ export type ChainVerification =
  * by column name, so anyone can recompute it from a plain `select * from audit_events`.
  * Objects have their keys sorted by UTF-16 code units and numbers use ECMAScript formatting, as
  * in the JSON Canonicalization Scheme (RFC 8785), so the text does not depend on key order.
- * Nulls are kept: a field that became null changes the hash.
+ * Nulls are kept: a field that became null changes the hash. PostgreSQL computes the same text
+ * when it appends a row (migration 0007_audit_append_from_columns; tessera_audit_canonical in
+ * SQL): a change here is a change there, in a new migration, and written rows keep their hashes.
  */
 export function canonicalEvent(event: AuditEvent & { id: string }): string {
   return canonicalJson({

@@ -6,7 +6,6 @@ import { postgresFailure, sqlState } from '../kernel/postgres-failure.ts';
 import {
   type ChainedAuditEvent,
   type ChainVerification,
-  canonicalEvent,
   eventColumns,
   GENESIS_HASH,
   verifyChain,
@@ -43,8 +42,8 @@ export interface AuditRecord extends ChainedAuditEvent {
 
 interface PreparedEvent {
   id: string;
-  event: AuditEvent;
-  canonical: string;
+  /** Its element of tessera_append_audit's argument, as JSON. */
+  json: string;
 }
 
 interface PendingAppend {
@@ -193,17 +192,17 @@ export function createPostgresAuditWriter(
 
 function prepareEvent(event: AuditEvent): PreparedEvent {
   const id = event.id ?? newId('evt');
-  const normalised = normaliseEvent(event);
-  return { id, event: normalised, canonical: canonicalEvent({ ...normalised, id }) };
+  return { id, json: JSON.stringify(toPayload(id, normaliseEvent(event))) };
 }
 
 /**
- * The statement that appends prepared events to the chain. The lock, the head read, the hashes and
- * the INSERT all run in the database, in the SQL function of migration 0003_audit_append_function;
- * the canonical texts are computed here. It needs READ COMMITTED (see writeBatch).
+ * The statement that appends prepared events to the chain. The lock, the head read, the date, the
+ * canonical texts, the hashes and the INSERT all run in the database, in tessera_append_audit
+ * (migration 0007_audit_append_from_columns): what the chain vouches for is never the caller's
+ * word. It needs READ COMMITTED (see writeBatch).
  */
 function appendStatement(events: readonly PreparedEvent[]): SQL {
-  const payload = JSON.stringify(events.map(toPayload));
+  const payload = `[${events.map((event) => event.json).join(',')}]`;
   return sql`select tessera_append_audit(${payload}::jsonb)`;
 }
 
@@ -338,9 +337,14 @@ function storableJson(value: unknown): unknown {
   return value;
 }
 
-/** One element of tessera_append_audit's argument: the row keyed by column, and what it hashes. */
-function toPayload({ id, event, canonical }: PreparedEvent) {
-  return { ...eventColumns({ ...event, id }), canonical };
+/**
+ * One element of tessera_append_audit's argument: the row keyed by column. Without created_at,
+ * which the database takes from its own clock (the event's createdAt is when the caller decided).
+ */
+function toPayload(id: string, event: AuditEvent) {
+  // toISOString() still checks the date: an invalid one is a bug, refused with its append.
+  const { created_at: _decidedAt, ...columns } = eventColumns({ ...event, id });
+  return columns;
 }
 
 /**

@@ -52,7 +52,7 @@ export function createAuditTrail(
       while (spooled.length > 0) {
         const batch = spooled.slice(0, 500);
         try {
-          await writer.append(batch);
+          await writer.append(batch.map(withOccurredAt));
           spooled.splice(0, batch.length);
           await persist();
         } catch (error) {
@@ -101,4 +101,14 @@ export function createAuditTrail(
  */
 function withId(event: AuditEvent): AuditEvent {
   return event.id ? event : { ...event, id: newId('evt') };
+}
+
+/**
+ * A spooled row reaches the trail late, and the trail dates each row itself when it takes it (the
+ * database's clock, migration 0007_audit_append_from_columns, so that no caller can back-date
+ * one): the time of the fact is kept in its detail, as `occurred_at`, the service's word for it.
+ */
+function withOccurredAt(event: AuditEvent): AuditEvent {
+  if ('occurred_at' in event.detail) return event;
+  return { ...event, detail: { ...event.detail, occurred_at: event.createdAt.toISOString() } };
 }

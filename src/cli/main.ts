@@ -19,8 +19,9 @@ import {
 } from '../access/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
-import { type Database, migrateDatabase, openDatabase } from '../db/database.ts';
+import { assertMigrated, type Database, migrateDatabase, openDatabase } from '../db/database.ts';
 import { openRedis } from '../db/redis.ts';
+import { grantRuntimeRole } from '../db/runtime-role.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 
@@ -66,7 +67,12 @@ export async function runCli(
     }
   }
 
-  async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+  // `migrate` always migrates; the other commands do as `serve` does (MIGRATE_ON_START), so they
+  // also work as the runtime role, which cannot migrate.
+  async function withDatabase<T>(
+    work: (database: Database) => Promise<T>,
+    options: { migrate?: boolean } = {},
+  ): Promise<T> {
     const config = readConfig();
     const database = await openDatabase(
       config.databaseUrl
@@ -74,7 +80,9 @@ export async function runCli(
         : { pgliteDir: join(config.dataDir, 'pglite') },
     );
     try {
-      await migrateDatabase(database);
+      await ((options.migrate ?? config.migrateOnStart) ? migrateDatabase : assertMigrated)(
+        database,
+      );
       return await work(database);
     } finally {
       await database.close();
@@ -102,10 +110,26 @@ export async function runCli(
 
   program
     .command('migrate')
-    .description('apply pending database migrations')
-    .action(async () => {
-      const kind = await withDatabase(async (database) => database.kind);
+    .description('apply pending database migrations, as the role that owns the schema')
+    .option(
+      '--grant-runtime-role <role>',
+      'then give the role `serve` runs as its rights: read-only on audit_events (README, Database roles)',
+    )
+    .action(async (options: { grantRuntimeRole?: string }) => {
+      const role = options.grantRuntimeRole;
+      const kind = await withDatabase(
+        async (database) => {
+          if (role !== undefined) await grantRuntimeRole(database, role);
+          return database.kind;
+        },
+        { migrate: true },
+      );
       io.out(`migrations applied (${kind})`);
+      if (role !== undefined) {
+        io.out(
+          `runtime role ${role}: may read audit_events and append only through tessera_append_audit`,
+        );
+      }
     });
 
   const keys = program.command('keys').description('create, list and revoke API keys');

@@ -34,6 +34,8 @@ export interface Config {
   readonly codeHashProfileName: HashProfileName;
   readonly codeHashProfile: HashProfile;
   readonly logLevel: string;
+  /** Apply migrations at start (MIGRATE_ON_START), else only check that none is missing. */
+  readonly migrateOnStart: boolean;
 }
 
 export class ConfigError extends Error {
@@ -102,5 +104,10 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     codeHashProfileName: e.CODE_HASH_PROFILE.name,
     codeHashProfile: e.CODE_HASH_PROFILE.profile,
     logLevel: e.LOG_LEVEL,
+    // Production runs as a role that cannot migrate: `tessera migrate` is a step of its own there.
+    migrateOnStart:
+      e.MIGRATE_ON_START === undefined
+        ? e.NODE_ENV !== 'production'
+        : e.MIGRATE_ON_START === 'true',
   });
 }

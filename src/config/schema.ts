@@ -137,6 +137,8 @@ export const envSchema = z
         .default('otp')
         .transform((name) => ({ name, profile: HASH_PROFILES[name] })),
     ),
+    // Unset: on outside production, off in production (README, Database roles).
+    MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

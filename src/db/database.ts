@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { sqlState } from '../kernel/postgres-failure.ts';
 import * as schema from './schema.ts';
 
 /** The part of a raw `execute()` result both drivers share (pg's QueryResult, PGlite's Results). */
@@ -139,9 +142,65 @@ async function openPglite(dir: string | null): Promise<DriverHandle> {
   };
 }
 
-/** Applies the generated migrations shipped next to this module (copied to dist by the build). */
+const UNDEFINED_TABLE = '42P01';
+const INVALID_SCHEMA_NAME = '3F000';
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+// The generated migrations shipped next to this module (copied to dist by the build).
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Applies the generated migrations, as the role that owns the schema (README, Database roles). */
 export async function migrateDatabase(database: Database): Promise<void> {
   const migrate = migrators.get(database);
   if (!migrate) throw new Error('migrateDatabase needs a Database returned by openDatabase');
-  await migrate(fileURLToPath(new URL('./migrations', import.meta.url)));
+  try {
+    await migrate(MIGRATIONS_FOLDER);
+  } catch (error) {
+    if (sqlState(error) !== INSUFFICIENT_PRIVILEGE) throw error;
+    // The runtime role, most likely, started with MIGRATE_ON_START left on.
+    throw new Error(
+      'cannot migrate as this role (permission denied): run `tessera migrate` as the role that owns the schema, and the service with MIGRATE_ON_START=false',
+      { cause: error },
+    );
+  }
+}
+
+/** The database lacks a migration of this release, and was not to be migrated (MIGRATE_ON_START). */
+export class SchemaBehindError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaBehindError';
+  }
+}
+
+/**
+ * Instead of migrating (MIGRATE_ON_START=false, the runtime role cannot): fails unless every
+ * migration of this release is applied. Reads the journal drizzle's migrator keeps, as it does:
+ * a migration is applied when the newest recorded one is not older than it. A schema newer than
+ * this release (the previous one still running during an upgrade) is accepted.
+ */
+export async function assertMigrated(database: Database): Promise<void> {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
+  let applied = 0;
+  try {
+    const result = await database.db.execute<{ newest: string | null }>(
+      sql`select max(created_at)::text as newest from drizzle.__drizzle_migrations`,
+    );
+    applied = Number(result.rows[0]?.newest ?? 0);
+  } catch (error) {
+    const state = sqlState(error);
+    if (state === INSUFFICIENT_PRIVILEGE) {
+      throw new SchemaBehindError(
+        'cannot read which migrations are applied (drizzle.__drizzle_migrations): run `tessera migrate --grant-runtime-role <this role>` as the role that owns the schema',
+      );
+    }
+    // Never migrated: no journal yet.
+    if (state !== UNDEFINED_TABLE && state !== INVALID_SCHEMA_NAME) throw error;
+  }
+  const pending = migrations.filter((migration) => migration.folderMillis > applied).length;
+  if (pending > 0) {
+    throw new SchemaBehindError(
+      `the database schema lacks ${pending} migration(s) of this release and MIGRATE_ON_START is false: run \`tessera migrate\` as the role that owns the schema, then start again`,
+    );
+  }
 }
