@@ -47,10 +47,19 @@ export const AppSettingsSchema = z.object({
     .object({
       /** Report what would be blocked without blocking (audit events and metrics only). */
       dryRun: z.boolean().default(false),
-      /** Sends per number prefix (the number minus its last 4 digits) per window. */
+      // Volume alone never refuses: real traffic converts. A scope (number prefix, country) is
+      // paused when its sends at least a bucket old exceed its threshold while converting below
+      // velocityConversion. The threshold is learnt per app and scope from its approvals
+      // (baselineFactor × its busiest hour, README, SMS pumping watch); these are its floors,
+      // all a new app or a prefix/country the app never sent to has.
+      /** Floor of a number prefix's threshold (the number minus its last 4 digits), per window. */
       prefixSendsPerWindow: count(20),
-      /** Sends per destination country per window. */
-      countrySendsPerWindow: count(1000),
+      /** Floor of a destination country's threshold, per window. */
+      countrySendsPerWindow: count(100),
+      /** Threshold = this × the scope's busiest hour of approvals (same hour, last 7 days). */
+      baselineFactor: z.number().min(1).default(3),
+      /** Above its threshold, a scope converting below this approved ÷ sent ratio is paused. */
+      velocityConversion: z.number().min(0).max(1).default(0.3),
       windowSeconds: count(3600),
       /** Conversion watch: below this approved ÷ sent ratio, with at least minSamples sends, pause. */
       // Conservative on purpose: a false pause blocks real logins. Pumped codes convert near 0%,
@@ -58,6 +67,8 @@ export const AppSettingsSchema = z.object({
       minConversion: z.number().min(0).max(1).default(0.1),
       minSamples: count(100),
       pauseSeconds: count(3600),
+      /** A scope tripping again within a day of its pause ending is paused twice as long, up to this. */
+      maxPauseSeconds: count(86_400),
     })
     .prefault({}),
 });

@@ -1,15 +1,21 @@
 /**
  * The SMS pumping watch: who a send goes to (an HMAC of its number range), screening a send before
- * it leaves, taking a refused send back out, counting approvals, and auditing the trips. The
- * arithmetic it applies (ranges, windows, conversion) is in pumping-policy.ts.
+ * it leaves, taking a refused send back out, counting approvals (and learning each scope's
+ * baseline from them), and auditing the trips. The arithmetic it applies (ranges, windows,
+ * conversion, thresholds) is in pumping-policy.ts.
  */
 import { type Actor, type AuditFields, auditEvent } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import {
+  baselineHours,
   conversionCollapsed,
   numberPrefix,
+  PAUSE_MEMORY_SECONDS,
   type PumpingSettings,
-  trafficWindow,
+  settledSends,
+  UNSETTLED_BUCKETS,
+  velocitySuspect,
+  velocityThreshold,
 } from './pumping-policy.ts';
 import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 import type { LimitVerbDeps } from './verb-deps.ts';
@@ -43,6 +49,8 @@ export type PumpingTrip = {
   /** Sends in the window (this one included when it was counted), and approvals. */
   sent: number;
   approved: number;
+  /** A velocity trip's threshold: the scope's floor or its learnt baseline, whichever is higher. */
+  threshold?: number;
 };
 
 export type PumpingVerdict = (
@@ -66,29 +74,20 @@ interface ScopeKeys {
   scope: Scope;
   pause: string;
   sent: string;
+  /** Also the name of the approvals' hourly history, which the learnt threshold is read from. */
   approved: string;
-  sendsPerWindow: number;
+  floor: number;
+}
+
+function scopeKeys(scope: Scope, name: string, floor: number): ScopeKeys {
+  return { scope, pause: name, sent: `${name}:sent`, approved: `${name}:approved`, floor };
 }
 
 // Per app, so one app's pause or traffic never touches another's.
 function scopes(settings: PumpingSettings, s: PumpingSubject): [ScopeKeys, ScopeKeys] {
-  const prefix = `${s.appId}:prefix:${s.prefixHmac}`;
-  const country = `${s.appId}:country:${s.country}`;
   return [
-    {
-      scope: 'prefix',
-      pause: prefix,
-      sent: `${prefix}:sent`,
-      approved: `${prefix}:approved`,
-      sendsPerWindow: settings.prefixSendsPerWindow,
-    },
-    {
-      scope: 'country',
-      pause: country,
-      sent: `${country}:sent`,
-      approved: `${country}:approved`,
-      sendsPerWindow: settings.countrySendsPerWindow,
-    },
+    scopeKeys('prefix', `${s.appId}:prefix:${s.prefixHmac}`, settings.prefixSendsPerWindow),
+    scopeKeys('country', `${s.appId}:country:${s.country}`, settings.countrySendsPerWindow),
   ];
 }
 
@@ -115,9 +114,13 @@ function verdict(trips: PumpingTrip[], blocks: Block[], countedAt: number | null
 
 /**
  * Screens one SMS send against pumping fraud, before it leaves: (a) a paused prefix or country
- * refuses at once, without counting the send; (b) the send is counted and velocity over the window
- * checked; (c) approved ÷ sent is checked and a collapsed scope is paused for pauseSeconds. With
- * dryRun every trip is still reported, but nothing is blocked or paused. The caller audits the trips.
+ * refuses at once, without counting the send; (b) the send is counted; (c) each scope's sends old
+ * enough to judge (settledSends) are checked: converting below minConversion over minSamples, or
+ * below velocityConversion past the scope's threshold (its floor, or its learnt baseline), trips
+ * and pauses the scope for pauseSeconds (doubled for a scope tripping again, see
+ * PAUSE_MEMORY_SECONDS). Volume alone never trips: real traffic converts. With
+ * dryRun every trip is still reported, but nothing is blocked or paused. The caller audits the
+ * trips.
  */
 export async function screenSend(
   deps: PumpingDeps,
@@ -139,6 +142,7 @@ export async function screenSend(
     windowSeconds,
     now,
     countWhenPaused: dryRun,
+    recentBuckets: UNSETTLED_BUCKETS,
   });
   const { paused, counted } = screen;
   both.forEach((k, i) => {
@@ -155,20 +159,40 @@ export async function screenSend(
   });
   if (!counted) return verdict(trips, blocks, null);
 
-  const { bucketMs } = trafficWindow(windowSeconds);
-  for (const [i, k] of both.entries()) {
+  const judged = both.map((k, i) => {
     const counts = { sent: at(counted.sent, i), approved: at(counted.approved, i) };
-    if (counts.sent > k.sendsPerWindow) {
-      trips.push({ scope: k.scope, reason: 'velocity', dryRun, ...counts });
-      // The oldest bucket leaves the window within one bucket's time; that is when sends may free.
-      if (!dryRun) blocks.push({ scope: k.scope, retryAfterMs: bucketMs });
+    const settled = settledSends({ sent: counts.sent, recent: at(counted.recent, i) });
+    const suspect = velocitySuspect({ settled, approved: counts.approved }, k.floor, settings);
+    return { k, counts, settled, suspect };
+  });
+  // Only a scope past its floor that does not convert needs its baseline: most sends read none.
+  const suspects = judged.filter((j) => j.suspect);
+  const peaks =
+    suspects.length === 0
+      ? []
+      : await deps.counters.peaks(
+          suspects.map((j) => j.k.approved),
+          baselineHours(now),
+        );
+
+  for (const { k, counts, settled, suspect } of judged) {
+    const tripped: PumpingTrip[] = [];
+    if (suspect) {
+      const peak = peaks[suspects.findIndex((j) => j.k === k)] ?? 0;
+      const threshold = velocityThreshold(k.floor, peak, settings);
+      if (settled > threshold)
+        tripped.push({ scope: k.scope, reason: 'velocity', dryRun, ...counts, threshold });
     }
-    if (conversionCollapsed(counts, settings)) {
-      trips.push({ scope: k.scope, reason: 'conversion', dryRun, ...counts });
-      if (!dryRun) {
-        await deps.counters.pause(k.pause, settings.pauseSeconds);
-        blocks.push({ scope: k.scope, retryAfterMs: settings.pauseSeconds * 1000 });
-      }
+    if (conversionCollapsed({ sent: settled, approved: counts.approved }, settings))
+      tripped.push({ scope: k.scope, reason: 'conversion', dryRun, ...counts });
+    trips.push(...tripped);
+    if (tripped.length > 0 && !dryRun) {
+      const retryAfterMs = await deps.counters.pauseTripped(k.pause, {
+        seconds: settings.pauseSeconds,
+        maxSeconds: settings.maxPauseSeconds,
+        memorySeconds: PAUSE_MEMORY_SECONDS,
+      });
+      blocks.push({ scope: k.scope, retryAfterMs });
     }
   }
   return verdict(trips, blocks, now);
@@ -189,17 +213,17 @@ export async function takeBackSend(
   );
 }
 
-/** Counts an approved verification for the conversion watch of its prefix and country. */
+/**
+ * Counts an approved verification for the conversion watch of its prefix and country, and in
+ * their hourly histories, which their learnt thresholds are read from.
+ */
 export async function recordApproval(
   deps: PumpingDeps,
   settings: PumpingSettings,
   subject: PumpingSubject,
 ): Promise<void> {
-  await deps.counters.increment(
-    scopes(settings, subject).map((k) => k.approved),
-    settings.windowSeconds,
-    deps.clock.now(),
-  );
+  const names = scopes(settings, subject).map((k) => k.approved);
+  await deps.counters.countAndTally(names, settings.windowSeconds, deps.clock.now());
 }
 
 // As the verification use cases call the watch: with their own dependencies, of which it takes
@@ -267,6 +291,7 @@ export async function recordPumpingVerdict(
               country: subject.country,
               sent: trip.sent,
               approved: trip.approved,
+              ...(trip.threshold === undefined ? {} : { threshold: trip.threshold }),
             },
           },
           now,

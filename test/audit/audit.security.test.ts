@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/postgres-writer.ts';
 import { openDatabase } from '../../src/db/database.ts';
-import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { BACKENDS, createTestClock, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const real = BACKENDS[0] as (typeof BACKENDS)[0];
 let serial = 50_000_000;
@@ -31,8 +31,9 @@ async function auditRows(t: TestApp): Promise<Row[]> {
 
 describe.skipIf(!real.available)('the audit trail records every decision (Postgres)', () => {
   let t: TestApp;
+  const clock = createTestClock();
   beforeAll(async () => {
-    t = await startTestApp(real, { throughProxies: true });
+    t = await startTestApp(real, { throughProxies: true, clock });
   });
   afterAll(async () => t?.close());
 
@@ -145,8 +146,11 @@ describe.skipIf(!real.available)('the audit trail records every decision (Postgr
       },
       [],
     );
-    // Two numbers of one prefix (they differ in their last 4 digits only).
+    // Three numbers of one prefix (they differ in their last 4 digits only); the watch judges
+    // the first two once they are two 5-minute buckets old.
     expect((await send({ to: '+33616001111' })).status).toBe(201);
+    expect((await send({ to: '+33616003333' })).status).toBe(201);
+    clock.advance(10 * 60_000);
     expect((await send({ to: '+33616002222' })).status).toBe(201);
     await t.runtime.modules.access.updateApp(appId, { settings }, []);
     const trip = (await auditRows(t)).filter((r) => r.type === 'pumping.trip').at(-1);

@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, settingsWith, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import {
+  BACKENDS,
+  createTestClock,
+  settingsWith,
+  startTestApp,
+  type TestApp,
+} from '../helpers/test-app.ts';
 
 let serial = 20_000_000;
 const freshNumber = () => `+336${String(serial++).padStart(8, '0')}`;
@@ -16,9 +22,12 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
   const FLOOR_MS = 80;
   let t: TestApp;
   let appA: string;
+  // The pumping watch judges sends once they are two buckets old (10 minutes with its hour).
+  const clock = createTestClock();
+  const settle = () => clock.advance(10 * 60_000);
   beforeAll(async () => {
     if (!backend.available) return;
-    t = await startTestApp(backend, { refusalFloorMs: FLOOR_MS });
+    t = await startTestApp(backend, { refusalFloorMs: FLOOR_MS, clock });
     appA = (await t.runtime.modules.access.ensureApp('app-a')).id;
   });
   afterAll(async () => t?.close());
@@ -135,21 +144,38 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
     await setSettings({});
   });
 
-  test('SMS pumping: a prefix past its velocity is refused, and the trip is counted', async () => {
+  test('SMS pumping: a prefix past its floor that does not convert is refused, and the trip is counted', async () => {
     await setSettings({ pumping: { prefixSendsPerWindow: 3 } });
     const range = numberRange();
     const statuses = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
+      if (i === 4) settle();
       const response = await t.call('POST', '/v1/verify', { body: { to: range(i) } });
       statuses.push(response.status);
       if (response.status === 429)
         expect(await response.json()).toMatchObject({ limit: 'pumping_prefix' });
     }
-    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+    // Four codes sent and none entered: once they are old enough to judge, the prefix is paused.
+    expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
     const metrics = await (await t.call('GET', '/metrics', { key: null })).text();
     expect(metrics).toMatch(
       /tessera_pumping_trips_total\{scope="prefix",reason="velocity",dry_run="false"\} [1-9]/,
     );
+  });
+
+  test('SMS pumping: a prefix past its floor that converts is not refused', async () => {
+    await setSettings({ pumping: { prefixSendsPerWindow: 3 } });
+    const range = numberRange();
+    for (let i = 0; i < 6; i++) {
+      if (i === 4) settle();
+      const sent = await t.call('POST', '/v1/verify', { body: { to: range(i) } });
+      expect(sent.status).toBe(201);
+      const { id } = (await sent.json()) as { id: string };
+      const code = await t.lastCode(range(i));
+      const checked = await t.call('POST', `/v1/verify/${id}/check`, { body: { code } });
+      expect(await checked.json()).toMatchObject({ valid: true });
+    }
+    await setSettings({});
   });
 
   test('SMS pumping: a send a limit refuses is not counted against its prefix', async () => {
@@ -161,18 +187,22 @@ describe.each(BACKENDS)('abuse: $name', (backend) => {
     });
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ limit: 'phone_send_hour' });
-    // Had the refused send been counted, this would be the prefix's third send, and refused.
     expect((await t.call('POST', '/v1/verify', { body: { to: range(1) } })).status).toBe(201);
-    const third = await t.call('POST', '/v1/verify', { body: { to: range(2) } });
-    expect(third.status).toBe(429);
-    expect(await third.json()).toMatchObject({ limit: 'pumping_prefix' });
+    settle();
+    // Had the refused send been counted, the prefix would have 3 judged sends, past its floor.
+    expect((await t.call('POST', '/v1/verify', { body: { to: range(2) } })).status).toBe(201);
+    settle();
+    const fourth = await t.call('POST', '/v1/verify', { body: { to: range(3) } });
+    expect(fourth.status).toBe(429);
+    expect(await fourth.json()).toMatchObject({ limit: 'pumping_prefix' });
     await setSettings({});
   });
 
   test('SMS pumping, dry run: the trip is reported and nothing is blocked', async () => {
     await setSettings({ pumping: { prefixSendsPerWindow: 1, dryRun: true } });
     const range = numberRange();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
+      if (i === 2) settle();
       expect((await t.call('POST', '/v1/verify', { body: { to: range(i) } })).status).toBe(201);
     }
     const metrics = await (await t.call('GET', '/metrics', { key: null })).text();

@@ -9,6 +9,12 @@ export interface TrafficCounters {
   read(keys: string[], windowSeconds: number, now: number): Promise<number[]>;
   /** Marks a key paused for `seconds` (from the wall clock, like a TTL). */
   pause(key: string, seconds: number): Promise<void>;
+  /**
+   * Pauses a key that tripped: for `seconds`, doubled for each pause of it in a row (a pause
+   * that began within `memorySeconds` after the previous one ended), at most `maxSeconds`.
+   * Returns the pause's length in milliseconds.
+   */
+  pauseTripped(key: string, pause: TripPause): Promise<number>;
   /** For each key, the milliseconds its pause has left, or null when it is not paused. */
   pausedFor(keys: string[]): Promise<(number | null)[]>;
   /**
@@ -20,6 +26,27 @@ export interface TrafficCounters {
   screen(request: TrafficScreenRequest): Promise<TrafficScreen>;
   /** Takes back one count from each key's bucket at `now` (a screened send that did not go), never below zero. */
   uncount(keys: string[], windowSeconds: number, now: number): Promise<void>;
+  /**
+   * Adds one to each key's window counter, as increment() does but without summing it, and to
+   * the key's hourly history (its count for the hour of `now`, in a namespace of its own): an
+   * approval, in one step. A history keeps the last HISTORY_HOURS hours; a key untouched for
+   * that long is dropped whole.
+   */
+  countAndTally(keys: string[], windowSeconds: number, now: number): Promise<void>;
+  /** For each key, its highest hourly count among `hours` (hour indexes), 0 when it has none. */
+  peaks(keys: string[], hours: number[]): Promise<number[]>;
+}
+
+export interface TripPause {
+  seconds: number;
+  maxSeconds: number;
+  memorySeconds: number;
+}
+
+/** A tripped key's pause: `seconds` × 2^(pauses in a row before it), at most `maxSeconds`, in ms. */
+export function tripPauseMs(pause: TripPause, earlier: number): number {
+  const ms = Math.ceil(pause.seconds * 1000) * 2 ** earlier;
+  return Math.min(ms, Math.ceil(Math.max(pause.seconds, pause.maxSeconds) * 1000));
 }
 
 export interface TrafficScreenRequest {
@@ -29,11 +56,15 @@ export interface TrafficScreenRequest {
   windowSeconds: number;
   now: number;
   countWhenPaused: boolean;
+  /** How many of the newest buckets `recent` sums (see TrafficTotals). */
+  recentBuckets: number;
 }
 
 export interface TrafficTotals {
   sent: number[];
   approved: number[];
+  /** Per `sent` key, the part of its total in the newest `recentBuckets` buckets (the current included). */
+  recent: number[];
 }
 
 export interface TrafficScreen {
