@@ -166,6 +166,8 @@ async function productionEnv(overrides: Record<string, string>): Promise<NodeJS.
     AUDIT_SPOOL_DIR: join(dataDir, 'spool'),
     PORT: String(await freePort()),
     LOG_LEVEL: 'info',
+    // A fresh database, owned by the test's own role: the one place production may migrate at start.
+    MIGRATE_ON_START: 'true',
     ...overrides,
   });
 }
