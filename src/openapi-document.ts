@@ -1,10 +1,4 @@
-import { describeApi } from './app.ts';
-
-/** The OpenAPI document as the endpoints declare it. */
-export function buildOpenApiDocument(): unknown {
-  return describeApi();
-}
-
+/** openapi/openapi.json as written: two-space JSON and a final newline, so diffs stay readable. */
 export function serializeOpenApi(document: unknown): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
