@@ -19,6 +19,7 @@ export const AppSettingsSchema = z.object({
       phoneSendHour: count(5),
       phoneSendDay: count(10),
       ipSendHour: count(20),
+      /** Between any two sends to one number, new verification or resend; 0 turns it off. */
       resendCooldownSeconds: z.number().int().min(0).default(30),
       verificationSends: count(5),
       phoneFailedChecksHour: count(10),

@@ -9,8 +9,7 @@ import {
   recordPumpingVerdict,
   refuseForLimit,
   screenForPumping,
-  sendCharges,
-  spendLimits,
+  spendSendLimits,
   takeBackScreenedSend,
 } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
@@ -90,11 +89,7 @@ export async function startVerification(
     // fail) is taken back out of the watch's counts; one they let through stays counted whatever
     // happens next. One the watch refuses gives its limits back.
     const [limits, screened] = await Promise.allSettled([
-      spendLimits(
-        deps.limiter,
-        sendCharges(settings.limits, subject),
-        countLost(deps.metrics, 'limit_refund'),
-      ),
+      spendSendLimits(deps, settings.limits, subject, countLost(deps.metrics, 'limit_refund')),
       screenForPumping(deps, settings.pumping, watched),
     ]);
     const passed = limits.status === 'fulfilled' && limits.value.ok;

@@ -78,6 +78,8 @@ export const startVerificationOperation = createRoute({
   path: '/v1/verify',
   tags: ['Verifications'],
   summary: 'Send a code',
+  description:
+    "A new verification for the same number and purpose cancels the pending one. At least 30 s between two sends to a number, new verification or resend (429 `resend_cooldown`); a request outside its app's code policy is a 422 `outside_code_policy`.",
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: {
