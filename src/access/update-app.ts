@@ -58,8 +58,13 @@ export async function updateApp(input: {
       `a code SMS for this app would take ${worst.segments} segments (${worst.encoding}); use a shorter brand or domain, or GSM-7 characters`,
     ]);
   }
+  // The row shows what was in force before next to the change, so a loosened policy or limit
+  // reads as such in the trail without replaying earlier rows.
+  const previous = Object.fromEntries(
+    Object.keys(update).map((field) => [field, app[field as keyof typeof update]]),
+  );
   await input.store.updateApp(app.id, update, [
-    operatorEvent(app.id, 'app.updated', { changes: update }, input.now),
+    operatorEvent(app.id, 'app.updated', { changes: update, previous }, input.now),
   ]);
   return after;
 }

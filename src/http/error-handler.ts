@@ -8,6 +8,7 @@ import { problemResponse } from './problem.ts';
 const REFUSAL_STATUS: Record<RefusalCode, number> = {
   invalid_request: 400,
   invalid_phone_number: 422,
+  outside_code_policy: 422,
   verification_not_found: 404,
   verification_closed: 409,
   invalid_code_format: 422,

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { RefusalExtra } from '../kernel/errors.ts';
 
 /** RFC 9457 problem details, with Tessera's stable `code` (api.md, Conventions). */
 export const ProblemSchema = z
@@ -8,11 +9,17 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     code: z.string().openapi({ example: 'invalid_request' }),
-    limit: z.string().optional().openapi({ description: 'On 429: the limit that was hit.' }),
+    limit: z.union([z.string(), z.number().int()]).optional().openapi({
+      description:
+        "On 429: the name of the limit that was hit. On 422 outside_code_policy: the app's bound that `field` broke (its fewest digits, or its longest validity in seconds).",
+    }),
     field: z
       .string()
       .optional()
-      .openapi({ description: 'On invalid_filter: the query parameter at fault.' }),
+      .openapi({
+        description:
+          "On 422 outside_code_policy: the field outside the app's policy. On 422 invalid_filter: the query parameter at fault.",
+      }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
@@ -44,7 +51,7 @@ export function problemDetails(
   status: number,
   code: string,
   detail: string,
-  extra: { limit?: string; field?: string; errors?: Problem['errors'] } = {},
+  extra: { limit?: string | number; field?: string; errors?: Problem['errors'] } = {},
 ): Problem {
   return {
     type: `https://tessera.dev/problems/${code}`,
@@ -52,7 +59,7 @@ export function problemDetails(
     status,
     detail,
     code,
-    ...(extra.limit ? { limit: extra.limit } : {}),
+    ...(extra.limit !== undefined ? { limit: extra.limit } : {}),
     ...(extra.field ? { field: extra.field } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
   };
@@ -62,12 +69,7 @@ export function problemResponse(
   status: number,
   code: string,
   detail: string,
-  extra: {
-    limit?: string;
-    retryAfterSeconds?: number;
-    field?: string;
-    errors?: Problem['errors'];
-  } = {},
+  extra: RefusalExtra & { errors?: Problem['errors'] } = {},
 ): Response {
   const body = problemDetails(status, code, detail, extra);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };

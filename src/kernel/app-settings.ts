@@ -6,17 +6,36 @@ import { z } from 'zod';
  */
 const count = (fallback: number) => z.number().int().positive().default(fallback);
 
+/**
+ * What a request may ever ask for (POST /v1/verify; beyond these it is a 400): no app setting
+ * reaches past them. The default is what a request without the field gets.
+ */
+export const CODE_LENGTH = { min: 4, max: 10, default: 6 } as const;
+export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
+
 export const AppSettingsSchema = z.object({
   limits: z
     .object({
       phoneSendHour: count(5),
       phoneSendDay: count(10),
       ipSendHour: count(20),
+      /** Between any two sends to one number, new verification or resend; 0 turns it off. */
       resendCooldownSeconds: z.number().int().min(0).default(30),
       verificationSends: count(5),
       phoneFailedChecksHour: count(10),
       ipCheckHour: count(100),
       appDailyBudget: count(10_000),
+    })
+    .prefault({}),
+  /**
+   * Within CODE_LENGTH and TTL_SECONDS, what this app's requests may ask for (beyond it: 422
+   * outside_code_policy). The defaults are NIST SP 800-63B rev 4 (out-of-band: at least 6 digits,
+   * valid at most 10 minutes) and OWASP ASVS 5; an operator loosens them per app, audited.
+   */
+  codePolicy: z
+    .object({
+      minCodeLength: z.number().int().min(CODE_LENGTH.min).max(CODE_LENGTH.max).default(6),
+      maxTtlSeconds: z.number().int().min(TTL_SECONDS.min).max(TTL_SECONDS.max).default(600),
     })
     .prefault({}),
   /** ISO 3166 alpha-2 codes this app may send to; unset means every country the operator enables. */
@@ -75,6 +94,7 @@ export const AppSettingsSchema = z.object({
 
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 export type LimitSettings = AppSettings['limits'];
+export type CodePolicy = AppSettings['codePolicy'];
 
 export const DEFAULT_APP_SETTINGS: AppSettings = AppSettingsSchema.parse({});
 

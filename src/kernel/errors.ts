@@ -5,6 +5,7 @@
 export type RefusalCode =
   | 'invalid_request'
   | 'invalid_phone_number'
+  | 'outside_code_policy'
   | 'verification_not_found'
   | 'verification_closed'
   | 'invalid_code_format'
@@ -21,11 +22,21 @@ export type RefusalCode =
   | 'invalid_filter'
   | 'audit_event_not_found';
 
+/**
+ * What a refusal names besides its code: the limit hit (a 429's limit name, or the bound of the
+ * app's code policy that `field` broke) and when to retry.
+ */
+export interface RefusalExtra {
+  limit?: string | number;
+  field?: string;
+  retryAfterSeconds?: number;
+}
+
 export class RefusedError extends Error {
   constructor(
     readonly code: RefusalCode,
     message: string,
-    readonly extra: { limit?: string; retryAfterSeconds?: number; field?: string } = {},
+    readonly extra: RefusalExtra = {},
     options?: ErrorOptions,
   ) {
     super(message, options);

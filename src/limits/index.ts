@@ -1,5 +1,4 @@
 export type { Limiter } from './limiter.ts';
-export { sendCharges } from './policy.ts';
 export {
   countApproval,
   pumpingSubject,
@@ -9,7 +8,8 @@ export {
 } from './pumping-watch.ts';
 export { refuseForLimit } from './refuse-limit.ts';
 export { reserveCheck } from './reserve-check.ts';
-export { spendLimits } from './spend-limits.ts';
+export type { SendCooldowns } from './send-cooldowns/send-cooldowns.ts';
+export { spendLimits, spendSendLimits } from './spend-limits.ts';
 export type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 export type { LimitsInfra, LimitsModule } from './wire.ts';
 export { wire } from './wire.ts';

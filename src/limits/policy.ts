@@ -63,6 +63,9 @@ export function sendCharges(limits: LimitSettings, subject: Subject): LimitCharg
   ];
 }
 
+/** The number whose sends the cooldown spaces out: per app, like its other per-number limits. */
+export const sendCooldownKey = phoneKey;
+
 /** Every check spends one unit of the client IP's hourly check budget. */
 export function ipCheckCharge(limits: LimitSettings, subject: Subject): LimitCharge {
   return {

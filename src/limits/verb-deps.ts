@@ -3,6 +3,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { Limiter } from './limiter.ts';
+import type { SendCooldowns } from './send-cooldowns/send-cooldowns.ts';
 import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 
 /**
@@ -13,6 +14,7 @@ import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 export interface LimitVerbDeps {
   clock: Clock;
   limiter: Limiter;
+  cooldowns: SendCooldowns;
   traffic: TrafficCounters;
   audit: AuditTrail;
   metrics: ServiceMetrics;

@@ -4,6 +4,9 @@ import { guardAvailability, isRedisOutage } from '../kernel/availability.ts';
 import type { StoreChoice } from '../kernel/store-choice.ts';
 import type { Limiter } from './limiter.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { createMemorySendCooldowns } from './send-cooldowns/memory-send-cooldowns.ts';
+import { createRedisSendCooldowns } from './send-cooldowns/redis-send-cooldowns.ts';
+import type { SendCooldowns } from './send-cooldowns/send-cooldowns.ts';
 import { createMemoryTrafficCounters } from './traffic-counters/memory-traffic-counters.ts';
 import { createRedisTrafficCounters } from './traffic-counters/redis-traffic-counters.ts';
 import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
@@ -16,11 +19,13 @@ export interface LimitsInfra {
 
 export interface LimitsModule {
   limiter: Limiter;
+  /** The time between two sends to one number. */
+  cooldowns: SendCooldowns;
   /** Sliding-window counters of the SMS pumping watch. */
   traffic: TrafficCounters;
 }
 
-/** Rate limits and the pumping watch's counters, on Redis or in process. */
+/** Rate limits, send cooldowns and the pumping watch's counters, on Redis or in process. */
 export function wire(infra: LimitsInfra): LimitsModule {
   return {
     // rate-limiter-flexible has its own in-memory twin, chosen inside when there is no Redis.
@@ -28,6 +33,10 @@ export function wire(infra: LimitsInfra): LimitsModule {
       createRateLimiter({ redis: infra.redis, keyPrefix: infra.config.redisKeyPrefix }),
       'redis',
       isRedisOutage,
+    ),
+    cooldowns: infra.stores(
+      (redis, keyPrefix) => createRedisSendCooldowns({ redis, keyPrefix }),
+      () => createMemorySendCooldowns(),
     ),
     traffic: infra.stores(
       (redis, keyPrefix) => createRedisTrafficCounters({ redis, keyPrefix }),

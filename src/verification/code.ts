@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-
-export const CODE_LENGTH = { min: 4, max: 10, default: 6 } as const;
+import { CODE_LENGTH } from '../kernel/app-settings.ts';
 
 /**
  * A numeric one-time code. `crypto.randomInt` draws each digit by rejection sampling, so no digit

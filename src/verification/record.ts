@@ -19,8 +19,6 @@ export type VerificationStatus = StoredStatus | 'expired' | 'max_attempts_reache
 /** `failed`: the route refused it, or the carrier reported it undeliverable. */
 export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'delivered';
 
-export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
-
 /**
  * 5 checks per verification, which resends never refill (api.md). The send cap and the resend
  * cooldown are per-app settings (kernel/app-settings.ts).

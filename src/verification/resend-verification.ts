@@ -2,7 +2,7 @@ import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
 import { createUndo } from '../kernel/undo.ts';
-import { refuseForLimit, sendCharges, spendLimits } from '../limits/index.ts';
+import { refuseForLimit, spendSendLimits } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
 import type { ReplaceCodeResult } from './code-store/code-store.ts';
@@ -12,8 +12,8 @@ import { sendCode } from './send-code.ts';
 
 /**
  * Sends a new code on the same verification; the previous code stops working and attempts are not
- * refilled. The cooldown, the send cap and the sender's limits are checked before any argon2 work,
- * then the cooldown and cap again atomically with the replacement.
+ * refilled. This verification's cooldown and send cap, then the number's cooldown and the sender's
+ * limits, are checked before any argon2 work; the first two again atomically with the replacement.
  */
 export async function resendVerification(
   deps: VerificationDeps,
@@ -29,9 +29,10 @@ export async function resendVerification(
   await refuseUnlessReplaced(deps, actor, precheck(current, readAt, cooldownMs), readAt);
 
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
-  const spent = await spendLimits(
-    deps.limiter,
-    sendCharges(limits, subject),
+  const spent = await spendSendLimits(
+    deps,
+    limits,
+    subject,
     countLost(deps.metrics, 'limit_refund'),
   );
   if (!spent.ok)

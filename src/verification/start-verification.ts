@@ -9,12 +9,12 @@ import {
   recordPumpingVerdict,
   refuseForLimit,
   screenForPumping,
-  sendCharges,
-  spendLimits,
+  spendSendLimits,
   takeBackScreenedSend,
 } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
+import { applyCodePolicy } from './code-policy.ts';
 import type { VerificationDeps } from './deps.ts';
 import {
   type Locale,
@@ -30,8 +30,9 @@ export interface StartVerificationInput {
   country?: string | undefined;
   purpose: Purpose;
   locale: Locale;
-  codeLength: number;
-  ttlSeconds: number;
+  /** Unset: the defaults within the app's code policy (see applyCodePolicy). */
+  codeLength?: number | undefined;
+  ttlSeconds?: number | undefined;
   metadata?: Record<string, unknown> | undefined;
 }
 
@@ -42,12 +43,13 @@ const PHONE_REFUSALS = {
 } as const;
 
 /**
- * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the number is validated and the
- * destination and limits checked before any argon2 work or SMS; the verification is stored and its
- * creation committed to the audit trail (the two side by side) before the SMS leaves (Redis or
- * Postgres down: nothing is sent); the pending verification for the same app, number and purpose
- * is cancelled atomically. Whatever fails after the limits were spent gives them back, until the
- * SMS has left: from then on the user holds a code, so the verification and its limits stay.
+ * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the app's code policy is applied, the
+ * number validated, and the destination and limits checked before any argon2 work or SMS; the
+ * verification is stored and its creation committed to the audit trail (the two side by side)
+ * before the SMS leaves (Redis or Postgres down: nothing is sent); the pending verification for
+ * the same app, number and purpose is cancelled atomically. Whatever fails after the limits were
+ * spent gives them back, until the SMS has left: from then on the user holds a code, so the
+ * verification and its limits stay.
  */
 export async function startVerification(
   deps: VerificationDeps,
@@ -55,6 +57,7 @@ export async function startVerification(
 ): Promise<VerificationRecord> {
   const { actor } = input;
   const settings = parseAppSettings(actor.app.settings);
+  const { codeLength, ttlSeconds } = applyCodePolicy(settings.codePolicy, input);
   const phone = normalizePhone(input.to, input.country);
   if (!phone.ok) {
     throw new RefusedError('invalid_phone_number', `The number ${PHONE_REFUSALS[phone.reason]}.`);
@@ -86,11 +89,7 @@ export async function startVerification(
     // fail) is taken back out of the watch's counts; one they let through stays counted whatever
     // happens next. One the watch refuses gives its limits back.
     const [limits, screened] = await Promise.allSettled([
-      spendLimits(
-        deps.limiter,
-        sendCharges(settings.limits, subject),
-        countLost(deps.metrics, 'limit_refund'),
-      ),
+      spendSendLimits(deps, settings.limits, subject, countLost(deps.metrics, 'limit_refund')),
       screenForPumping(deps, settings.pumping, watched),
     ]);
     const passed = limits.status === 'fulfilled' && limits.value.ok;
@@ -113,9 +112,9 @@ export async function startVerification(
     if (pumping) await refuseForLimit(deps, actor, fields, pumping.limit, pumping.retryAfterMs);
 
     const id = newId('ver');
-    const code = generateCode(input.codeLength);
+    const code = generateCode(codeLength);
     const now = deps.clock.now();
-    const ttlMs = input.ttlSeconds * 1000;
+    const ttlMs = ttlSeconds * 1000;
     const record: VerificationRecord = {
       id,
       appId: actor.app.id,
@@ -126,7 +125,7 @@ export async function startVerification(
       phoneHmac: fields.phone.hmac,
       phoneMasked: fields.phone.masked,
       phoneSealed: deps.phones.seal(phone.e164, id),
-      codeLength: input.codeLength,
+      codeLength,
       ttlMs,
       status: 'pending',
       codeVersion: 1,
@@ -154,8 +153,8 @@ export async function startVerification(
             outcome: 'ok',
             detail: {
               country: phone.country,
-              ttl_seconds: input.ttlSeconds,
-              code_length: input.codeLength,
+              ttl_seconds: ttlSeconds,
+              code_length: codeLength,
               metadata: input.metadata ?? null,
             },
           },

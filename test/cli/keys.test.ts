@@ -238,6 +238,49 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       expect(rows.filter((row) => row.type === 'app.updated')).toHaveLength(1);
     });
 
+    it("loosens an app's code policy with `apps set`, and the app.updated row shows before and after", async () => {
+      const shop = await cli(['apps', 'show', '--app', 'policy'], env);
+      expect(JSON.parse(shop.out).settings.codePolicy).toEqual({
+        minCodeLength: 6,
+        maxTtlSeconds: 600,
+      });
+      const loosened = { codePolicy: { minCodeLength: 4, maxTtlSeconds: 1800 } };
+      const set = await cli(
+        ['apps', 'set', '--app', 'policy', '--settings', JSON.stringify(loosened)],
+        env,
+      );
+      expect(set.code).toBe(0);
+      const shown = JSON.parse((await cli(['apps', 'show', '--app', 'policy'], env)).out);
+      expect(shown.settings.codePolicy).toEqual(loosened.codePolicy);
+      const rows = await inspect(async (store, database) =>
+        readAuditEvents(database, (await store.ensureApp('policy')).id, { limit: 10 }),
+      );
+      const updated = rows.filter((row) => row.type === 'app.updated');
+      expect(updated).toHaveLength(1);
+      expect(updated[0]?.detail).toEqual({
+        changes: { settings: loosened },
+        previous: { settings: {} },
+      });
+    });
+
+    it('refuses a code policy past the absolute bounds (4-10 digits, 60-1800 s)', async () => {
+      for (const codePolicy of [
+        { minCodeLength: 3 },
+        { minCodeLength: 11 },
+        { maxTtlSeconds: 1801 },
+        { maxTtlSeconds: 59 },
+      ]) {
+        const settings = JSON.stringify({ codePolicy });
+        const run = await cli(['apps', 'set', '--app', 'lax', '--settings', settings], env);
+        expect(run.code, settings).toBe(2);
+        expect(run.err).toMatch(/codePolicy\.(minCodeLength|maxTtlSeconds)/);
+      }
+      const rows = await inspect(async (_store, database) =>
+        database.db.execute(sql`select * from apps where name = 'lax'`),
+      );
+      expect(rows.rows).toEqual([]);
+    });
+
     it('refuses a brand or domain that would make the code SMS take two segments', async () => {
       const run = await cli(
         [

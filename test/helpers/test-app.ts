@@ -11,9 +11,13 @@ import { createLogger } from '../../src/telemetry/logger.ts';
 import { createTestDatabase, createTestRedisPrefix, postgresUrl, redisUrl } from './real-stores.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
-/** Limits far above what functional tests send, so only the limit suites meet the defaults. */
+/**
+ * Limits far above what functional tests send, so only the limit suites meet the defaults: no
+ * cooldown between two sends to one number either (a suite about it states it).
+ */
 export const GENEROUS_SETTINGS = {
   limits: {
+    resendCooldownSeconds: 0,
     phoneSendHour: 10_000,
     phoneSendDay: 10_000,
     ipSendHour: 10_000,

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CODE_LENGTH, generateCode, isWellFormedCode } from '../../src/verification/code.ts';
+import { CODE_LENGTH } from '../../src/kernel/app-settings.ts';
+import { generateCode, isWellFormedCode } from '../../src/verification/code.ts';
 
 /** Pearson's chi-square statistic of digit counts against a uniform distribution over 0-9. */
 function chiSquare(digits: string): number {

@@ -28,16 +28,15 @@ vi.mock('@electric-sql/pglite', async (importOriginal) => {
  * Budgets small enough that one unit not given back shows: 2 sends per number and per IP, 1 failed
  * check per number, 1 check per IP. Each test uses its own numbers and client IPs.
  */
-const TIGHT = settingsWith({
-  limits: {
-    phoneSendHour: 2,
-    phoneSendDay: 2,
-    ipSendHour: 2,
-    phoneFailedChecksHour: 1,
-    ipCheckHour: 1,
-    resendCooldownSeconds: 0,
-  },
-});
+const TIGHT_LIMITS = {
+  phoneSendHour: 2,
+  phoneSendDay: 2,
+  ipSendHour: 2,
+  phoneFailedChecksHour: 1,
+  ipCheckHour: 1,
+  resendCooldownSeconds: 0,
+};
+const TIGHT = settingsWith({ limits: TIGHT_LIMITS });
 
 let serial = 70_000_000;
 const freshNumber = () => `+336${String(serial++).padStart(8, '0')}`;
@@ -121,6 +120,21 @@ describe.each(BACKENDS)('a verb that fails after spending gives it all back: $na
     expect(resent.status).toBe(200);
     expect(await t.lastCode(to)).toMatch(/^\d{6}$/);
     await expectLimited(await resend(id, client), 'phone_send_day');
+  });
+
+  test("a send whose verification.created row is refused gives the number's cooldown back", async () => {
+    const appId = (await t.runtime.modules.access.ensureApp('app-a')).id;
+    const withCooldown = settingsWith({ limits: { ...TIGHT_LIMITS, resendCooldownSeconds: 30 } });
+    await t.runtime.modules.access.updateApp(appId, { settings: withCooldown }, []);
+    try {
+      const to = freshNumber();
+      await refusedRow('verification.created', () => start(to, freshClient()));
+      // Claimed by the refused send, the cooldown would refuse this one for 30 s.
+      expect((await start(to, freshClient())).status).toBe(201);
+      await expectLimited(await start(to, freshClient()), 'resend_cooldown');
+    } finally {
+      await t.runtime.modules.access.updateApp(appId, { settings: TIGHT }, []);
+    }
   });
 
   test("threat: a wrong code whose check.wrong row is refused costs no attempt, no failed check and no IP's check", async () => {

@@ -1,5 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createTestClock, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BACKENDS,
+  createTestClock,
+  settingsWith,
+  startTestApp,
+  type TestApp,
+} from '../helpers/test-app.ts';
 
 const TO = '+33612345678';
 
@@ -8,10 +14,17 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
     if (backend.available)
-      t = await startTestApp(backend, { clock, env: { WEBOTP_DOMAIN: 'shop.example.com' } });
+      t = await startTestApp(backend, {
+        clock,
+        env: { WEBOTP_DOMAIN: 'shop.example.com' },
+        // The contract's cooldown between sends to a number (these tests all send to TO).
+        settings: settingsWith({ limits: { resendCooldownSeconds: 30 } }),
+      });
   });
   afterAll(async () => t?.close());
   const test = backend.available ? it : it.skip;
+  // Each test starts once the cooldown of the previous one's last send to TO is over.
+  beforeEach(() => clock.advance(30_000));
 
   const send = async (body: Record<string, unknown>, key?: string) => {
     const response = await t.call('POST', '/v1/verify', { body, ...(key ? { key } : {}) });
@@ -63,6 +76,7 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     expect(fr).toContain(`Tessera : votre code est ${code}. Valable 5 min. Ne le partagez jamais.`);
     expect(fr.trimEnd().endsWith(`@shop.example.com #${code}`)).toBe(true);
 
+    clock.advance(30_000);
     await send({ to: TO, locale: 'en', code_length: 8, purpose: 'transaction' });
     const en = await t.lastCode(TO);
     expect(en).toMatch(/^\d{8}$/);
@@ -84,6 +98,7 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
       expect(sent.status).toBe(201);
       expect(sent.body.to).toBe('+33 6•• •• •• 78');
       ids.push(sent.body.id);
+      clock.advance(30_000);
     }
     const statuses = await Promise.all(
       ids.map(

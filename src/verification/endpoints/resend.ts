@@ -21,7 +21,7 @@ export const resendVerificationOperation = createRoute({
   tags: ['Verifications'],
   summary: 'Send a new code on the same verification',
   description:
-    'The previous code stops working; attempts are not refilled. At least 30 s between sends (429 `resend_cooldown`), at most 5 sends (429 `verification_sends`).',
+    'The previous code stops working; attempts are not refilled. At least 30 s since the last send to the number, by this verification or another (429 `resend_cooldown`), at most 5 sends (429 `verification_sends`).',
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: {

@@ -8,8 +8,8 @@ import { jsonValueDepthAtMost } from '../../http/json-depth.ts';
 import { withRefusalFloor } from '../../http/refusal-floor.ts';
 import { requireScope } from '../../http/require-scope.ts';
 import { jsonTextProblem } from '../../http/safe-text.ts';
-import { CODE_LENGTH } from '../code.ts';
-import { LOCALES, PURPOSES, TTL_SECONDS } from '../record.ts';
+import { CODE_LENGTH, TTL_SECONDS } from '../../kernel/app-settings.ts';
+import { LOCALES, PURPOSES } from '../record.ts';
 import { startVerification } from '../start-verification.ts';
 import type { VerificationEndpointDeps } from './endpoint-deps.ts';
 import {
@@ -37,13 +37,21 @@ const StartVerificationBody = z
       .int()
       .min(CODE_LENGTH.min)
       .max(CODE_LENGTH.max)
-      .default(CODE_LENGTH.default),
+      .optional()
+      .openapi({
+        description: `Digits of the code. Within ${CODE_LENGTH.min}-${CODE_LENGTH.max} (else 400), and at least the app's \`codePolicy.minCodeLength\` (${CODE_LENGTH.default} unless its settings say otherwise; else 422 \`outside_code_policy\`). Default ${CODE_LENGTH.default}, or the app's minimum if higher.`,
+        example: CODE_LENGTH.default,
+      }),
     ttl_seconds: z
       .number()
       .int()
       .min(TTL_SECONDS.min)
       .max(TTL_SECONDS.max)
-      .default(TTL_SECONDS.default),
+      .optional()
+      .openapi({
+        description: `How long the code works, in seconds. Within ${TTL_SECONDS.min}-${TTL_SECONDS.max} (else 400), and at most the app's \`codePolicy.maxTtlSeconds\` (${TTL_SECONDS.default} unless its settings say otherwise; else 422 \`outside_code_policy\`). Default ${TTL_SECONDS.default}, or the app's maximum if lower.`,
+        example: TTL_SECONDS.default,
+      }),
     client: ClientSchema.optional(),
     metadata: z
       .record(z.string(), z.unknown())
@@ -70,6 +78,8 @@ export const startVerificationOperation = createRoute({
   path: '/v1/verify',
   tags: ['Verifications'],
   summary: 'Send a code',
+  description:
+    "A new verification for the same number and purpose cancels the pending one. At least 30 s between two sends to a number, new verification or resend (429 `resend_cooldown`); a request outside its app's code policy is a 422 `outside_code_policy`.",
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: {
