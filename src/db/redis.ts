@@ -52,13 +52,20 @@ export async function openRedis(
       fail(new Error(`could not reach ${where} within ${startTimeoutMs / 1000} s`));
     }, startTimeoutMs);
   });
+  // connect() rejects with "Connection is closed."; the socket's own error says why.
+  let cause: unknown = null;
+  const remember = (error: unknown) => {
+    cause = error;
+  };
+  redis.on('error', remember);
   try {
     await Promise.race([redis.connect(), late]);
   } catch (error) {
     redis.disconnect();
-    throw error;
+    throw cause ?? error;
   } finally {
     clearTimeout(timer);
+    redis.off('error', remember);
   }
   return redis;
 }
