@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import * as access from './access/index.ts';
 import type { AppModules } from './app.ts';
 import * as audit from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/dev-secret.ts';
-import { assertMigrated, migrateDatabase, openDatabase } from './db/database.ts';
+import { connecting } from './config/startup-failure.ts';
+import { openConfiguredDatabase, redisEndpoint } from './db/connect.ts';
+import { assertMigrated, migrateDatabase } from './db/database.ts';
 import { chooseStores, openRedis } from './db/redis.ts';
 import { openIdempotencyStore } from './http/idempotency/idempotent.ts';
 import { type Clock, systemClock } from './kernel/clock.ts';
@@ -59,13 +60,16 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
   const onClose = closers.add;
   try {
     // Redis first: a wrong address fails the start before the migrations run.
-    const redis = config.redis ? await openRedis(config.redis, options.redisStartTimeoutMs) : null;
+    const target = config.redis;
+    const redis = target
+      ? await connecting('REDIS_URL', redisEndpoint(target), () =>
+          openRedis(target, options.redisStartTimeoutMs),
+        )
+      : null;
     if (redis) onClose(async () => redis.disconnect());
-    const database = await openDatabase(
-      config.databaseUrl
-        ? { url: config.databaseUrl }
-        : { pgliteDir: options.pgliteInMemory ? null : join(config.dataDir, 'pglite') },
-    );
+    const database = await openConfiguredDatabase(config, {
+      pgliteInMemory: options.pgliteInMemory ?? false,
+    });
     onClose(() => database.close());
     await (config.migrateOnStart ? migrateDatabase : assertMigrated)(database);
     const stores = chooseStores(redis, config.redisKeyPrefix, onClose);

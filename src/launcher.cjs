@@ -31,6 +31,8 @@ async function entryUrl() {
 entryUrl()
   .then((url) => import(url))
   .catch((error) => {
-    process.stderr.write(`tessera: ${error?.stack ?? error}\n`);
+    // serve reports its own failures; this is the program itself failing to load (a missing
+    // dist/, a broken install): one line, like every start-up failure, without a stack.
+    process.stderr.write(`tessera: could not load ${error?.message ?? error}\n`);
     process.exit(1);
   });

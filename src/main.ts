@@ -1,24 +1,30 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { type ServerType, serve as startServer } from '@hono/node-server';
 import { ensureDevApiKey } from './access/index.ts';
 import { createApp } from './app.ts';
-import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { type Config, loadConfig } from './config/config.ts';
+import { describeStartupFailure, reasonOf, StartupError } from './config/startup-failure.ts';
 import { answerClientError } from './http/client-error.ts';
 import { buildRuntime, type Runtime } from './infra.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 
-/** `tessera serve`: load config, build the runtime, listen, and shut down cleanly on a signal. */
+/**
+ * `tessera serve`: load config, build the runtime, listen, and shut down cleanly on a signal. A
+ * start that fails prints one line (or the list of configuration mistakes) naming the variable at
+ * fault on stderr, never a stack trace or a secret, and exits non-zero.
+ */
 export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config: Config;
   try {
-    config = loadConfig(env);
+    await serve(env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`tessera: ${error.message}\n`);
+    process.stderr.write(`tessera: ${describeStartupFailure(error, env)}\n`);
     process.exitCode = 1;
-    return;
   }
+}
+
+async function serve(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   // The config only lets this through with the opt-in; say it loudly on every start, where
   // alerting on error lines will see it.
@@ -28,25 +34,51 @@ export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     );
   }
   const runtime = await buildRuntime(config, { logger });
-  const devKeyPath = await prepareDevKey(config, runtime);
-  const app = createApp(runtime.modules);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logStartup(logger, config, runtime, `http://${config.host}:${info.port}`, devKeyPath);
-  });
-  // Requests Node's parser refuses (oversize headers...) get problem+json too, not a bare line.
-  server.on('clientError', answerClientError);
+  try {
+    const devKeyPath = await prepareDevKey(config, runtime);
+    const app = createApp(runtime.modules);
+    const server = await listen(app.fetch, config);
+    logStartup(logger, config, runtime, `http://${config.host}:${server.port}`, devKeyPath);
+    // Requests Node's parser refuses (oversize headers...) get problem+json too, not a bare line.
+    server.server.on('clientError', answerClientError);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      runtime.close().finally(() => logger.info('stopped'));
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      server.server.close(() => {
+        runtime.close().finally(() => logger.info('stopped'));
+      });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+/** Listens on HOST:PORT; an address in use or not on this machine names the variable at fault. */
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  config: Config,
+): Promise<{ server: ServerType; port: number }> {
+  return new Promise((done, fail) => {
+    const server = startServer({ fetch, port: config.port, hostname: config.host }, (info) => {
+      server.off('error', refused);
+      done({ server, port: info.port });
     });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+    const refused = (error: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      fail(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new StartupError('PORT', `cannot listen on ${where} (${error.code})`)
+          : new StartupError('HOST', `cannot listen on ${where} (${reasonOf(error)})`),
+      );
+    };
+    server.once('error', refused);
+  });
 }
 
 /** Outside production on the embedded database, make sure DATA_DIR/dev-api-key holds a working key. */

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';
 import {
@@ -19,7 +18,9 @@ import {
 } from '../access/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
-import { assertMigrated, type Database, migrateDatabase, openDatabase } from '../db/database.ts';
+import { redactSecrets } from '../config/startup-failure.ts';
+import { openConfiguredDatabase } from '../db/connect.ts';
+import { assertMigrated, type Database, migrateDatabase } from '../db/database.ts';
 import { openRedis } from '../db/redis.ts';
 import { grantRuntimeRole } from '../db/runtime-role.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
@@ -74,11 +75,7 @@ export async function runCli(
     options: { migrate?: boolean } = {},
   ): Promise<T> {
     const config = readConfig();
-    const database = await openDatabase(
-      config.databaseUrl
-        ? { url: config.databaseUrl }
-        : { pgliteDir: join(config.dataDir, 'pglite') },
-    );
+    const database = await openConfiguredDatabase(config, { pgliteInMemory: false });
     try {
       await ((options.migrate ?? config.migrateOnStart) ? migrateDatabase : assertMigrated)(
         database,
@@ -275,7 +272,7 @@ export async function runCli(
       io.err(`error: ${error.message}`);
       return EXIT_USAGE;
     }
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`error: ${redactSecrets(error instanceof Error ? error.message : String(error), env)}`);
     return EXIT_FAILURE;
   }
 }

@@ -77,7 +77,11 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
           name === 'SMS_ROUTES' && given.SMS_ROUTES_FILE
             ? `${name} (from ${given.SMS_ROUTES_FILE})`
             : name;
-        return `${where}: ${issue.message}`;
+        // A parser shared with other callers may name the variable itself: say it once.
+        const message = issue.message.startsWith(`${name}: `)
+          ? issue.message.slice(name.length + 2)
+          : issue.message;
+        return `${where}: ${message}`;
       }),
     );
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSecretKey } from './schema.ts';
+import { reasonOf, StartupError } from './startup-failure.ts';
 
 /**
  * Outside production, SECRET_KEY may be omitted: one is generated on first start and kept in
@@ -17,19 +18,29 @@ export function loadOrCreateDevSecret(dataDir: string): {
   try {
     stored = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new StartupError('DATA_DIR', `cannot read ${path} (${reasonOf(error)})`);
+    }
   }
   if (stored !== null) {
     const key = decodeSecretKey(stored);
     if (key) return { key, created: false, path };
     // Never overwrite it: pending codes, phone HMACs and sealed numbers depend on that key.
-    throw new Error(
+    throw new StartupError(
+      'DATA_DIR',
       `${path} exists but holds no valid key (32+ bytes, hex or base64): restore it, or delete it to start over with a new key`,
     );
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
-  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    throw new StartupError(
+      'DATA_DIR',
+      `cannot keep a generated key in ${path} (${reasonOf(error)}): make DATA_DIR writable, or set SECRET_KEY`,
+    );
+  }
   return { key, created: true, path };
 }
 

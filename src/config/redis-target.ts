@@ -22,9 +22,23 @@ const SENTINEL_PORT = 26379;
 export function parseRedisTarget(value: string): RedisTarget {
   const scheme = /^([a-z+]+):\/\//i.exec(value)?.[1]?.toLowerCase();
   if (scheme === 'redis' || scheme === 'rediss') {
-    if (!URL.canParse(value) || value.slice(scheme.length + 3).includes(',')) {
+    if (value.slice(scheme.length + 3).includes(',')) {
       throw new Error(
         'must be one Redis URL (redis://host:port/db); a list of nodes (Redis Cluster) is not supported',
+      );
+    }
+    // Never echo the value: it may hold a password.
+    if (!URL.canParse(value)) {
+      throw new Error(
+        'is not a valid URL (a bad port?); expected redis://[:password@]host[:port][/db]',
+      );
+    }
+    const url = new URL(value);
+    if (url.hostname === '')
+      throw new Error('has no host; expected redis://[:password@]host[:port][/db]');
+    if (!/^\/?(\d*)$/.test(url.pathname)) {
+      throw new Error(
+        'has a database that is not a number; expected redis://[:password@]host[:port][/db]',
       );
     }
     return { kind: 'single', url: value };

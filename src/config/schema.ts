@@ -5,6 +5,7 @@ import { HASH_PROFILES, type HashProfileName } from '../kernel/crypto/hash-profi
 import { HOST_NAME } from '../kernel/host-name.ts';
 import { parseSmsRoutes } from '../sms/index.ts';
 import { worstCaseCodeMessage } from '../verification/index.ts';
+import { checkDatabaseUrl } from './database-url.ts';
 import { parseRedisTarget } from './redis-target.ts';
 
 /**
@@ -56,16 +57,48 @@ function consoleOptIn(value: string): true {
 /** SECRET_KEY's bytes; the message never echoes the value, which is a secret. */
 function secretKeyBytes(value: string): Buffer {
   const key = decodeSecretKey(value);
-  if (key === null) throw new Error('must be at least 32 bytes, hex or base64');
-  return key;
+  if (key !== null) return key;
+  const text = value.trim();
+  const hex = /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0;
+  const base64 = !hex && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
+  const bytes = hex
+    ? text.length / 2
+    : base64 && Buffer.from(text, 'base64').toString('base64') === text
+      ? Buffer.from(text, 'base64').length
+      : null;
+  if (bytes === null) {
+    throw new Error(
+      'is neither hex nor canonical base64; generate one with `openssl rand -base64 32`',
+    );
+  }
+  throw new Error(
+    `is ${bytes} bytes once decoded; it needs at least 32 (\`openssl rand -base64 32\`)`,
+  );
+}
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/** PORT: a whole number, not whatever Number() makes of the text ('' or '0x50' or '80.5'). */
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value.trim()) || port > 65535) {
+    throw new Error('must be a whole number from 0 to 65535');
+  }
+  return port;
 }
 
 export const envSchema = z
   .object({
-    NODE_ENV: z.preprocess(emptyAsUndefined, z.string().default('development')),
-    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    NODE_ENV: z.preprocess(
+      emptyAsUndefined,
+      z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
+    ),
+    PORT: z.preprocess(emptyAsUndefined, z.string().transform(parsedBy(portNumber)).default(3000)),
     HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
-    DATABASE_URL: optionalString,
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform(parsedBy(checkDatabaseUrl)).optional(),
+    ),
     REDIS_URL: z.preprocess(
       emptyAsUndefined,
       z.string().transform(parsedBy(parseRedisTarget)).optional(),
@@ -124,7 +157,10 @@ export const envSchema = z
       emptyAsUndefined,
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
-    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    PUBLIC_URL: z.preprocess(
+      emptyAsUndefined,
+      z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    ),
     SMS_BRAND: z.preprocess(emptyAsUndefined, z.string().min(1).max(30).default('Tessera')),
     WEBOTP_DOMAIN: z.preprocess(
       emptyAsUndefined,

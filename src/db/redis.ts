@@ -44,21 +44,27 @@ export async function openRedis(
   // or a master no sentinel knows would otherwise keep the start waiting without a word.
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, fail) => {
+    // The caller says where (REDIS_URL's host, or the sentinels): this says what went wrong.
     timer = setTimeout(() => {
-      const where =
-        target.kind === 'single'
-          ? 'Redis (REDIS_URL)'
-          : `a Redis master "${target.name}" through the sentinels ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')}`;
-      fail(new Error(`could not reach ${where} within ${startTimeoutMs / 1000} s`));
+      const what =
+        target.kind === 'single' ? 'no answer' : `no sentinel named master "${target.name}"`;
+      fail(new Error(`${what} within ${startTimeoutMs / 1000} s`));
     }, startTimeoutMs);
   });
+  // connect() rejects with "Connection is closed."; the socket's own error says why.
+  let cause: unknown = null;
+  const remember = (error: unknown) => {
+    cause = error;
+  };
+  redis.on('error', remember);
   try {
     await Promise.race([redis.connect(), late]);
   } catch (error) {
     redis.disconnect();
-    throw error;
+    throw cause ?? error;
   } finally {
     clearTimeout(timer);
+    redis.off('error', remember);
   }
   return redis;
 }

@@ -78,21 +78,33 @@ const RoutesSchema = z
     'route names must be unique',
   );
 
-/** Parses SMS_ROUTES; throws an Error naming every problem. */
+/** Parses SMS_ROUTES; throws an Error naming every problem and where it is inside the JSON. */
 export function parseSmsRoutes(value: string): SmsRouteConfig[] {
   if (value.trim() === 'console')
     return [RouteConfigSchema.parse({ name: 'console', provider: 'console' })];
   let json: unknown;
   try {
     json = JSON.parse(value);
-  } catch {
-    throw new Error('SMS_ROUTES must be `console` or a JSON array of routes');
+  } catch (error) {
+    // Where, not what: Node's message quotes the text around the mistake, which may be a token.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    const where = at === undefined ? 'is not valid JSON' : `is not valid JSON (at character ${at})`;
+    throw new Error(`${where}: it must be \`console\` or a JSON array of routes`);
   }
   const parsed = RoutesSchema.safeParse(json);
   if (!parsed.success) {
     throw new Error(
-      parsed.error.issues.map((i) => `SMS_ROUTES[${i.path.join('.')}]: ${i.message}`).join('; '),
+      parsed.error.issues.map((i) => `at ${jsonPath(i.path)}: ${i.message}`).join('; '),
     );
   }
   return parsed.data;
+}
+
+/** A place inside SMS_ROUTES as an operator would write it: `[0].breaker.openMs`. */
+function jsonPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the top level';
+  return path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
 }

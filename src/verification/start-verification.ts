@@ -17,6 +17,7 @@ import { generateCode } from './code.ts';
 import { applyCodePolicy } from './code-policy.ts';
 import type { VerificationDeps } from './deps.ts';
 import {
+  identityOf,
   type Locale,
   type Purpose,
   VERIFICATION_POLICY,
@@ -47,7 +48,8 @@ const PHONE_REFUSALS = {
  * number validated, and the destination and limits checked before any argon2 work or SMS; the
  * verification is stored and its creation committed to the audit trail (the two side by side)
  * before the SMS leaves (Redis or Postgres down: nothing is sent); the pending verification for
- * the same app, number and purpose is cancelled atomically. Whatever fails after the limits were
+ * the same app, number and purpose is cancelled atomically, and that cancellation audited
+ * (`verification.canceled`, `superseded`). Whatever fails after the limits were
  * spent gives them back, until the SMS has left: from then on the user holds a code, so the
  * verification and its limits stay.
  */
@@ -142,25 +144,34 @@ export async function startVerification(
     };
     // The code is hashed and stored (argon2, then Redis) while the creation's row is committed
     // (Postgres): the SMS leaves once both are done, after the slower of the two, not both in turn.
+    // The pending verification the store will cancel is read first (one quick round trip, beside
+    // argon2), so that its cancellation is in the same commit as the creation: never silent, even
+    // if the process dies right after.
+    const predicted = deps.codes.pendingFor(record.appId, record.purpose, record.phoneHmac);
     const [stored, committed] = await Promise.allSettled([
-      deps.hasher.hash(code).then((codeHash) => deps.codes.create(record, codeHash)),
-      deps.audit.commit([
-        auditEvent(
-          actor,
-          'verification.created',
-          {
-            verification: record,
-            outcome: 'ok',
-            detail: {
-              country: phone.country,
-              ttl_seconds: ttlSeconds,
-              code_length: codeLength,
-              metadata: input.metadata ?? null,
+      Promise.all([deps.hasher.hash(code), predicted]).then(([codeHash]) =>
+        deps.codes.create(record, codeHash),
+      ),
+      predicted.then((superseded) =>
+        deps.audit.commit([
+          auditEvent(
+            actor,
+            'verification.created',
+            {
+              verification: record,
+              outcome: 'ok',
+              detail: {
+                country: phone.country,
+                ttl_seconds: ttlSeconds,
+                code_length: codeLength,
+                metadata: input.metadata ?? null,
+              },
             },
-          },
-          now,
-        ),
-      ]),
+            now,
+          ),
+          ...(superseded ? [supersededEvent(actor, record, superseded, now)] : []),
+        ]),
+      ),
     ]);
     // Nothing reached the phone, or nothing was recorded: the verification must not linger.
     undo.push(() =>
@@ -168,8 +179,26 @@ export async function startVerification(
         .cancel(actor.app.id, id, deps.clock.now())
         .catch(countLost(deps.metrics, 'verification_cancel')),
     );
-    if (committed.status === 'rejected') throw committed.reason;
+    if (committed.status === 'rejected') {
+      // The store cancelled the pending one already: that cancellation keeps its row.
+      const superseded = stored.status === 'fulfilled' ? stored.value.superseded : null;
+      if (superseded) {
+        await deps.audit.commitOrSpool([
+          supersededEvent(actor, record, superseded, deps.clock.now()),
+        ]);
+      }
+      throw committed.reason;
+    }
     if (stored.status === 'rejected') {
+      // The commit says the pending one was superseded (the commit waited for that read): make it
+      // so, whether or not the store ran the create before failing; a code that dies early is the
+      // safe side.
+      const superseded = await predicted;
+      if (superseded) {
+        await deps.codes
+          .cancel(actor.app.id, superseded, deps.clock.now())
+          .catch(countLost(deps.metrics, 'verification_cancel'));
+      }
       // The trail says it was created, so it also says that it ended here, and why.
       await deps.audit.commitOrSpool([
         auditEvent(
@@ -185,12 +214,33 @@ export async function startVerification(
       ]);
       throw stored.reason;
     }
+    // Another send for this number got in between the read and the create: the one the store
+    // actually cancelled gets its own row.
+    const actual = stored.value.superseded;
+    if (actual && actual !== (await predicted)) {
+      await deps.audit.commitOrSpool([supersededEvent(actor, record, actual, deps.clock.now())]);
+    }
     deps.metrics.verificationStarted(input.purpose);
     return await sendCode(deps, actor, record, phone.e164, code, undo);
   } catch (error) {
     await undo.run();
     throw error;
   }
+}
+
+/** The row of a pending verification that the new one `by` cancelled (same app, number, purpose). */
+function supersededEvent(actor: Actor, by: VerificationRecord, supersededId: string, now: number) {
+  return auditEvent(
+    actor,
+    'verification.canceled',
+    {
+      verification: { ...identityOf(by), id: supersededId },
+      outcome: 'ok',
+      reason: 'superseded',
+      detail: { superseded_by: by.id },
+    },
+    now,
+  );
 }
 
 function destinationAllowed(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CodeStore } from '../../src/verification/code-store/code-store.ts';
@@ -127,18 +128,49 @@ describe.each(backends)('code store contract: $name', ({ available, make }) => {
     'a new verification for the same app, number and purpose cancels the pending one',
     async () => {
       const store = make();
-      const first = makeRecord();
-      const otherPurpose = makeRecord({ purpose: 'signup' });
-      const otherApp = makeRecord({ appId: 'app_other' });
-      for (const r of [first, otherPurpose, otherApp]) await store.create(r, HASH);
-      const second = makeRecord();
-      await store.create(second, HASH);
+      // A number of its own: the Redis backend shares one key prefix across these cases.
+      const phoneHmac = randomBytes(32).toString('hex');
+      const first = makeRecord({ phoneHmac });
+      const otherPurpose = makeRecord({ phoneHmac, purpose: 'signup' });
+      const otherApp = makeRecord({ phoneHmac, appId: 'app_other' });
+      expect(await store.pendingFor(first.appId, first.purpose, first.phoneHmac)).toBeNull();
+      for (const r of [first, otherPurpose, otherApp]) {
+        // Each is the first of its app, purpose and number: it supersedes nothing.
+        expect(await store.create(r, HASH)).toEqual({ superseded: null });
+      }
+      expect(await store.pendingFor(first.appId, first.purpose, first.phoneHmac)).toBe(first.id);
+      const second = makeRecord({ phoneHmac });
+      // It names the one it cancelled, so that the caller can audit that cancellation.
+      expect(await store.create(second, HASH)).toEqual({ superseded: first.id });
+      expect(await store.pendingFor(first.appId, first.purpose, first.phoneHmac)).toBe(second.id);
       expect((await store.get(first.appId, first.id))?.status).toBe('canceled');
       expect((await store.beginCheck(first.appId, first.id, Date.now())).kind).toBe('closed');
       expect((await store.approve(first.appId, first.id, 1, Date.now())).approved).toBe(false);
       expect((await store.get(second.appId, second.id))?.status).toBe('pending');
       expect((await store.get(otherPurpose.appId, otherPurpose.id))?.status).toBe('pending');
       expect((await store.get(otherApp.appId, otherApp.id))?.status).toBe('pending');
+    },
+  );
+
+  it_(
+    'a verification no longer pending is superseded by nothing: only a pending one is named',
+    async () => {
+      const store = make();
+      const phoneHmac = randomBytes(32).toString('hex');
+      const approved = makeRecord({ phoneHmac });
+      await store.create(approved, HASH);
+      expect((await store.approve(approved.appId, approved.id, 1, Date.now())).approved).toBe(true);
+      expect(
+        await store.pendingFor(approved.appId, approved.purpose, approved.phoneHmac),
+      ).toBeNull();
+      const canceled = makeRecord({ phoneHmac });
+      expect(await store.create(canceled, HASH)).toEqual({ superseded: null });
+      await store.cancel(canceled.appId, canceled.id, Date.now());
+      expect(
+        await store.pendingFor(canceled.appId, canceled.purpose, canceled.phoneHmac),
+      ).toBeNull();
+      expect(await store.create(makeRecord({ phoneHmac }), HASH)).toEqual({ superseded: null });
+      expect((await store.get(approved.appId, approved.id))?.status).toBe('approved');
     },
   );
 

@@ -66,7 +66,7 @@ describe.skipIf(!real.available || problem !== null)('REDIS_URL through Redis Se
           redisStartTimeoutMs: 1_000,
         }),
       ).rejects.toThrow(
-        `could not reach a Redis master "no-such-master" through the sentinels 127.0.0.1:${sentinel.port} within 1 s`,
+        `REDIS_URL: could not connect to master "no-such-master" through the sentinels 127.0.0.1:${sentinel.port} (no sentinel named master "no-such-master" within 1 s)`,
       );
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

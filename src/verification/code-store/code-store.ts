@@ -1,4 +1,9 @@
-import type { DeliveryStatus, VerificationIdentity, VerificationRecord } from '../record.ts';
+import type {
+  DeliveryStatus,
+  Purpose,
+  VerificationIdentity,
+  VerificationRecord,
+} from '../record.ts';
 
 export type CheckStart =
   | { kind: 'not_found' }
@@ -19,8 +24,17 @@ export type ReplaceCodeResult =
  * own: two concurrent calls never both see the state from before the other.
  */
 export interface CodeStore {
-  /** Stores a new verification and cancels the pending one for the same app, number and purpose. */
-  create(record: VerificationRecord, codeHash: string): Promise<void>;
+  /**
+   * Stores a new verification and cancels the pending one for the same app, number and purpose,
+   * atomically; answers the id of the one it cancelled (null when none was pending), whose
+   * cancellation the caller audits.
+   */
+  create(record: VerificationRecord, codeHash: string): Promise<{ superseded: string | null }>;
+  /**
+   * The pending verification a `create` for this app, purpose and number would cancel now, or
+   * null: read ahead so that its cancellation is audited in the same commit as the new one.
+   */
+  pendingFor(appId: string, purpose: Purpose, phoneHmac: string): Promise<string | null>;
   get(appId: string, id: string): Promise<VerificationRecord | null>;
   /**
    * What never changes about a verification, for a check to key its limits on: it may come from

@@ -28,7 +28,8 @@ export function createMemoryCodeStore({
   const entries = new Map<string, Entry>();
   const pending = new Map<string, { id: string; purgeAt: number }>();
   const keyOf = (appId: string, id: string) => `${appId}:${id}`;
-  const pendingKeyOf = (r: VerificationRecord) => `${r.appId}:${r.purpose}:${r.phoneHmac}`;
+  const pendingKeyOf = (r: Pick<VerificationRecord, 'appId' | 'purpose' | 'phoneHmac'>) =>
+    `${r.appId}:${r.purpose}:${r.phoneHmac}`;
   const copy = (record: VerificationRecord): VerificationRecord => ({ ...record });
 
   function sweep(): void {
@@ -55,18 +56,23 @@ export function createMemoryCodeStore({
   const isOpen = (r: VerificationRecord, now: number) =>
     r.status === 'pending' && r.expiresAt > now && r.attempts < r.maxAttempts;
 
+  /** The pending verification a create for this key would cancel (the Redis PENDING script's test). */
+  function pendingEntry(appId: string, indexKey: string, exceptId: string | null): Entry | null {
+    const previous = pending.get(indexKey);
+    if (!previous || previous.purgeAt <= wallClock() || previous.id === exceptId) return null;
+    const entry = live(appId, previous.id);
+    return entry?.record.status === 'pending' ? entry : null;
+  }
+
   return {
     async create(record, codeHash) {
       const wall = wallClock();
       const codeTtlMs = record.expiresAt - record.createdAt;
       const indexKey = pendingKeyOf(record);
-      const previous = pending.get(indexKey);
-      if (previous && previous.purgeAt > wall && previous.id !== record.id) {
-        const old = live(record.appId, previous.id);
-        if (old && old.record.status === 'pending') {
-          old.record.status = 'canceled';
-          old.codeHash = null;
-        }
+      const old = pendingEntry(record.appId, indexKey, record.id);
+      if (old) {
+        old.record.status = 'canceled';
+        old.codeHash = null;
       }
       entries.set(keyOf(record.appId, record.id), {
         record: copy(record),
@@ -76,6 +82,13 @@ export function createMemoryCodeStore({
         purgeAt: wall + codeTtlMs + retentionMs,
       });
       pending.set(indexKey, { id: record.id, purgeAt: wall + codeTtlMs });
+      return { superseded: old?.record.id ?? null };
+    },
+
+    async pendingFor(appId, purpose, phoneHmac) {
+      return (
+        pendingEntry(appId, pendingKeyOf({ appId, purpose, phoneHmac }), null)?.record.id ?? null
+      );
     },
 
     async get(appId, id) {

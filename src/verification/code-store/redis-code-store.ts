@@ -8,7 +8,8 @@ import * as scripts from './redis-scripts.ts';
 type Reply = [string, string[]?, string?];
 
 interface ScriptedRedis {
-  tesseraCreate(...args: (string | number)[]): Promise<number>;
+  tesseraCreate(...args: (string | number)[]): Promise<string>;
+  tesseraPending(...args: (string | number)[]): Promise<string>;
   tesseraBeginCheck(...args: (string | number)[]): Promise<Reply>;
   tesseraApprove(...args: (string | number)[]): Promise<Reply>;
   tesseraReplaceCode(...args: (string | number)[]): Promise<Reply>;
@@ -21,6 +22,7 @@ interface ScriptedRedis {
 
 const COMMANDS: Record<keyof ScriptedRedis, { numberOfKeys: number; lua: string }> = {
   tesseraCreate: { numberOfKeys: 3, lua: scripts.CREATE },
+  tesseraPending: { numberOfKeys: 1, lua: scripts.PENDING },
   tesseraBeginCheck: { numberOfKeys: 2, lua: scripts.BEGIN_CHECK },
   tesseraApprove: { numberOfKeys: 2, lua: scripts.APPROVE },
   tesseraReplaceCode: { numberOfKeys: 2, lua: scripts.REPLACE_CODE },
@@ -54,6 +56,8 @@ export function createRedisCodeStore({
   const recordPrefix = (appId: string) => `${keyPrefix}ver:${appId}:`;
   const codePrefix = (appId: string) => `${keyPrefix}code:${appId}:`;
   const pendingPrefix = (appId: string) => `${keyPrefix}pending:${appId}:`;
+  const pendingKey = (appId: string, purpose: string, phoneHmac: string) =>
+    `${pendingPrefix(appId)}${purpose}:${phoneHmac}`;
   const keys = (appId: string, id: string) => [recordPrefix(appId) + id, codePrefix(appId) + id];
   const record = (reply: Reply): VerificationRecord => fromFlatList(reply[1] ?? []);
   const read = async (appId: string, id: string): Promise<VerificationRecord | null> => {
@@ -63,11 +67,10 @@ export function createRedisCodeStore({
 
   return {
     async create(rec, codeHash) {
-      const pendingKey = `${pendingPrefix(rec.appId)}${rec.purpose}:${rec.phoneHmac}`;
       const codeTtlMs = rec.expiresAt - rec.createdAt;
-      await r.tesseraCreate(
+      const superseded = await r.tesseraCreate(
         ...keys(rec.appId, rec.id),
-        pendingKey,
+        pendingKey(rec.appId, rec.purpose, rec.phoneHmac),
         codeTtlMs + retentionMs,
         codeTtlMs,
         recordPrefix(rec.appId),
@@ -77,6 +80,12 @@ export function createRedisCodeStore({
         ...Object.entries(toFields(rec)).flat(),
       );
       identities.remember(identityOf(rec));
+      return { superseded: superseded || null };
+    },
+
+    async pendingFor(appId, purpose, phoneHmac) {
+      const id = await r.tesseraPending(pendingKey(appId, purpose, phoneHmac), recordPrefix(appId));
+      return id || null;
     },
 
     get: read,

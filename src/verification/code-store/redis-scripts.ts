@@ -18,21 +18,37 @@ local open = f.status == 'pending' and tonumber(f.expires_at) > now
   and tonumber(f.attempts) < tonumber(f.max_attempts)
 `;
 
-/** ARGV: record TTL ms, code TTL ms, record key prefix of the app, code key prefix of the app, code hash, id, field/value pairs... */
+/**
+ * ARGV: record TTL ms, code TTL ms, record key prefix of the app, code key prefix of the app, code
+ * hash, id, field/value pairs... Answers the id of the pending verification it cancelled, or ''
+ * (the caller audits that cancellation).
+ */
 export const CREATE = `
 local previous = redis.call('GET', KEYS[3])
+local superseded = ''
 if previous and previous ~= ARGV[6] then
   local previousRecord = ARGV[3] .. previous
   if redis.call('HGET', previousRecord, 'status') == 'pending' then
     redis.call('HSET', previousRecord, 'status', 'canceled')
     redis.call('DEL', ARGV[4] .. previous)
+    superseded = previous
   end
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[2])
 redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[2])
-return 1
+return superseded
+`;
+
+/**
+ * KEYS[1] the pending index only. ARGV: record key prefix of the app. The id CREATE would cancel
+ * right now, or '': the same test as CREATE's, so that a prediction agrees with it.
+ */
+export const PENDING = `
+local id = redis.call('GET', KEYS[1])
+if id and redis.call('HGET', ARGV[1] .. id, 'status') == 'pending' then return id end
+return ''
 `;
 
 /**
