@@ -20,6 +20,7 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   factor_not_found: 404,
   factor_closed: 409,
   factor_locked: 423,
+  phone_locked: 423,
   invalid_code: 422,
 };
 

@@ -6,6 +6,12 @@ import { z } from 'zod';
  */
 const count = (fallback: number) => z.number().int().positive().default(fallback);
 
+/**
+ * NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts on one authenticator. A
+ * number's failed checks across its verifications, without a success, lock it at this many at most.
+ */
+export const MAX_PHONE_LOCK_FAILURES = 100;
+
 export const AppSettingsSchema = z.object({
   limits: z
     .object({
@@ -15,6 +21,13 @@ export const AppSettingsSchema = z.object({
       resendCooldownSeconds: z.number().int().min(0).default(30),
       verificationSends: count(5),
       phoneFailedChecksHour: count(10),
+      /** Failed checks of a number without a success that lock it until support unlocks it. */
+      phoneLockFailures: z
+        .number()
+        .int()
+        .positive()
+        .max(MAX_PHONE_LOCK_FAILURES)
+        .default(MAX_PHONE_LOCK_FAILURES),
       ipCheckHour: count(100),
       appDailyBudget: count(10_000),
     })

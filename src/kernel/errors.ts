@@ -17,6 +17,7 @@ export type RefusalCode =
   | 'factor_not_found'
   | 'factor_closed'
   | 'factor_locked'
+  | 'phone_locked'
   | 'invalid_code';
 
 export class RefusedError extends Error {

@@ -3,6 +3,9 @@ import type { Config } from '../config/config.ts';
 import { guardAvailability, isRedisOutage } from '../kernel/availability.ts';
 import type { StoreChoice } from '../kernel/store-choice.ts';
 import type { Limiter } from './limiter.ts';
+import { createMemoryPhoneLocks } from './phone-locks/memory-phone-locks.ts';
+import type { PhoneLocks } from './phone-locks/phone-locks.ts';
+import { createRedisPhoneLocks } from './phone-locks/redis-phone-locks.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { createMemoryTrafficCounters } from './traffic-counters/memory-traffic-counters.ts';
 import { createRedisTrafficCounters } from './traffic-counters/redis-traffic-counters.ts';
@@ -18,9 +21,11 @@ export interface LimitsModule {
   limiter: Limiter;
   /** Sliding-window counters of the SMS pumping watch. */
   traffic: TrafficCounters;
+  /** Each number's failed checks until a success: its lasting lock (README, Limits). */
+  phoneLocks: PhoneLocks;
 }
 
-/** Rate limits and the pumping watch's counters, on Redis or in process. */
+/** Rate limits, number locks and the pumping watch's counters, on Redis or in process. */
 export function wire(infra: LimitsInfra): LimitsModule {
   return {
     // rate-limiter-flexible has its own in-memory twin, chosen inside when there is no Redis.
@@ -32,6 +37,10 @@ export function wire(infra: LimitsInfra): LimitsModule {
     traffic: infra.stores(
       (redis, keyPrefix) => createRedisTrafficCounters({ redis, keyPrefix }),
       () => createMemoryTrafficCounters(),
+    ),
+    phoneLocks: infra.stores(
+      (redis, keyPrefix) => createRedisPhoneLocks({ redis, keyPrefix }),
+      () => createMemoryPhoneLocks(),
     ),
   };
 }

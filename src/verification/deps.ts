@@ -2,7 +2,7 @@ import type { AuditTrail } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
-import type { Limiter, TrafficCounters } from '../limits/index.ts';
+import type { Limiter, PhoneLocks, TrafficCounters } from '../limits/index.ts';
 import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from './code-store/code-store.ts';
@@ -15,6 +15,8 @@ export interface VerificationDeps {
   phones: PhoneProtector;
   sms: SmsRoute;
   limiter: Limiter;
+  /** Each number's failed checks until a success: its lasting lock. */
+  phoneLocks: PhoneLocks;
   /** Provider message ids of sent codes, for delivery receipts. */
   deliveries: DeliveryIndex;
   /** Sliding-window counters of the SMS pumping watch. */

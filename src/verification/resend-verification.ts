@@ -2,7 +2,7 @@ import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
 import { createUndo } from '../kernel/undo.ts';
-import { refuseForLimit, sendCharges, spendLimits } from '../limits/index.ts';
+import { refuseForLimit, refuseIfLocked, sendCharges, spendLimits } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
 import type { ReplaceCodeResult } from './code-store/code-store.ts';
@@ -12,7 +12,7 @@ import { sendCode } from './send-code.ts';
 
 /**
  * Sends a new code on the same verification; the previous code stops working and attempts are not
- * refilled. The cooldown, the send cap and the sender's limits are checked before any argon2 work,
+ * refilled. The cooldown, the send cap, the number's lock and the sender's limits are checked before any argon2 work,
  * then the cooldown and cap again atomically with the replacement.
  */
 export async function resendVerification(
@@ -29,6 +29,7 @@ export async function resendVerification(
   await refuseUnlessReplaced(deps, actor, precheck(current, readAt, cooldownMs), readAt);
 
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
+  await refuseIfLocked(deps, actor, limits, subject, { verification: current });
   const spent = await spendLimits(
     deps.limiter,
     sendCharges(limits, subject),

@@ -8,6 +8,7 @@ import {
   pumpingSubject,
   recordPumpingVerdict,
   refuseForLimit,
+  refuseIfLocked,
   screenForPumping,
   sendCharges,
   spendLimits,
@@ -43,7 +44,7 @@ const PHONE_REFUSALS = {
 
 /**
  * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the number is validated and the
- * destination and limits checked before any argon2 work or SMS; the verification is stored and its
+ * destination, the number's lock and the limits checked before any argon2 work or SMS; the verification is stored and its
  * creation committed to the audit trail (the two side by side) before the SMS leaves (Redis or
  * Postgres down: nothing is sent); the pending verification for the same app, number and purpose
  * is cancelled atomically. Whatever fails after the limits were spent gives them back, until the
@@ -79,6 +80,7 @@ export async function startVerification(
     );
   }
   const subject = { appId: actor.app.id, phoneHmac: fields.phone.hmac, ip: actor.client.ip };
+  await refuseIfLocked(deps, actor, settings.limits, subject, fields);
   const watched = pumpingSubject(deps, actor.app.id, phone.country, phone.e164);
   const undo = createUndo();
   try {

@@ -59,6 +59,7 @@ export function wire(infra: VerificationInfra): VerificationEndpointDeps {
     defaults: { brand: config.smsBrand, webOtpDomain: config.webOtpDomain },
     operatorCountries: config.allowedCountries,
     limiter: limits.limiter,
+    phoneLocks: limits.phoneLocks,
     traffic: limits.traffic,
     sms: sms.route,
     deliveries: sms.deliveries,
