@@ -18,6 +18,8 @@ export interface CheckReservation {
   /**
    * This check holds the number's last failure before its lock: if its code is wrong, the number
    * is locked from now on, and the caller records `phone.locked`. Always false without a lock.
+   * (A failure given back below it while this one is in flight lets one more check hold the same
+   * place: then both may record the lock, which the trail shows twice. The count never passes.)
    */
   locksIfWrong: boolean;
 }
