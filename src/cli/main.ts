@@ -117,12 +117,10 @@ export async function runCli(
    */
   const withNumber = <T>(
     options: { app: string; phone: string; country?: string },
-    work: (number: {
-      appId: string;
-      e164: string;
-      threshold: number;
-      deps: Parameters<typeof unlockNumber>[0];
-    }) => Promise<T>,
+    work: (
+      deps: Parameters<typeof unlockNumber>[0],
+      number: { appId: string; e164: string; threshold: number },
+    ) => Promise<T>,
   ) => {
     const config = readConfig();
     const { redis: redisTarget } = config;
@@ -151,17 +149,19 @@ export async function runCli(
             isolationLevel: 'read committed',
           });
         };
-        return await work({
-          appId: app.id,
-          e164: phone.e164,
-          threshold: parseAppSettings(app.settings).limits.phoneLockFailures,
-          deps: {
+        return await work(
+          {
             phoneLocks: createRedisPhoneLocks({ redis, keyPrefix: config.redisKeyPrefix }),
             phones: createPhoneProtector(keys),
             commit,
             now: Date.now,
           },
-        });
+          {
+            appId: app.id,
+            e164: phone.e164,
+            threshold: parseAppSettings(app.settings).limits.phoneLockFailures,
+          },
+        );
       } finally {
         redis.disconnect();
       }
@@ -169,7 +169,9 @@ export async function runCli(
   };
 
   const program = new Command('tessera')
-    .description('Tessera administration: API keys, app settings and database migrations')
+    .description(
+      'Tessera administration: API keys, app settings, locked numbers and database migrations',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
@@ -337,9 +339,9 @@ export async function runCli(
     .requiredOption('--phone <number>', 'E.164 (+33612345678), or national with --country')
     .option('--country <code>', 'ISO 3166 country of a national number (FR)')
     .action(async (options: { app: string; phone: string; country?: string }) => {
-      const { masked, status } = await withNumber(options, async (n) => ({
-        masked: maskPhone(n.e164),
-        status: await numberLockStatus(n.deps, n),
+      const { masked, status } = await withNumber(options, async (deps, number) => ({
+        masked: maskPhone(number.e164),
+        status: await numberLockStatus(deps, number),
       }));
       io.out(describeLock(masked, options.app, status));
     });
@@ -360,10 +362,10 @@ export async function runCli(
         operator: string;
         note?: string;
       }) => {
-        const { masked, before } = await withNumber(options, async (n) => ({
-          masked: maskPhone(n.e164),
-          before: await unlockNumber(n.deps, {
-            ...n,
+        const { masked, before } = await withNumber(options, async (deps, number) => ({
+          masked: maskPhone(number.e164),
+          before: await unlockNumber(deps, {
+            ...number,
             operator: options.operator,
             note: options.note ?? null,
           }),
