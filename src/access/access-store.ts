@@ -48,6 +48,8 @@ export interface AccessStore {
    * rehashed too, and stays revoked).
    */
   upgradeLegacyKey(legacyHash: string, keyHash: string): Promise<Principal | null>;
+  /** The app of that name, or null; never creates one (an operator's typo must not). */
+  findApp(name: string): Promise<AppRecord | null>;
   ensureApp(name: string): Promise<AppRecord>;
   /** Changes an app's SMS brand, WebOTP domain or settings (limits, countries, pumping watch). */
   updateApp(

@@ -79,6 +79,8 @@ export function createPostgresAccessStore(database: Database, hasher: ApiKeyHash
 
     findActiveKey,
 
+    findApp,
+
     async upgradeLegacyKey(legacyHash, keyHash) {
       const rows = await db
         .update(apiKeys)

@@ -124,6 +124,7 @@ function bindAll(store: AccessStore): AccessStore {
     hasher: store.hasher,
     findActiveKey: (...a) => store.findActiveKey(...a),
     upgradeLegacyKey: (...a) => store.upgradeLegacyKey(...a),
+    findApp: (...a) => store.findApp(...a),
     ensureApp: (...a) => store.ensureApp(...a),
     updateApp: (...a) => store.updateApp(...a),
     insertKey: (...a) => store.insertKey(...a),

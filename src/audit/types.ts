@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'check.refused',
   'limit.hit',
   'pumping.trip',
+  'phone.locked',
+  'phone.unlocked',
   'key.created',
   'key.revoked',
   'app.updated',

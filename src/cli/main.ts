@@ -16,6 +16,7 @@ import {
   revokeApiKey,
   updateApp,
 } from '../access/index.ts';
+import { type AuditEvent, auditAppendStatement } from '../audit/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
 import { redactSecrets } from '../config/startup-failure.ts';
@@ -25,6 +26,14 @@ import { openRedis } from '../db/redis.ts';
 import { grantRuntimeRole } from '../db/runtime-role.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
+import { createPhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import { maskPhone, normalizePhone } from '../kernel/phone.ts';
+import {
+  createRedisPhoneLocks,
+  type NumberLockStatus,
+  numberLockStatus,
+  unlockNumber,
+} from '../limits/index.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -37,6 +46,8 @@ const EXIT_FAILURE = 1;
 
 /** How long `keys revoke` waits for Redis to tell running instances; the revocation is made anyway. */
 const REDIS_ANNOUNCE_TIMEOUT_MS = 5_000;
+/** How long `numbers` waits for Redis, where the locks are. */
+const REDIS_OPEN_TIMEOUT_MS = 10_000;
 
 /** A refusal already explained to the user; runCli turns it into an exit code. */
 class CliFailure extends Error {
@@ -96,8 +107,68 @@ export async function runCli(
       return work(createPostgresAccessStore(database, hasher));
     });
 
+  /**
+   * A number of an app, as the API sees it: normalised the same way (any spelling, or national with
+   * --country) and HMAC'd under the app's key, with the app's lock threshold and the locks in
+   * Redis. Without REDIS_URL the locks live in the serving process's memory, out of reach.
+   */
+  const withNumber = <T>(
+    options: { app: string; phone: string; country?: string },
+    work: (
+      deps: Parameters<typeof unlockNumber>[0],
+      number: { appId: string; e164: string; threshold: number },
+    ) => Promise<T>,
+  ) => {
+    const config = readConfig();
+    const { redis: redisTarget } = config;
+    if (!redisTarget) {
+      throw new CliFailure(
+        'REDIS_URL is not set: number locks then live in the memory of the serving process (the in-process store), which this command cannot reach. They are forgotten when that process stops (README, Support).',
+        EXIT_USAGE,
+      );
+    }
+    const phone = normalizePhone(options.phone, options.country?.toUpperCase());
+    if (!phone.ok) {
+      throw new CliFailure(
+        `--phone is not a number SMS can reach (${phone.reason}); give it in E.164 (+33612345678) or national with --country`,
+        EXIT_USAGE,
+      );
+    }
+    return withDatabase(async (database) => {
+      const keys = deriveKeys(resolveSecretKey(config).key);
+      const store = createPostgresAccessStore(database, createApiKeyHasher(keys.apiKeyHashKey));
+      const app = await store.findApp(options.app);
+      if (!app) throw new CliFailure(`no app named ${options.app}`, EXIT_FAILURE);
+      const redis = await openRedis(redisTarget, REDIS_OPEN_TIMEOUT_MS);
+      try {
+        const commit = async (events: AuditEvent[]) => {
+          await database.transaction((tx) => tx.execute(auditAppendStatement(events)), {
+            isolationLevel: 'read committed',
+          });
+        };
+        return await work(
+          {
+            phoneLocks: createRedisPhoneLocks({ redis, keyPrefix: config.redisKeyPrefix }),
+            phones: createPhoneProtector(keys),
+            commit,
+            now: Date.now,
+          },
+          {
+            appId: app.id,
+            e164: phone.e164,
+            threshold: parseAppSettings(app.settings).limits.phoneLockFailures,
+          },
+        );
+      } finally {
+        redis.disconnect();
+      }
+    });
+  };
+
   const program = new Command('tessera')
-    .description('Tessera administration: API keys, app settings and database migrations')
+    .description(
+      'Tessera administration: API keys, app settings, locked numbers and database migrations',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
@@ -254,6 +325,58 @@ export async function runCli(
       },
     );
 
+  const numbers = program
+    .command('numbers')
+    .description("a number's failed checks and its lock, for support (README, Support)");
+
+  numbers
+    .command('status')
+    .description("show a number's failed checks without a success, and whether it is locked")
+    .requiredOption('--app <name>', 'the app')
+    .requiredOption('--phone <number>', 'E.164 (+33612345678), or national with --country')
+    .option('--country <code>', 'ISO 3166 country of a national number (FR)')
+    .action(async (options: { app: string; phone: string; country?: string }) => {
+      const { masked, status } = await withNumber(options, async (deps, number) => ({
+        masked: maskPhone(number.e164),
+        status: await numberLockStatus(deps, number),
+      }));
+      io.out(describeLock(masked, options.app, status));
+    });
+
+  numbers
+    .command('unlock')
+    .description("forget a number's failed checks, unlocking it (audited as phone.unlocked)")
+    .requiredOption('--app <name>', 'the app')
+    .requiredOption('--phone <number>', 'E.164 (+33612345678), or national with --country')
+    .option('--country <code>', 'ISO 3166 country of a national number (FR)')
+    .requiredOption('--operator <name>', 'who unlocks it, recorded in the audit row')
+    .option('--note <text>', 'why, e.g. a support ticket, recorded in the audit row')
+    .action(
+      async (options: {
+        app: string;
+        phone: string;
+        country?: string;
+        operator: string;
+        note?: string;
+      }) => {
+        const { masked, before } = await withNumber(options, async (deps, number) => ({
+          masked: maskPhone(number.e164),
+          before: await unlockNumber(deps, {
+            ...number,
+            operator: options.operator,
+            note: options.note ?? null,
+          }),
+        }));
+        if (before.failures === 0) {
+          io.out(`${masked} in app ${options.app} has no failed checks: nothing to unlock`);
+          return;
+        }
+        io.out(
+          `unlocked ${masked} in app ${options.app}: ${before.failures} failed checks forgotten (${before.locked ? 'it was locked' : 'it was not locked yet'}); recorded as phone.unlocked by ${options.operator}`,
+        );
+      },
+    );
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -275,6 +398,12 @@ export async function runCli(
     io.err(`error: ${redactSecrets(error instanceof Error ? error.message : String(error), env)}`);
     return EXIT_FAILURE;
   }
+}
+
+function describeLock(masked: string, appName: string, status: NumberLockStatus): string {
+  if (status.failures === 0) return `${masked} in app ${appName}: no failed checks`;
+  const days = ((status.forgottenInMs ?? 0) / 86_400_000).toFixed(1);
+  return `${masked} in app ${appName}: ${status.locked ? 'LOCKED' : 'not locked'}, ${status.failures} failed checks without a success (locks at ${status.threshold}); forgotten after ${days} more days without a check`;
 }
 
 function formatKeyTable(listing: ApiKeyListing[]): string[] {

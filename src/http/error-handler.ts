@@ -21,6 +21,7 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   factor_not_found: 404,
   factor_closed: 409,
   factor_locked: 423,
+  phone_locked: 423,
   invalid_code: 422,
   invalid_filter: 422,
   audit_event_not_found: 404,

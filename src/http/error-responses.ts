@@ -9,7 +9,7 @@ const DESCRIPTIONS = {
   409: 'The resource is in a state that does not allow this.',
   413: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB (\`payload_too_large\`).`,
   422: 'Well-formed values that are wrong (e.g. `invalid_phone_number`).',
-  423: 'Too many consecutive failed attempts on this factor (`factor_locked`); a stronger recovery is needed.',
+  423: 'Too many consecutive failed attempts: the TOTP factor (`factor_locked`: a stronger recovery is needed) or the phone number (`phone_locked`: until support unlocks it) is locked.',
   429: 'A limit was hit; `Retry-After` says when to try again and `limit` names it.',
   503: 'A store or the SMS route is unavailable (`service_unavailable`, `delivery_unavailable`); nothing was changed.',
 } as const;

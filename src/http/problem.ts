@@ -13,13 +13,10 @@ export const ProblemSchema = z
       description:
         "On 429: the name of the limit that was hit. On 422 outside_code_policy: the app's bound that `field` broke (its fewest digits, or its longest validity in seconds).",
     }),
-    field: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          "On 422 outside_code_policy: the field outside the app's policy. On 422 invalid_filter: the query parameter at fault.",
-      }),
+    field: z.string().optional().openapi({
+      description:
+        "On 422 outside_code_policy: the field outside the app's policy. On 422 invalid_filter: the query parameter at fault.",
+    }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()

@@ -7,6 +7,7 @@ const MASKED: ReadonlySet<string> = new Set([
   'destination_blocked',
   'rate_limited',
   'budget_exceeded',
+  'phone_locked',
 ]);
 
 /**

@@ -13,6 +13,12 @@ const count = (fallback: number) => z.number().int().positive().default(fallback
 export const CODE_LENGTH = { min: 4, max: 10, default: 6 } as const;
 export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
 
+/**
+ * NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts on one authenticator. A
+ * number's failed checks across its verifications, without a success, lock it at this many at most.
+ */
+export const MAX_PHONE_LOCK_FAILURES = 100;
+
 export const AppSettingsSchema = z.object({
   limits: z
     .object({
@@ -23,6 +29,13 @@ export const AppSettingsSchema = z.object({
       resendCooldownSeconds: z.number().int().min(0).default(30),
       verificationSends: count(5),
       phoneFailedChecksHour: count(10),
+      /** Failed checks of a number without a success that lock it until support unlocks it. */
+      phoneLockFailures: z
+        .number()
+        .int()
+        .positive()
+        .max(MAX_PHONE_LOCK_FAILURES)
+        .default(MAX_PHONE_LOCK_FAILURES),
       ipCheckHour: count(100),
       appDailyBudget: count(10_000),
     })

@@ -19,6 +19,7 @@ export type RefusalCode =
   | 'factor_closed'
   | 'factor_locked'
   | 'invalid_code'
+  | 'phone_locked'
   | 'invalid_filter'
   | 'audit_event_not_found';
 

@@ -1,4 +1,7 @@
 export type { Limiter } from './limiter.ts';
+export { refuseIfLocked } from './phone-lock.ts';
+export type { PhoneLocks } from './phone-locks/phone-locks.ts';
+export { createRedisPhoneLocks } from './phone-locks/redis-phone-locks.ts';
 export {
   countApproval,
   pumpingSubject,
@@ -11,5 +14,6 @@ export { reserveCheck } from './reserve-check.ts';
 export type { SendCooldowns } from './send-cooldowns/send-cooldowns.ts';
 export { spendLimits, spendSendLimits } from './spend-limits.ts';
 export type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
+export { type NumberLockStatus, numberLockStatus, unlockNumber } from './unlock-number.ts';
 export type { LimitsInfra, LimitsModule } from './wire.ts';
 export { wire } from './wire.ts';

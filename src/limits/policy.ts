@@ -36,7 +36,8 @@ export interface Subject {
 }
 
 const ipKey = (s: Subject) => `${s.appId}:${s.ip ?? 'unknown'}`;
-const phoneKey = (s: Subject) => `${s.appId}:${s.phoneHmac}`;
+/** A number's counters (and its lock) in one app. */
+export const phoneKey = (s: Subject) => `${s.appId}:${s.phoneHmac}`;
 
 /**
  * What one SMS send spends: the number's hourly and daily budget, the client IP's, and the app's

@@ -3,6 +3,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { Limiter } from './limiter.ts';
+import type { PhoneLocks } from './phone-locks/phone-locks.ts';
 import type { SendCooldowns } from './send-cooldowns/send-cooldowns.ts';
 import type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 
@@ -15,6 +16,8 @@ export interface LimitVerbDeps {
   clock: Clock;
   limiter: Limiter;
   cooldowns: SendCooldowns;
+  /** Each number's failed checks until a success: its lasting lock. */
+  phoneLocks: PhoneLocks;
   traffic: TrafficCounters;
   audit: AuditTrail;
   metrics: ServiceMetrics;

@@ -22,9 +22,9 @@ export interface CheckResult {
 }
 
 /**
- * Checks a code (OWASP ASVS 2.7/2.8, NIST SP 800-63B 5.2.2). The client IP's check budget and one
- * unit of the number's failed-check budget are reserved, and the attempt is counted atomically,
- * before the comparison; argon2 compares in constant time; approval consumes the code atomically.
+ * Checks a code (OWASP ASVS 2.7/2.8, NIST SP 800-63B 5.2.2). The client IP's check budget, one
+ * unit of the number's hourly failed-check budget and one failure of its lasting lock are
+ * reserved, and the attempt is counted atomically, before the comparison; argon2 compares in constant time; approval consumes the code atomically.
  * So N parallel right codes approve once, and N parallel guesses get at most the attempt budget.
  * Every verdict is committed to the audit trail before it is answered; if that fails the change is
  * undone (no approval without its row) and the caller gets a 503.
@@ -56,7 +56,7 @@ export async function checkVerification(
     // code is evaluated only with both, and whichever side refuses gives the other back: N
     // parallel guesses still never get past either budget.
     const [reserved, started] = await Promise.allSettled([
-      reserveCheck(deps, actor, limits, subject, { verification: current }),
+      reserveCheck(deps, actor, limits, subject, { verification: current }, deps.phoneLocks),
       deps.codes.beginCheck(appId, input.id, now, checkToken),
     ]);
     if (reserved.status === 'fulfilled') undo.push(reserved.value.refund);
@@ -88,7 +88,7 @@ export async function checkVerification(
     if (start.kind === 'not_found') throw notFound();
     const record = start.record;
     const audit = (
-      type: 'check.approved' | 'check.wrong' | 'check.refused',
+      type: 'check.approved' | 'check.refused',
       outcome: string,
       reason: string | null,
       r: VerificationRecord,
@@ -131,7 +131,32 @@ export async function checkVerification(
       return answer(approval.record, now, true);
     }
 
-    await audit('check.wrong', 'refused', 'wrong_code', record);
+    const wrong = auditEvent(
+      actor,
+      'check.wrong',
+      { verification: record, outcome: 'refused', reason: 'wrong_code' },
+      now,
+    );
+    // The failure that reaches the number's threshold locks it: recorded with the verdict, so a
+    // lock is never without its row (nor a row without its lock: a failed commit gives it back).
+    await deps.audit.commit(
+      reservation.locksIfWrong
+        ? [
+            wrong,
+            auditEvent(
+              actor,
+              'phone.locked',
+              {
+                verification: record,
+                outcome: 'locked',
+                reason: 'failed_checks',
+                detail: { failed_checks: limits.phoneLockFailures },
+              },
+              now,
+            ),
+          ]
+        : [wrong],
+    );
     deps.metrics.codeChecked('wrong');
     return answer(record, now, false);
   } catch (error) {

@@ -2,7 +2,7 @@ import type { AuditTrail } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
-import type { Limiter, SendCooldowns, TrafficCounters } from '../limits/index.ts';
+import type { Limiter, PhoneLocks, SendCooldowns, TrafficCounters } from '../limits/index.ts';
 import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from './code-store/code-store.ts';
@@ -17,6 +17,8 @@ export interface VerificationDeps {
   limiter: Limiter;
   /** The time between two sends to one number, new verification or resend. */
   cooldowns: SendCooldowns;
+  /** Each number's failed checks until a success: its lasting lock. */
+  phoneLocks: PhoneLocks;
   /** Provider message ids of sent codes, for delivery receipts. */
   deliveries: DeliveryIndex;
   /** Sliding-window counters of the SMS pumping watch. */

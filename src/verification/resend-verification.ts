@@ -2,7 +2,7 @@ import { type Actor, auditEvent } from '../audit/index.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { notFound, RefusedError } from '../kernel/errors.ts';
 import { createUndo } from '../kernel/undo.ts';
-import { refuseForLimit, spendSendLimits } from '../limits/index.ts';
+import { refuseForLimit, refuseIfLocked, spendSendLimits } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
 import type { ReplaceCodeResult } from './code-store/code-store.ts';
@@ -12,8 +12,9 @@ import { sendCode } from './send-code.ts';
 
 /**
  * Sends a new code on the same verification; the previous code stops working and attempts are not
- * refilled. This verification's cooldown and send cap, then the number's cooldown and the sender's
- * limits, are checked before any argon2 work; the first two again atomically with the replacement.
+ * refilled. This verification's cooldown and send cap, then the number's lock, its cooldown and the
+ * sender's limits, are checked before any argon2 work; the first two again atomically with the
+ * replacement.
  */
 export async function resendVerification(
   deps: VerificationDeps,
@@ -29,6 +30,7 @@ export async function resendVerification(
   await refuseUnlessReplaced(deps, actor, precheck(current, readAt, cooldownMs), readAt);
 
   const subject = { appId, phoneHmac: current.phoneHmac, ip: actor.client.ip };
+  await refuseIfLocked(deps, actor, limits, subject, { verification: current });
   const spent = await spendSendLimits(
     deps,
     limits,

@@ -8,6 +8,7 @@ import {
   pumpingSubject,
   recordPumpingVerdict,
   refuseForLimit,
+  refuseIfLocked,
   screenForPumping,
   spendSendLimits,
   takeBackScreenedSend,
@@ -45,7 +46,8 @@ const PHONE_REFUSALS = {
 
 /**
  * Sends a new code. Order matters (OWASP ASVS 2.7, 11.1): the app's code policy is applied, the
- * number validated, and the destination and limits checked before any argon2 work or SMS; the
+ * number validated, and the destination, the number's lock and the limits checked before any argon2
+ * work or SMS; the
  * verification is stored and its creation committed to the audit trail (the two side by side)
  * before the SMS leaves (Redis or Postgres down: nothing is sent); the pending verification for
  * the same app, number and purpose is cancelled atomically, and that cancellation audited
@@ -84,6 +86,7 @@ export async function startVerification(
     );
   }
   const subject = { appId: actor.app.id, phoneHmac: fields.phone.hmac, ip: actor.client.ip };
+  await refuseIfLocked(deps, actor, settings.limits, subject, fields);
   const watched = pumpingSubject(deps, actor.app.id, phone.country, phone.e164);
   const undo = createUndo();
   try {

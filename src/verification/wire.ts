@@ -60,6 +60,7 @@ export function wire(infra: VerificationInfra): VerificationEndpointDeps {
     operatorCountries: config.allowedCountries,
     limiter: limits.limiter,
     cooldowns: limits.cooldowns,
+    phoneLocks: limits.phoneLocks,
     traffic: limits.traffic,
     sms: sms.route,
     deliveries: sms.deliveries,

@@ -30,6 +30,7 @@ function memoryStore() {
       return found;
     },
     upgradeLegacyKey: async () => null,
+    findApp: async () => principal('key_a').app,
     ensureApp: async () => principal('key_a').app,
     updateApp: async () => {},
     insertKey: async () => true,

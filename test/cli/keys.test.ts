@@ -231,6 +231,7 @@ describe.each(backends)('tessera keys over $name', (backend) => {
         phoneSendHour: 3,
         phoneSendDay: 10,
         ipSendHour: 20,
+        phoneLockFailures: 100,
       });
       const rows = await inspect(async (store, database) =>
         readAuditEvents(database, (await store.ensureApp('shop')).id, { limit: 10 }),
@@ -303,6 +304,8 @@ describe.each(backends)('tessera keys over $name', (backend) => {
       for (const settings of [
         '{"limits":{"phoneSendHours":3}}',
         '{"limits":{"phoneSendHour":-1}}',
+        // NIST SP 800-63B 5.2.2: a number may not be allowed more than 100 failures.
+        '{"limits":{"phoneLockFailures":101}}',
         'not json',
       ]) {
         const run = await cli(['apps', 'set', '--app', 'strict', '--settings', settings], env);

@@ -43,7 +43,7 @@ export const checkVerificationOperation = createRoute({
       description: 'The verdict.',
       content: { 'application/json': { schema: CheckResultSchema } },
     },
-    ...errorResponses(400, 401, 403, 404, 422, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 422, 423, 429, 503),
   },
 });
 

@@ -41,7 +41,7 @@ export const resendVerificationOperation = createRoute({
       description: 'A new code was sent.',
       content: { 'application/json': { schema: VerificationSchema } },
     },
-    ...errorResponses(400, 401, 403, 404, 409, 422, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 422, 423, 429, 503),
   },
 });
 

@@ -91,7 +91,7 @@ export const startVerificationOperation = createRoute({
       description: 'The code was sent.',
       content: { 'application/json': { schema: VerificationSchema } },
     },
-    ...errorResponses(400, 401, 403, 409, 422, 429, 503),
+    ...errorResponses(400, 401, 403, 409, 422, 423, 429, 503),
   },
 });
 
