@@ -1,4 +1,6 @@
 export type { AuditCursorCodec } from './audit-cursor.ts';
+export type { AuditExport } from './audit-export.ts';
+export { exportAuditEvents } from './audit-export.ts';
 export type { AuditFilter, AuditOrder, AuditSearchInput } from './audit-filter.ts';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './audit-filter.ts';
 export type { AuditPage, AuditSearchDeps, AuditSearchStore } from './audit-search.ts';
@@ -12,6 +14,8 @@ export type { AuditEventJson, VerificationTimelineJson } from './event-json.ts';
 export { toAuditEventJson, toTimelineJson } from './event-json.ts';
 export type { Actor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent, systemActor } from './events.ts';
+export type { ExportFormat, ExportTrailer } from './export-format.ts';
+export { CSV_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportBody } from './export-format.ts';
 export type { AuditRecord } from './postgres-writer.ts';
 export { auditAppendStatement } from './postgres-writer.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';

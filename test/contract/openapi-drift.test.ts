@@ -44,6 +44,7 @@ describe('openapi/openapi.json', () => {
         'GET /v1/totp/factors',
         'DELETE /v1/totp/factors/{id}',
         'GET /v1/audit/events',
+        'GET /v1/audit/events/export',
         'GET /v1/audit/events/{id}',
         'GET /v1/audit/verifications/{id}/timeline',
         'GET /v1/dev/outbox',

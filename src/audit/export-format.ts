@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { AuditExport } from './audit-export.ts';
+import { toAuditEventJson } from './event-json.ts';
+import type { AuditRecord } from './postgres-writer.ts';
+
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** The CSV columns, in order: the audit_events columns (README, For security teams). */
+export const CSV_COLUMNS = [
+  'id',
+  'seq',
+  'created_at',
+  'app_id',
+  'type',
+  'verification_id',
+  'purpose',
+  'phone_masked',
+  'phone_hmac',
+  'client_ip',
+  'user_agent',
+  'outcome',
+  'reason',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** What the last line of a complete export says; a cut export has no such line. */
+export interface ExportTrailer {
+  rows: number;
+  through_seq: number;
+  /** SHA-256 (hex) of every byte of the export before the trailer line. */
+  sha256: string;
+}
+
+// OWASP, CSV Injection: a cell starting with one of these is run as a formula by spreadsheets.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell: a text a spreadsheet would take for a formula gets a leading `'` (OWASP, CSV
+ * Injection), and every value is quoted with its quotes doubled (RFC 4180), so no separator, quote
+ * or line break inside it can start another cell. Null is an empty unquoted cell, the empty
+ * string `""`.
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  const neutral = FORMULA_START.test(text) ? `'${text}` : text;
+  return `"${neutral.replaceAll('"', '""')}"`;
+}
+
+function csvRow(record: AuditRecord): string {
+  const json = toAuditEventJson(record);
+  return CSV_COLUMNS.map((column) => {
+    const value = json[column];
+    return csvCell(typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
+  }).join(',');
+}
+
+const LINE = {
+  ndjson: (record: AuditRecord) => JSON.stringify(toAuditEventJson(record)),
+  csv: csvRow,
+} satisfies Record<ExportFormat, (record: AuditRecord) => string>;
+
+function trailerLine(format: ExportFormat, trailer: ExportTrailer): string {
+  return format === 'ndjson'
+    ? JSON.stringify({ type: 'export.complete', ...trailer })
+    : `#export.complete,rows=${trailer.rows},through_seq=${trailer.through_seq},sha256=${trailer.sha256}`;
+}
+
+/**
+ * The export as a byte stream that reads a batch only when the client has taken the previous one
+ * (a pull source with no buffer ahead: back-pressure from the socket reaches the database reads).
+ * It ends with the trailer line; if a read fails the stream errors without it, and a client that
+ * goes away cancels the reads.
+ */
+export function exportBody(data: AuditExport, format: ExportFormat): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const digest = createHash('sha256');
+  const batches = data.batches[Symbol.asyncIterator]();
+  let rows = 0;
+  let started = false;
+  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
+    const bytes = encoder.encode(text);
+    digest.update(bytes);
+    controller.enqueue(bytes);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          if (format === 'csv') {
+            emit(controller, `${CSV_COLUMNS.join(',')}\n`);
+            return;
+          }
+        }
+        const next = await batches.next();
+        if (next.done) {
+          const trailer = { rows, through_seq: data.throughSeq, sha256: digest.digest('hex') };
+          controller.enqueue(encoder.encode(`${trailerLine(format, trailer)}\n`));
+          controller.close();
+          return;
+        }
+        rows += next.value.length;
+        emit(controller, `${next.value.map(LINE[format]).join('\n')}\n`);
+      },
+      async cancel() {
+        await batches.return?.(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
