@@ -4,6 +4,8 @@ import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { createPostgresAuditQueries, createPostgresAuditWriter } from './postgres-writer.ts';
 import { createSpoolFile } from './spool-file.ts';
+import type { AuditStatsReader } from './stats.ts';
+import { createPostgresStatsReader } from './stats-query.ts';
 import { createAuditTrail } from './trail.ts';
 import type { AuditQueries, AuditTrail } from './types.ts';
 
@@ -23,6 +25,8 @@ export interface AuditModule {
   /** How verbs record decisions (commit, or commit-or-spool). */
   trail: AuditTrail;
   queries: AuditQueries;
+  /** SMS outcomes per bucket, from the hourly counts kept with the events. */
+  stats: AuditStatsReader;
 }
 
 /**
@@ -65,5 +69,9 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
     onError: (error) => logger.warn({ err: error }, 'audit rows spooled: Postgres refused them'),
   });
   infra.onClose(() => trail.close());
-  return { trail, queries: createPostgresAuditQueries(infra.database) };
+  return {
+    trail,
+    queries: createPostgresAuditQueries(infra.database),
+    stats: createPostgresStatsReader(infra.database),
+  };
 }
