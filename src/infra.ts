@@ -107,6 +107,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         refusalFloorMs: options.refusalFloorMs,
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
+      audit: { clock, stats: auditing.stats, chain: auditing.chain },
     };
     return {
       modules,

@@ -1,3 +1,7 @@
+export type { AuditChainChecker, ChainReport } from './chain-report.ts';
+export { checkAuditChain } from './chain-report.ts';
+export { auditReportEndpoints } from './endpoints/all.ts';
+export type { AuditReportDeps } from './endpoints/endpoint-deps.ts';
 export type { Actor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent, systemActor } from './events.ts';
 export { auditAppendStatement } from './postgres-writer.ts';

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { type AuditChainChecker, createChainChecker } from './chain-report.ts';
 import { createPostgresAuditQueries, createPostgresAuditWriter } from './postgres-writer.ts';
 import { createSpoolFile } from './spool-file.ts';
 import type { AuditStatsReader } from './stats.ts';
@@ -27,6 +28,8 @@ export interface AuditModule {
   queries: AuditQueries;
   /** SMS outcomes per bucket, from the hourly counts kept with the events. */
   stats: AuditStatsReader;
+  /** The hash chain's state, for an app or an operator. */
+  chain: AuditChainChecker;
 }
 
 /**
@@ -73,5 +76,6 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
     trail,
     queries: createPostgresAuditQueries(infra.database),
     stats: createPostgresStatsReader(infra.database),
+    chain: createChainChecker(infra.database),
   };
 }

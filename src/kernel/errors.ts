@@ -17,13 +17,19 @@ export type RefusalCode =
   | 'factor_not_found'
   | 'factor_closed'
   | 'factor_locked'
-  | 'invalid_code';
+  | 'invalid_code'
+  | 'invalid_filter';
 
 export class RefusedError extends Error {
   constructor(
     readonly code: RefusalCode,
     message: string,
-    readonly extra: { limit?: string; retryAfterSeconds?: number } = {},
+    readonly extra: {
+      limit?: string;
+      retryAfterSeconds?: number;
+      /** The fields at fault (invalid_filter), as the schema's 400 names them. */
+      errors?: { path: string; message: string }[];
+    } = {},
     options?: ErrorOptions,
   ) {
     super(message, options);
