@@ -1,13 +1,17 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { type AuditStatsReader, foldStats, type StatsGroupBy, type StatsRow } from './stats.ts';
 
-// The bucket key of each group, as a column of audit_stats_hourly (the hour as ISO 8601, UTC).
-const BUCKET_KEY: Record<StatsGroupBy, ReturnType<typeof sql.raw>> = {
-  country: sql.raw('country'),
-  purpose: sql.raw('purpose'),
-  route: sql.raw('route'),
-  hour: sql.raw(`to_char(hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`),
+// The rows each group reads: a dimension's own, or, per hour, the purpose rows (every counted
+// event has one, under whatever purpose), and the bucket key (the hour as ISO 8601, UTC).
+const BUCKETS: Record<StatsGroupBy, { dimension: string; key: SQL }> = {
+  country: { dimension: 'country', key: sql.raw('key') },
+  purpose: { dimension: 'purpose', key: sql.raw('key') },
+  route: { dimension: 'route', key: sql.raw('key') },
+  hour: {
+    dimension: 'purpose',
+    key: sql.raw(`to_char(hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`),
+  },
 };
 
 /**
@@ -17,7 +21,7 @@ const BUCKET_KEY: Record<StatsGroupBy, ReturnType<typeof sql.raw>> = {
 export function createPostgresStatsReader(database: Database): AuditStatsReader {
   return {
     async stats(query) {
-      const key = BUCKET_KEY[query.groupBy];
+      const { dimension, key } = BUCKETS[query.groupBy];
       const { rows } = await database.db.execute<{
         key: string;
         metric: string;
@@ -27,6 +31,7 @@ export function createPostgresStatsReader(database: Database): AuditStatsReader 
         select ${key} as key, metric, reason, sum(count)::text as count
           from audit_stats_hourly
          where app_id = ${query.appId}
+           and dimension = ${dimension}
            and hour >= ${query.since.toISOString()}::timestamptz
            and hour < ${query.until.toISOString()}::timestamptz
          group by 1, 2, 3`);

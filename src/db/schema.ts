@@ -76,18 +76,20 @@ export const auditEvents = pgTable(
 
 /**
  * Hourly counts of the audit trail's SMS outcomes, per app and dimension (GET /v1/audit/stats):
- * a 90-day figure sums about 2,000 hours of a few rows each instead of reading every event. Filled
- * only by a trigger on audit_events, in the transaction that appends the events (migration
- * audit_stats_hourly); an unknown dimension is '' (a key column cannot be NULL).
+ * a 90-day figure sums about 2,000 hours of a few rows each instead of reading every event. Each
+ * counted event adds to one row per dimension (country, purpose, route), not to a row per
+ * combination of them, which would grow with their product. Filled only by a trigger on
+ * audit_events, in the transaction that appends the events (migration audit_stats_hourly); an
+ * unknown key is '' (a key column cannot be NULL).
  */
 export const auditStatsHourly = pgTable(
   'audit_stats_hourly',
   {
     appId: text('app_id').notNull(),
+    /** country, purpose or route. */
+    dimension: text('dimension').notNull(),
     hour: timestamp('hour', { withTimezone: true }).notNull(),
-    country: text('country').notNull(),
-    purpose: text('purpose').notNull(),
-    route: text('route').notNull(),
+    key: text('key').notNull(),
     /** sent, delivered, failed, approved or refused. */
     metric: text('metric').notNull(),
     reason: text('reason').notNull(),
@@ -95,15 +97,7 @@ export const auditStatsHourly = pgTable(
   },
   (table) => [
     primaryKey({
-      columns: [
-        table.appId,
-        table.hour,
-        table.country,
-        table.purpose,
-        table.route,
-        table.metric,
-        table.reason,
-      ],
+      columns: [table.appId, table.dimension, table.hour, table.key, table.metric, table.reason],
     }),
   ],
 );

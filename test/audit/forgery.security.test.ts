@@ -268,7 +268,7 @@ describe.skipIf(!postgresUrl)('the audit trail, attacked by the runtime role', (
       'update audit_stats_hourly set count = 0',
       'delete from audit_stats_hourly',
       `insert into audit_stats_hourly values
-         ('app_victim', now(), 'FR', 'login', 'r', 'approved', '', 1000)`,
+         ('app_victim', 'country', now(), 'FR', 'approved', '', 1000)`,
     ]) {
       expect(await refusal(attacker, statement), statement).toEqual({
         code: '42501',
@@ -281,7 +281,7 @@ describe.skipIf(!postgresUrl)('the audit trail, attacked by the runtime role', (
     };
     expect(await append(attacker, [formerPayload(sent)])).toBeNull();
     const counted = await attacker.query<{ n: string }>(
-      "select sum(count)::text as n from audit_stats_hourly where app_id = 'app_counted'",
+      "select sum(count)::text as n from audit_stats_hourly where app_id = 'app_counted' and dimension = 'route'",
     );
     expect(counted.rows[0]?.n).toBe('1');
   });

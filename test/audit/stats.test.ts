@@ -217,8 +217,8 @@ async function storedRows(database: Database, appId: string): Promise<StoredRow[
 /** The hourly table as a sorted list, to compare two ways of filling it. */
 async function hourlyTable(database: Database): Promise<string[]> {
   const { rows } = await database.db.execute<Record<string, unknown>>(
-    sql`select app_id, hour::text, country, purpose, route, metric, reason, count::text
-          from audit_stats_hourly order by 1, 2, 3, 4, 5, 6, 7`,
+    sql`select app_id, dimension, hour::text, key, metric, reason, count::text
+          from audit_stats_hourly order by 1, 2, 3, 4, 5, 6`,
   );
   return rows.map((row) => JSON.stringify(row));
 }

@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       `select (select count(*) from audit_events where type in ('sms.sent', 'sms.delivered',
                 'sms.undelivered', 'sms.failed', 'check.approved', 'limit.hit',
                 'verification.refused'))::text as events,
-              (select sum(count) from audit_stats_hourly)::text as counted,
+              (select sum(count) from audit_stats_hourly where dimension = 'purpose')::text as counted,
               (select count(*) from audit_stats_hourly)::text as hours`,
     );
     const row = consistent.rows[0]!;

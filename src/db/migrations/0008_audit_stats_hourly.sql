@@ -1,13 +1,12 @@
 CREATE TABLE "audit_stats_hourly" (
 	"app_id" text NOT NULL,
+	"dimension" text NOT NULL,
 	"hour" timestamp with time zone NOT NULL,
-	"country" text NOT NULL,
-	"purpose" text NOT NULL,
-	"route" text NOT NULL,
+	"key" text NOT NULL,
 	"metric" text NOT NULL,
 	"reason" text NOT NULL,
 	"count" bigint NOT NULL,
-	CONSTRAINT "audit_stats_hourly_app_id_hour_country_purpose_route_metric_reason_pk" PRIMARY KEY("app_id","hour","country","purpose","route","metric","reason")
+	CONSTRAINT "audit_stats_hourly_app_id_dimension_hour_key_metric_reason_pk" PRIMARY KEY("app_id","dimension","hour","key","metric","reason")
 );
 --> statement-breakpoint
 -- GET /v1/audit/stats reads this table, not the events: a trigger adds each appended event to
@@ -47,6 +46,9 @@ LANGUAGE sql STABLE AS $$
   WHERE m.metric IS NOT NULL
 $$;
 --> statement-breakpoint
+-- Each counted event adds 1 to three rows of its hour, one per dimension (country, purpose,
+-- route): a row per combination would grow with their product. The stats per hour read the
+-- purpose rows (every counted event has exactly one).
 -- One upsert per appending statement (a statement-level trigger over its transition table), so
 -- the group commit stays one round trip. Keys are sorted so that two transactions adding to the
 -- same hours lock those rows in the same order and cannot deadlock (appends through
@@ -55,14 +57,16 @@ CREATE OR REPLACE FUNCTION "tessera_audit_stats_add"() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   INSERT INTO "public"."audit_stats_hourly" AS s
-    ("app_id", "hour", "country", "purpose", "route", "metric", "reason", "count")
-  SELECT a.app_id, date_trunc('hour', a.created_at, 'UTC'), e.country,
-         coalesce(a.purpose, ''), e.route, e.metric, coalesce(a.reason, ''), count(*)
+    ("app_id", "dimension", "hour", "key", "metric", "reason", "count")
+  SELECT a.app_id, d.dimension, date_trunc('hour', a.created_at, 'UTC'), d.key, e.metric,
+         coalesce(a.reason, ''), count(*)
     FROM added a
     CROSS JOIN LATERAL "public"."tessera_audit_stats_entry"(a.type, a.app_id, a.verification_id, a.detail) e
-   GROUP BY 1, 2, 3, 4, 5, 6, 7
-   ORDER BY 1, 2, 3, 4, 5, 6, 7
-  ON CONFLICT ("app_id", "hour", "country", "purpose", "route", "metric", "reason")
+    CROSS JOIN LATERAL (VALUES ('country', e.country), ('purpose', coalesce(a.purpose, '')),
+                               ('route', e.route)) AS d(dimension, key)
+   GROUP BY 1, 2, 3, 4, 5, 6
+   ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ("app_id", "dimension", "hour", "key", "metric", "reason")
     DO UPDATE SET "count" = s."count" + excluded."count";
   RETURN NULL;
 END;
@@ -79,9 +83,11 @@ CREATE TRIGGER "audit_events_stats"
   FOR EACH STATEMENT EXECUTE FUNCTION "tessera_audit_stats_add"();
 --> statement-breakpoint
 INSERT INTO "audit_stats_hourly"
-  ("app_id", "hour", "country", "purpose", "route", "metric", "reason", "count")
-SELECT a.app_id, date_trunc('hour', a.created_at, 'UTC'), e.country,
-       coalesce(a.purpose, ''), e.route, e.metric, coalesce(a.reason, ''), count(*)
+  ("app_id", "dimension", "hour", "key", "metric", "reason", "count")
+SELECT a.app_id, d.dimension, date_trunc('hour', a.created_at, 'UTC'), d.key, e.metric,
+       coalesce(a.reason, ''), count(*)
   FROM "audit_events" a
   CROSS JOIN LATERAL "tessera_audit_stats_entry"(a.type, a.app_id, a.verification_id, a.detail) e
- GROUP BY 1, 2, 3, 4, 5, 6, 7;
+  CROSS JOIN LATERAL (VALUES ('country', e.country), ('purpose', coalesce(a.purpose, '')),
+                             ('route', e.route)) AS d(dimension, key)
+ GROUP BY 1, 2, 3, 4, 5, 6;
