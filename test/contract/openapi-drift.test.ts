@@ -43,6 +43,8 @@ describe('openapi/openapi.json', () => {
         'POST /v1/totp/verify',
         'GET /v1/totp/factors',
         'DELETE /v1/totp/factors/{id}',
+        'GET /v1/audit/stats',
+        'GET /v1/audit/verify',
         'GET /v1/dev/outbox',
         'POST /v1/providers/{route}/receipts',
         'GET /v1/providers/{route}/receipts',
