@@ -258,7 +258,8 @@ describe.each(DATABASE_BACKENDS)('audit stats over $name', (backend) => {
           (group) => writer.append(group),
         ),
       );
-    });
+      // PGlite alone took 30 s to open beside other sessions' suites (load average 20+).
+    }, 180_000);
 
     afterAll(async () => {
       await writer?.close();
