@@ -2,7 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
-import { type AuditSearchDeps, auditEndpoints } from './audit/index.ts';
+import { type AuditEndpointDeps, auditEndpoints } from './audit/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
@@ -36,7 +36,7 @@ export interface AppModules {
   receipts: ReceiptDeps;
   verification: VerificationEndpointDeps;
   totp: TotpDeps;
-  audit: AuditSearchDeps;
+  audit: AuditEndpointDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
 }

@@ -111,7 +111,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         refusalFloorMs: options.refusalFloorMs,
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
-      audit: auditing.search,
+      audit: { ...auditing.search, clock, stats: auditing.stats, chain: auditing.chain },
     };
     return {
       modules,

@@ -9,7 +9,10 @@ export {
   searchAuditEvents,
   verificationTimeline,
 } from './audit-search.ts';
+export type { AuditChainChecker, ChainReport } from './chain-report.ts';
+export { checkAuditChain } from './chain-report.ts';
 export { auditEndpoints } from './endpoints/all.ts';
+export type { AuditEndpointDeps } from './endpoints/endpoint-deps.ts';
 export type { AuditEventJson, VerificationTimelineJson } from './event-json.ts';
 export { toAuditEventJson, toTimelineJson } from './event-json.ts';
 export type { Actor, AuditFields } from './events.ts';
@@ -18,6 +21,17 @@ export type { ExportFormat, ExportTrailer } from './export-format.ts';
 export { CSV_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportBody } from './export-format.ts';
 export type { AuditRecord } from './postgres-writer.ts';
 export { auditAppendStatement } from './postgres-writer.ts';
+export type {
+  AuditStats,
+  AuditStatsReader,
+  ParsedStatsQuery,
+  StatsBucket,
+  StatsFigures,
+  StatsGroupBy,
+  StatsParamError,
+  StatsQuery,
+} from './stats.ts';
+export { MAX_STATS_DAYS, parseStatsQuery, STATS_GROUPS } from './stats.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';
 export { AUDIT_EVENT_TYPES } from './types.ts';
 export type { TimelineMessage, VerificationTimeline } from './verification-timeline.ts';

@@ -1,15 +1,9 @@
-import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { auditEvents } from '../db/schema.ts';
 import { newId } from '../kernel/ids.ts';
 import { postgresFailure, sqlState } from '../kernel/postgres-failure.ts';
-import {
-  type ChainedAuditEvent,
-  type ChainVerification,
-  eventColumns,
-  GENESIS_HASH,
-  verifyChain,
-} from './hash-chain.ts';
+import { type ChainedAuditEvent, eventColumns } from './hash-chain.ts';
 import type { AuditEvent, AuditEventType, AuditQueries, AuditWriter } from './types.ts';
 
 // Raised by tessera_append_audit when the transaction is not READ COMMITTED (see writeBatch).
@@ -271,27 +265,6 @@ export async function readAuditEvents(
     .orderBy(asc(auditEvents.seq))
     .limit(options.limit);
   return rows.map(fromRow);
-}
-
-// Keeps memory flat however long the trail is.
-const VERIFY_PAGE = 5_000;
-
-/** Walks the whole chain in seq order and reports the first event that does not fit. */
-export async function verifyAuditChain(database: Database): Promise<ChainVerification> {
-  let state = { head: GENESIS_HASH, checked: 0 };
-  let afterSeq = 0;
-  for (;;) {
-    const rows = await database.db
-      .select()
-      .from(auditEvents)
-      .where(gt(auditEvents.seq, afterSeq))
-      .orderBy(asc(auditEvents.seq))
-      .limit(VERIFY_PAGE);
-    const result = verifyChain(rows.map(fromRow), state);
-    if (!result.ok || rows.length < VERIFY_PAGE) return result;
-    state = { head: result.head, checked: result.checked };
-    afterSeq = rows[rows.length - 1]!.seq;
-  }
 }
 
 /** The event exactly as the database will return it, so the hash computed now still matches. */

@@ -6,9 +6,12 @@ import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { createAuditCursorCodec } from './audit-cursor.ts';
 import type { AuditSearchDeps } from './audit-search.ts';
+import { type AuditChainChecker, createChainChecker } from './chain-report.ts';
 import { createPostgresAuditSearchStore } from './postgres-audit-search.ts';
 import { createPostgresAuditQueries, createPostgresAuditWriter } from './postgres-writer.ts';
 import { createSpoolFile } from './spool-file.ts';
+import type { AuditStatsReader } from './stats.ts';
+import { createPostgresStatsReader } from './stats-query.ts';
 import { createAuditTrail } from './trail.ts';
 import type { AuditQueries, AuditTrail } from './types.ts';
 
@@ -33,6 +36,10 @@ export interface AuditModule {
   queries: AuditQueries;
   /** What the audit endpoints (and any reader of the trail for people) are given. */
   search: AuditSearchDeps;
+  /** SMS outcomes per bucket, from the hourly counts kept with the events. */
+  stats: AuditStatsReader;
+  /** The hash chain's state, for an app or an operator. */
+  chain: AuditChainChecker;
 }
 
 /**
@@ -87,5 +94,7 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
       phones: infra.phones,
       cursors: createAuditCursorCodec(infra.keys.auditCursorKey),
     },
+    stats: createPostgresStatsReader(infra.database),
+    chain: createChainChecker(infra.database),
   };
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { eq } from 'drizzle-orm';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';
 import {
   createApiKey,
@@ -16,7 +17,12 @@ import {
   revokeApiKey,
   updateApp,
 } from '../access/index.ts';
-import { type AuditEvent, auditAppendStatement } from '../audit/index.ts';
+import {
+  type AuditEvent,
+  auditAppendStatement,
+  type ChainReport,
+  checkAuditChain,
+} from '../audit/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
 import { redactSecrets } from '../config/startup-failure.ts';
@@ -24,6 +30,7 @@ import { openConfiguredDatabase } from '../db/connect.ts';
 import { assertMigrated, type Database, migrateDatabase } from '../db/database.ts';
 import { openRedis } from '../db/redis.ts';
 import { grantRuntimeRole } from '../db/runtime-role.ts';
+import { apps as appsTable } from '../db/schema.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
 import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from '../kernel/crypto/phone-protector.ts';
@@ -167,7 +174,7 @@ export async function runCli(
 
   const program = new Command('tessera')
     .description(
-      'Tessera administration: API keys, app settings, locked numbers and database migrations',
+      'Tessera administration: API keys, app settings, locked numbers, database migrations and the audit chain',
     )
     .exitOverride()
     .configureOutput({
@@ -377,9 +384,37 @@ export async function runCli(
       },
     );
 
+  // Set by a command whose finding is a failure though it ran as asked (a broken chain).
+  let verdict = 0;
+
+  program
+    .command('audit')
+    .description('the audit trail')
+    .command('verify')
+    .description(
+      'rehash and link the whole chain, in batches (or up to the newest event of --app); exits 1 when broken',
+    )
+    .option('--app <name>', "count only this app's events, up to its newest one")
+    .action(async (options: { app?: string }) => {
+      const report = await withDatabase(async (database) => {
+        let appId: string | null = null;
+        if (options.app !== undefined) {
+          const [app] = await database.db
+            .select({ id: appsTable.id })
+            .from(appsTable)
+            .where(eq(appsTable.name, options.app));
+          if (!app) throw new CliFailure(`no app named ${options.app}`, EXIT_USAGE);
+          appId = app.id;
+        }
+        return checkAuditChain(database, { appId });
+      });
+      for (const line of formatChainReport(report, options.app)) io.out(line);
+      if (!report.ok) verdict = EXIT_FAILURE;
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return verdict;
   } catch (error) {
     // Commander has already printed its own message (or the help) through configureOutput.
     if (error instanceof CommanderError) return error.exitCode;
@@ -404,6 +439,22 @@ function describeLock(masked: string, appName: string, status: NumberLockStatus)
   if (status.failures === 0) return `${masked} in app ${appName}: no failed checks`;
   const days = ((status.forgottenInMs ?? 0) / 86_400_000).toFixed(1);
   return `${masked} in app ${appName}: ${status.locked ? 'LOCKED' : 'not locked'}, ${status.failures} failed checks without a success (locks at ${status.threshold}); forgotten after ${days} more days without a check`;
+}
+
+function formatChainReport(report: ChainReport, app: string | undefined): string[] {
+  const whose = app === undefined ? '' : ` of app ${app}`;
+  const head = report.head === null ? 'none' : `${report.head} (event ${report.headEventId})`;
+  if (report.ok) {
+    return [`chain intact: ${report.checked} events${whose} checked`, `head hash: ${head}`];
+  }
+  const broken = report.broken!;
+  return [
+    `chain BROKEN at event ${broken.id} (app ${broken.appId}): it does not fit the events before it`,
+    `${report.checked} events${whose} checked before it are intact; last intact hash${whose}: ${head}`,
+    ...(broken.firstOwnEventAfter === null
+      ? []
+      : [`first event${whose} after the break: ${broken.firstOwnEventAfter}`]),
+  ];
 }
 
 function formatKeyTable(listing: ApiKeyListing[]): string[] {

@@ -16,6 +16,7 @@ export class RuntimeRoleError extends Error {
  *   API keys, TOTP factors and recovery codes; a table a later migration adds gets them too);
  * - on audit_events, SELECT only: rows are appended through tessera_append_audit, which runs as
  *   the owner and hashes and dates each row itself (migration 0007_audit_append_from_columns);
+ *   likewise on audit_stats_hourly, which only the trigger of those appends writes;
  * - EXECUTE on that function, and SELECT on drizzle's journal so a start can check the schema.
  * Run by the owner after each migration (`tessera migrate --grant-runtime-role`): GRANT ... ON
  * ALL TABLES covers the tables that exist then. Idempotent, in one transaction.
@@ -52,9 +53,10 @@ export async function grantRuntimeRole(database: Database, role: string): Promis
     for (const statement of [
       sql`grant usage on schema public to ${grantee}`,
       sql`grant select, insert, update, delete on all tables in schema public to ${grantee}`,
-      // Whatever an earlier grant gave, audit_events is read-only to it.
-      sql`revoke all on table public.audit_events from ${grantee}`,
-      sql`grant select on table public.audit_events to ${grantee}`,
+      // Whatever an earlier grant gave, audit_events is read-only to it, and so are the stats the
+      // trail's trigger derives from it (migration 0009_audit_stats_hourly).
+      sql`revoke all on table public.audit_events, public.audit_stats_hourly from ${grantee}`,
+      sql`grant select on table public.audit_events, public.audit_stats_hourly to ${grantee}`,
       sql`grant execute on function public.tessera_append_audit(jsonb) to ${grantee}`,
       sql`grant usage on schema drizzle to ${grantee}`,
       sql`grant select on table drizzle.__drizzle_migrations to ${grantee}`,

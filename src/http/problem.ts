@@ -20,7 +20,9 @@ export const ProblemSchema = z
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
-      .openapi({ description: 'On invalid_request: the fields that broke the schema.' }),
+      .openapi({
+        description: 'On invalid_request and invalid_filter: the fields at fault.',
+      }),
   })
   .openapi('Problem');
 

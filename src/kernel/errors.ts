@@ -31,6 +31,8 @@ export interface RefusalExtra {
   limit?: string | number;
   field?: string;
   retryAfterSeconds?: number;
+  /** The fields at fault (invalid_filter), as the schema's 400 names them. */
+  errors?: { path: string; message: string }[];
 }
 
 export class RefusedError extends Error {

@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import { canonicalEvent, chainHash, GENESIS_HASH } from '../../src/audit/hash-chain.ts';
-import {
-  createPostgresAuditWriter,
-  readAuditEvents,
-  verifyAuditChain,
-} from '../../src/audit/postgres-writer.ts';
+import { createPostgresAuditWriter, readAuditEvents } from '../../src/audit/postgres-writer.ts';
 import type { AuditEvent } from '../../src/audit/types.ts';
 import { type Database, migrateDatabase, openDatabase } from '../../src/db/database.ts';
 import { auditEvents } from '../../src/db/schema.ts';

@@ -10,17 +10,14 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import {
   canonicalEvent,
   chainHash,
   eventColumns,
   GENESIS_HASH,
 } from '../../src/audit/hash-chain.ts';
-import {
-  createPostgresAuditWriter,
-  readAuditEvents,
-  verifyAuditChain,
-} from '../../src/audit/postgres-writer.ts';
+import { createPostgresAuditWriter, readAuditEvents } from '../../src/audit/postgres-writer.ts';
 import type { AuditEvent } from '../../src/audit/types.ts';
 import { type Database, migrateDatabase, openDatabase } from '../../src/db/database.ts';
 import { newId } from '../../src/kernel/ids.ts';

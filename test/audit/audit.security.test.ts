@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/postgres-writer.ts';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { BACKENDS, createTestClock, startTestApp, type TestApp } from '../helpers/test-app.ts';
 

@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import { canonicalEvent } from '../../src/audit/hash-chain.ts';
-import {
-  createPostgresAuditWriter,
-  readAuditEvents,
-  verifyAuditChain,
-} from '../../src/audit/postgres-writer.ts';
+import { createPostgresAuditWriter, readAuditEvents } from '../../src/audit/postgres-writer.ts';
 import { type Database, migrateDatabase } from '../../src/db/database.ts';
 import { canonicalJson } from '../../src/kernel/canonical-json.ts';
 import { makeAuditEvent } from '../helpers/audit-events.ts';

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import { canonicalEvent, chainHash, eventColumns } from '../../src/audit/hash-chain.ts';
-import { readAuditEvents, verifyAuditChain } from '../../src/audit/postgres-writer.ts';
+import { readAuditEvents } from '../../src/audit/postgres-writer.ts';
 import type { AuditEvent } from '../../src/audit/types.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
@@ -260,5 +261,28 @@ describe.skipIf(!postgresUrl)('the audit trail, attacked by the runtime role', (
     } finally {
       await empty.drop();
     }
+  });
+
+  it('cannot write the stats, which count its appends all the same', async () => {
+    for (const statement of [
+      'update audit_stats_hourly set count = 0',
+      'delete from audit_stats_hourly',
+      `insert into audit_stats_hourly values
+         ('app_victim', 'country', now(), 'FR', 'approved', '', 1000)`,
+    ]) {
+      expect(await refusal(attacker, statement), statement).toEqual({
+        code: '42501',
+        message: 'permission denied for table audit_stats_hourly',
+      });
+    }
+    const sent = {
+      ...makeAuditEvent({ appId: 'app_counted', type: 'sms.sent' }),
+      id: newId('evt'),
+    };
+    expect(await append(attacker, [formerPayload(sent)])).toBeNull();
+    const counted = await attacker.query<{ n: string }>(
+      "select sum(count)::text as n from audit_stats_hourly where app_id = 'app_counted' and dimension = 'route'",
+    );
+    expect(counted.rows[0]?.n).toBe('1');
   });
 });

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import { GENESIS_HASH } from '../../src/audit/hash-chain.ts';
 import {
   createPostgresAuditWriter,
   type PostgresAuditWriter,
   readAuditEvents,
-  verifyAuditChain,
 } from '../../src/audit/postgres-writer.ts';
 import { type Database, migrateDatabase, openDatabase } from '../../src/db/database.ts';
 import { hasIdShape } from '../../src/kernel/ids.ts';

@@ -1,10 +1,10 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import {
   createPostgresAuditWriter,
   type PostgresAuditWriter,
-  verifyAuditChain,
 } from '../../src/audit/postgres-writer.ts';
 import { createAuditTrail } from '../../src/audit/trail.ts';
 import { type Database, migrateDatabase, openDatabase } from '../../src/db/database.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../src/access/api-key-format.ts';
-import { verifyAuditChain } from '../../src/audit/postgres-writer.ts';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { freePort } from '../helpers/free-port.ts';
 import {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPostgresAuditWriter,
-  readAuditEvents,
-  verifyAuditChain,
-} from '../../src/audit/postgres-writer.ts';
+import { verifyAuditChain } from '../../src/audit/chain-report.ts';
+import { createPostgresAuditWriter, readAuditEvents } from '../../src/audit/postgres-writer.ts';
 import { createAuditTrail } from '../../src/audit/trail.ts';
 import type { AuditWriter } from '../../src/audit/types.ts';
 import { type Database, migrateDatabase, openDatabase } from '../../src/db/database.ts';

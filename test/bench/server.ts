@@ -81,6 +81,8 @@ export async function startBenchServer(options: {
   databaseUrl: string;
   redisPrefix: string;
   threadpoolSize: number;
+  /** The server's SECRET_KEY (hex), when the bench must derive the same keys; random otherwise. */
+  secretKey?: string;
 }): Promise<BenchServer> {
   const port = await freePort();
   const apiKey = generateApiKey(); // BOOTSTRAP_API_KEY must be a generated key
@@ -89,7 +91,7 @@ export async function startBenchServer(options: {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL,
     REDIS_KEY_PREFIX: options.redisPrefix,
-    SECRET_KEY: randomBytes(32).toString('hex'),
+    SECRET_KEY: options.secretKey ?? randomBytes(32).toString('hex'),
     BOOTSTRAP_API_KEY: apiKey,
     CODE_HASH_PROFILE: options.profile,
     PORT: String(port),

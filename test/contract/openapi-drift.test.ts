@@ -47,6 +47,8 @@ describe('openapi/openapi.json', () => {
         'GET /v1/audit/events/export',
         'GET /v1/audit/events/{id}',
         'GET /v1/audit/verifications/{id}/timeline',
+        'GET /v1/audit/stats',
+        'GET /v1/audit/verify',
         'GET /v1/dev/outbox',
         'POST /v1/providers/{route}/receipts',
         'GET /v1/providers/{route}/receipts',
