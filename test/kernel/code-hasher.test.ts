@@ -127,6 +127,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   requestFingerprintKey: 'request-fingerprint',
   totpKey: 'totp-secret',
   apiKeyHashKey: 'api-key-hash',
+  auditSigningSeed: 'audit-checkpoint-ed25519',
 };
 
 describe('key derivation (derive-keys.ts)', () => {
