@@ -2,6 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
+import { type AuditLog, auditLogEndpoints } from './audit/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
@@ -35,6 +36,8 @@ export interface AppModules {
   receipts: ReceiptDeps;
   verification: VerificationEndpointDeps;
   totp: TotpDeps;
+  /** Each app's Merkle log: checkpoints and proofs. */
+  auditLog: AuditLog;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
 }
@@ -50,7 +53,13 @@ export const OPENAPI_INFO = {
 } as const;
 
 /** Paths that take an API key; provider callbacks and operations do not. */
-const AUTHENTICATED_PATHS = ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'];
+const AUTHENTICATED_PATHS = [
+  '/v1/verify',
+  '/v1/verify/*',
+  '/v1/totp/*',
+  '/v1/audit/*',
+  '/v1/dev/*',
+];
 
 /** The HTTP app over the wired modules. No I/O happens here; infra.ts builds what it needs. */
 export function createApp(modules: AppModules) {
@@ -113,6 +122,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   if (modules) for (const path of AUTHENTICATED_PATHS) app.use(path, authenticate(modules.access));
   place(verificationEndpoints, modules?.verification);
   place(totpEndpoints, modules?.totp);
+  place(auditLogEndpoints, modules?.auditLog);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

@@ -107,6 +107,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         refusalFloorMs: options.refusalFloorMs,
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
+      auditLog: auditing.log,
     };
     return {
       modules,

@@ -1,6 +1,11 @@
+export type { LogVerification, StoredCheckpoint } from './checkpoints.ts';
+export { verifyAppLog } from './checkpoints.ts';
+export { auditLogEndpoints } from './endpoints/log-endpoints.ts';
 export type { Actor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent, systemActor } from './events.ts';
+export type { ExportLine } from './export-line.ts';
+export { EVENT_COLUMNS, exportLine, leafHashOf } from './export-line.ts';
 export { auditAppendStatement } from './postgres-writer.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';
-export type { AuditInfra, AuditModule } from './wire.ts';
-export { wire } from './wire.ts';
+export type { AuditInfra, AuditLog, AuditModule } from './wire.ts';
+export { auditLogSigner, wire } from './wire.ts';

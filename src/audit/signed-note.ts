@@ -72,11 +72,12 @@ export function verifierKeyString(verifier: NoteVerifier): string {
 
 /** Reads a verifier key string; throws, saying why, on anything else. */
 export function parseVerifierKey(text: string): NoteVerifier {
-  const parts = text.trim().split('+');
-  if (parts.length !== 3) throw new Error('a verifier key is <name>+<key id>+<base64 key>');
-  const [name, id, key] = parts as [string, string, string];
+  // The name has no '+', the id is hex; the base64 key may hold '+'.
+  const match = /^([^+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(text.trim());
+  if (!match) throw new Error('a verifier key is <name>+<8 hex digits>+<base64 key>');
+  const [, name, id, key] = match as unknown as [string, string, string, string];
   const raw = Buffer.from(key, 'base64');
-  if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(id) || raw.length !== 33 || raw[0] !== ED25519) {
+  if (!isKeyName(name) || raw.length !== 33 || raw[0] !== ED25519) {
     throw new Error('not an Ed25519 verifier key (<name>+<8 hex digits>+<base64(0x01 || key)>)');
   }
   const publicKey = raw.subarray(1);

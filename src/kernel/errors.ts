@@ -17,7 +17,9 @@ export type RefusalCode =
   | 'factor_not_found'
   | 'factor_closed'
   | 'factor_locked'
-  | 'invalid_code';
+  | 'invalid_code'
+  | 'audit_event_not_found'
+  | 'checkpoint_not_found';
 
 export class RefusedError extends Error {
   constructor(
