@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';
@@ -17,6 +18,14 @@ import {
   revokeApiKey,
   updateApp,
 } from '../access/index.ts';
+import {
+  auditLogSigner,
+  parseVerifierKey,
+  pickCheckpointNote,
+  verifierKeyString,
+  verifyExport,
+  verifyProof,
+} from '../audit/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
 import { assertMigrated, type Database, migrateDatabase, openDatabase } from '../db/database.ts';
@@ -100,7 +109,9 @@ export async function runCli(
     });
 
   const program = new Command('tessera')
-    .description('Tessera administration: API keys, app settings and database migrations')
+    .description(
+      'Tessera administration: API keys, app settings, database migrations and audit log checks',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
@@ -256,6 +267,110 @@ export async function runCli(
         io.out(`updated app ${app.name} (${app.id})`);
       },
     );
+
+  const audit = program
+    .command('audit')
+    .description("the audit log's signing key, and offline checks of exports and proofs");
+
+  audit
+    .command('key')
+    .description('print the verifier key that checkpoints are signed with (give it to auditors)')
+    .action(() => {
+      const config = readConfig();
+      const signer = auditLogSigner(config, deriveKeys(resolveSecretKey(config).key));
+      io.out(verifierKeyString(signer));
+      io.out(
+        `key id ${signer.keyId.toString('hex')}, Ed25519 public key ${signer.publicKey.toString('base64')}`,
+      );
+    });
+
+  /** --key: a verifier key string, or a file holding one. */
+  const verifierOf = (key: string) => {
+    try {
+      return parseVerifierKey(key.includes('+') ? key : readFileSync(key, 'utf8'));
+    } catch (error) {
+      throw new CliFailure(`--key: ${(error as Error).message}`, EXIT_USAGE);
+    }
+  };
+  const readText = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new CliFailure(
+        `${what}: cannot read ${path} (${(error as Error).message})`,
+        EXIT_USAGE,
+      );
+    }
+  };
+  const report = (verdict: ReturnType<typeof verifyExport>) => {
+    if (verdict.ok) {
+      io.out(`ok: ${verdict.summary}`);
+      return;
+    }
+    const where = [
+      verdict.line === undefined ? null : `line ${verdict.line}`,
+      verdict.eventId === undefined ? null : `event ${verdict.eventId}`,
+    ].filter(Boolean);
+    throw new CliFailure(
+      `${where.length > 0 ? `${where.join(', ')}: ` : ''}${verdict.problem}`,
+      EXIT_FAILURE,
+    );
+  };
+
+  audit
+    .command('verify-export')
+    .description(
+      "recompute an app's Merkle log from its ndjson export and check it against a signed checkpoint",
+    )
+    .argument(
+      '<file>',
+      'the export: one JSON event per line, in order (README, Offline verification)',
+    )
+    .requiredOption('--key <key>', 'the verifier key (tessera audit key), or a file holding it')
+    .requiredOption(
+      '--checkpoint <file>',
+      'a signed checkpoint: the note, GET /v1/audit/checkpoint saved, or AUDIT_CHECKPOINT_FILE',
+    )
+    .action((file: string, options: { key: string; checkpoint: string }) => {
+      const verifier = verifierOf(options.key);
+      const lines = readText(file, 'export').split('\n');
+      const first = lines.find((line) => line.trim() !== '');
+      let appId: string | null = null;
+      try {
+        appId = first ? String((JSON.parse(first) as { app_id?: unknown }).app_id) : null;
+      } catch {
+        // verifyExport names the line.
+      }
+      let note: string;
+      try {
+        note = pickCheckpointNote(readText(options.checkpoint, '--checkpoint'), appId);
+      } catch (error) {
+        throw new CliFailure(`--checkpoint: ${(error as Error).message}`, EXIT_USAGE);
+      }
+      report(verifyExport(lines, note, verifier));
+    });
+
+  audit
+    .command('verify-proof')
+    .description("check one event's inclusion proof (GET /v1/audit/events/{id}/proof, saved)")
+    .argument('<file>', 'the proof document')
+    .requiredOption('--key <key>', 'the verifier key (tessera audit key), or a file holding it')
+    .option('--checkpoint <file>', "a signed checkpoint of the proof's size kept elsewhere")
+    .action((file: string, options: { key: string; checkpoint?: string }) => {
+      const verifier = verifierOf(options.key);
+      let proof: Parameters<typeof verifyProof>[0];
+      try {
+        proof = JSON.parse(readText(file, 'proof'));
+      } catch (error) {
+        if (error instanceof CliFailure) throw error;
+        throw new CliFailure(`proof: ${file} is not JSON`, EXIT_USAGE);
+      }
+      const appId = typeof proof.event?.app_id === 'string' ? proof.event.app_id : null;
+      const note = options.checkpoint
+        ? pickCheckpointNote(readText(options.checkpoint, '--checkpoint'), appId)
+        : null;
+      report(verifyProof(proof, verifier, note));
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
