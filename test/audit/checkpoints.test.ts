@@ -164,6 +164,22 @@ for (const backend of DATABASE_BACKENDS.filter((b) => b.available)) {
       });
     });
 
+    it('checkpoints grown logs on its timer until closed', async () => {
+      const checkpointer = checkpointerWith(join(dir, 'timer.ndjson'));
+      await append('app_cp_timer', 3);
+      checkpointer.start(20);
+      const deadline = Date.now() + 10_000;
+      while (!(await checkpointer.find('app_cp_timer')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await checkpointer.close();
+      expect((await checkpointer.find('app_cp_timer'))?.size).toBe(3);
+      await append('app_cp_timer', 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Closed: no round runs any more.
+      expect((await checkpointer.find('app_cp_timer'))?.size).toBe(3);
+    });
+
     it('shows a tail removed behind the triggers, rows and log alike, against the checkpoint', async () => {
       const checkpointer = checkpointerWith(join(dir, 'tail.ndjson'));
       await append('app_cp_tail', 9);
