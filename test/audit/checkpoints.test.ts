@@ -1,10 +1,17 @@
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckpointer, fileSink, verifyAppLog } from '../../src/audit/checkpoints.ts';
+import {
+  createCheckpointer,
+  fileSink,
+  verifyAppLog,
+  webhookSink,
+} from '../../src/audit/checkpoints.ts';
 import { createMerkleLogReader } from '../../src/audit/merkle-log.ts';
 import { createPostgresAuditWriter } from '../../src/audit/postgres-writer.ts';
 import {
@@ -82,6 +89,44 @@ describe('C2SP signed notes', () => {
     expect(() => parseVerifierKey(GO_VERIFIER_KEY.replace('c74f20a3', 'c74f20a4'))).toThrow(
       /key id/,
     );
+  });
+});
+
+describe('the witness webhook', () => {
+  it('POSTs each signed note as text/plain, and fails on a refusal', async () => {
+    const received: { type: string | undefined; body: string }[] = [];
+    let status = 200;
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push({ type: request.headers['content-type'], body });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/witness`;
+      const signer = createNoteSigner('tessera.test', randomBytes(32));
+      const note = signer.sign(
+        checkpointText({ origin: 'tessera.test/app', size: 1, root: randomBytes(32) }),
+      );
+      const checkpoint = {
+        appId: 'app',
+        size: 1,
+        root: randomBytes(32),
+        note,
+        createdAt: new Date(),
+      };
+      await webhookSink(url)(checkpoint);
+      expect(received).toEqual([{ type: 'text/plain; charset=utf-8', body: note }]);
+      status = 503;
+      await expect(webhookSink(url)(checkpoint)).rejects.toThrow(/503/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
