@@ -2,7 +2,12 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
-import { type AuditEndpointDeps, auditEndpoints } from './audit/index.ts';
+import {
+  type AuditEndpointDeps,
+  type AuditLog,
+  auditEndpoints,
+  auditLogEndpoints,
+} from './audit/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
@@ -37,6 +42,8 @@ export interface AppModules {
   verification: VerificationEndpointDeps;
   totp: TotpDeps;
   audit: AuditEndpointDeps;
+  /** Each app's Merkle log: checkpoints and proofs. */
+  auditLog: AuditLog;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
 }
@@ -122,6 +129,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(verificationEndpoints, modules?.verification);
   place(totpEndpoints, modules?.totp);
   place(auditEndpoints, modules?.audit);
+  place(auditLogEndpoints, modules?.auditLog);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

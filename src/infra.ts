@@ -112,6 +112,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
       audit: { ...auditing.search, clock, stats: auditing.stats, chain: auditing.chain },
+      auditLog: auditing.log,
     };
     return {
       modules,

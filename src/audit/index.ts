@@ -11,16 +11,23 @@ export {
 } from './audit-search.ts';
 export type { AuditChainChecker, ChainReport } from './chain-report.ts';
 export { checkAuditChain } from './chain-report.ts';
+export type { LogVerification, StoredCheckpoint } from './checkpoints.ts';
+export { verifyAppLog } from './checkpoints.ts';
 export { auditEndpoints } from './endpoints/all.ts';
 export type { AuditEndpointDeps } from './endpoints/endpoint-deps.ts';
+export { auditLogEndpoints } from './endpoints/log-endpoints.ts';
 export type { AuditEventJson, VerificationTimelineJson } from './event-json.ts';
 export { toAuditEventJson, toTimelineJson } from './event-json.ts';
 export type { Actor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent, systemActor } from './events.ts';
 export type { ExportFormat, ExportTrailer } from './export-format.ts';
 export { CSV_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportBody } from './export-format.ts';
+export type { ExportLine } from './export-line.ts';
+export { EVENT_COLUMNS, exportLine, leafHashOf } from './export-line.ts';
+export { pickCheckpointNote, verifyExport, verifyProof } from './offline-verify.ts';
 export type { AuditRecord } from './postgres-writer.ts';
 export { auditAppendStatement } from './postgres-writer.ts';
+export { parseVerifierKey, verifierKeyString } from './signed-note.ts';
 export type {
   AuditStats,
   AuditStatsReader,
@@ -35,5 +42,5 @@ export { MAX_STATS_DAYS, parseStatsQuery, STATS_GROUPS } from './stats.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';
 export { AUDIT_EVENT_TYPES } from './types.ts';
 export type { TimelineMessage, VerificationTimeline } from './verification-timeline.ts';
-export type { AuditInfra, AuditModule } from './wire.ts';
-export { wire } from './wire.ts';
+export type { AuditInfra, AuditLog, AuditModule } from './wire.ts';
+export { auditLogSigner, wire } from './wire.ts';

@@ -1,14 +1,24 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
+import type { Clock } from '../kernel/clock.ts';
 import type { DerivedKeys } from '../kernel/crypto/derive-keys.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { createAuditCursorCodec } from './audit-cursor.ts';
 import type { AuditSearchDeps } from './audit-search.ts';
 import { type AuditChainChecker, createChainChecker } from './chain-report.ts';
+import {
+  type Checkpointer,
+  type CheckpointSink,
+  createCheckpointer,
+  fileSink,
+  webhookSink,
+} from './checkpoints.ts';
+import { createMerkleLogReader, type MerkleLogReader } from './merkle-log.ts';
 import { createPostgresAuditSearchStore } from './postgres-audit-search.ts';
 import { createPostgresAuditQueries, createPostgresAuditWriter } from './postgres-writer.ts';
+import { createNoteSigner, type NoteSigner } from './signed-note.ts';
 import { createSpoolFile } from './spool-file.ts';
 import type { AuditStatsReader } from './stats.ts';
 import { createPostgresStatsReader } from './stats-query.ts';
@@ -22,10 +32,11 @@ export interface AuditInfra {
     auditCommitted(events: number, waits: readonly number[]): void;
     auditSpooled(pending: number): void;
   };
-  config: Pick<Config, 'auditSpoolDir'>;
+  config: Pick<Config, 'auditSpoolDir' | 'auditLog'>;
   /** Phone filters of searches are matched through the app's HMACs. */
   phones: PhoneProtector;
-  keys: Pick<DerivedKeys, 'auditCursorKey'>;
+  keys: Pick<DerivedKeys, 'auditCursorKey' | 'auditSigningSeed'>;
+  clock: Clock;
   /** Closers run in reverse order of registration when the runtime closes. */
   onClose(close: () => Promise<void>): void;
 }
@@ -40,6 +51,29 @@ export interface AuditModule {
   stats: AuditStatsReader;
   /** The hash chain's state, for an app or an operator. */
   chain: AuditChainChecker;
+  /** Each app's Merkle log: its proofs and its signed checkpoints. */
+  log: AuditLog;
+}
+
+export interface AuditLog {
+  reader: MerkleLogReader;
+  checkpointer: Checkpointer;
+  signer: NoteSigner;
+  database: Database;
+}
+
+/** At most one checkpoint per app this often, when its log grew (issue 15). */
+export const CHECKPOINT_EVERY_MS = 10_000;
+
+/** The deployment's checkpoint signer: AUDIT_SIGNING_KEY, else the key derived from SECRET_KEY. */
+export function auditLogSigner(
+  config: Pick<Config, 'auditLog'>,
+  keys: Pick<DerivedKeys, 'auditSigningSeed'>,
+): NoteSigner {
+  return createNoteSigner(
+    config.auditLog.name,
+    config.auditLog.signingKey ?? keys.auditSigningSeed,
+  );
 }
 
 /**
@@ -82,6 +116,29 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
     onError: (error) => logger.warn({ err: error }, 'audit rows spooled: Postgres refused them'),
   });
   infra.onClose(() => trail.close());
+
+  const { checkpointFile, witnessUrl } = infra.config.auditLog;
+  const sinks: CheckpointSink[] = [
+    ...(checkpointFile ? [fileSink(checkpointFile)] : []),
+    ...(witnessUrl ? [webhookSink(witnessUrl)] : []),
+  ];
+  const signer = auditLogSigner(infra.config, infra.keys);
+  const reader = createMerkleLogReader(infra.database);
+  const checkpointer = createCheckpointer({
+    database: infra.database,
+    reader,
+    signer,
+    clock: infra.clock,
+    sinks,
+    onError: (error, where) =>
+      logger.warn(
+        { err: error, where },
+        'audit checkpoint failed (Postgres keeps the log; the next round retries)',
+      ),
+  });
+  checkpointer.start(CHECKPOINT_EVERY_MS);
+  // Registered after the trail's closer, so it runs before it: no round starts on a closed database.
+  infra.onClose(() => checkpointer.close());
   return {
     trail,
     queries: createPostgresAuditQueries(infra.database),
@@ -96,5 +153,6 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
     },
     stats: createPostgresStatsReader(infra.database),
     chain: createChainChecker(infra.database),
+    log: { reader, checkpointer, signer, database: infra.database },
   };
 }

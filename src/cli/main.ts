@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { eq } from 'drizzle-orm';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';
@@ -20,8 +22,14 @@ import {
 import {
   type AuditEvent,
   auditAppendStatement,
+  auditLogSigner,
   type ChainReport,
   checkAuditChain,
+  parseVerifierKey,
+  pickCheckpointNote,
+  verifierKeyString,
+  verifyExport,
+  verifyProof,
 } from '../audit/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { resolveSecretKey } from '../config/dev-secret.ts';
@@ -174,7 +182,7 @@ export async function runCli(
 
   const program = new Command('tessera')
     .description(
-      'Tessera administration: API keys, app settings, locked numbers, database migrations and the audit chain',
+      'Tessera administration: API keys, app settings, locked numbers, database migrations and audit checks',
     )
     .exitOverride()
     .configureOutput({
@@ -387,9 +395,111 @@ export async function runCli(
   // Set by a command whose finding is a failure though it ran as asked (a broken chain).
   let verdict = 0;
 
-  program
+  const audit = program
     .command('audit')
-    .description('the audit trail')
+    .description("the audit log's signing key, and offline checks of exports and proofs");
+
+  audit
+    .command('key')
+    .description('print the verifier key that checkpoints are signed with (give it to auditors)')
+    .action(() => {
+      const config = readConfig();
+      const signer = auditLogSigner(config, deriveKeys(resolveSecretKey(config).key));
+      io.out(verifierKeyString(signer));
+      io.out(
+        `key id ${signer.keyId.toString('hex')}, Ed25519 public key ${signer.publicKey.toString('base64')}`,
+      );
+    });
+
+  /** --key: a verifier key string, or a file holding one. */
+  const verifierOf = (key: string) => {
+    try {
+      return parseVerifierKey(key.includes('+') ? key : readFileSync(key, 'utf8'));
+    } catch (error) {
+      throw new CliFailure(`--key: ${(error as Error).message}`, EXIT_USAGE);
+    }
+  };
+  const readText = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new CliFailure(
+        `${what}: cannot read ${path} (${(error as Error).message})`,
+        EXIT_USAGE,
+      );
+    }
+  };
+  const report = (outcome: ReturnType<typeof verifyExport>) => {
+    if (outcome.ok) {
+      io.out(`ok: ${outcome.summary}`);
+      return;
+    }
+    const where = [
+      outcome.line === undefined ? null : `line ${outcome.line}`,
+      outcome.eventId === undefined ? null : `event ${outcome.eventId}`,
+    ].filter(Boolean);
+    throw new CliFailure(
+      `${where.length > 0 ? `${where.join(', ')}: ` : ''}${outcome.problem}`,
+      EXIT_FAILURE,
+    );
+  };
+
+  audit
+    .command('verify-export')
+    .description(
+      "recompute an app's Merkle log from its ndjson export and check it against a signed checkpoint",
+    )
+    .argument(
+      '<file>',
+      'the export: one JSON event per line, in order (README, Offline verification)',
+    )
+    .requiredOption('--key <key>', 'the verifier key (tessera audit key), or a file holding it')
+    .requiredOption(
+      '--checkpoint <file>',
+      'a signed checkpoint: the note, GET /v1/audit/checkpoint saved, or AUDIT_CHECKPOINT_FILE',
+    )
+    .action((file: string, options: { key: string; checkpoint: string }) => {
+      const verifier = verifierOf(options.key);
+      const lines = readText(file, 'export').split('\n');
+      const first = lines.find((line) => line.trim() !== '');
+      let appId: string | null = null;
+      try {
+        appId = first ? String((JSON.parse(first) as { app_id?: unknown }).app_id) : null;
+      } catch {
+        // verifyExport names the line.
+      }
+      let note: string;
+      try {
+        note = pickCheckpointNote(readText(options.checkpoint, '--checkpoint'), appId);
+      } catch (error) {
+        throw new CliFailure(`--checkpoint: ${(error as Error).message}`, EXIT_USAGE);
+      }
+      report(verifyExport(lines, note, verifier));
+    });
+
+  audit
+    .command('verify-proof')
+    .description("check one event's inclusion proof (GET /v1/audit/events/{id}/proof, saved)")
+    .argument('<file>', 'the proof document')
+    .requiredOption('--key <key>', 'the verifier key (tessera audit key), or a file holding it')
+    .option('--checkpoint <file>', "a signed checkpoint of the proof's size kept elsewhere")
+    .action((file: string, options: { key: string; checkpoint?: string }) => {
+      const verifier = verifierOf(options.key);
+      let proof: Parameters<typeof verifyProof>[0];
+      try {
+        proof = JSON.parse(readText(file, 'proof'));
+      } catch (error) {
+        if (error instanceof CliFailure) throw error;
+        throw new CliFailure(`proof: ${file} is not JSON`, EXIT_USAGE);
+      }
+      const appId = typeof proof.event?.app_id === 'string' ? proof.event.app_id : null;
+      const note = options.checkpoint
+        ? pickCheckpointNote(readText(options.checkpoint, '--checkpoint'), appId)
+        : null;
+      report(verifyProof(proof, verifier, note));
+    });
+
+  audit
     .command('verify')
     .description(
       'rehash and link the whole chain, in batches (or up to the newest event of --app); exits 1 when broken',

@@ -17,6 +17,15 @@ export interface Config {
   readonly dataDir: string;
   /** Where audit rows Postgres refused wait on disk (AUDIT_SPOOL_DIR, else DATA_DIR/audit-spool). */
   readonly auditSpoolDir: string;
+  /** The Merkle log's checkpoints (README, The audit trail). */
+  readonly auditLog: {
+    /** AUDIT_SIGNING_KEY: an Ed25519 seed; undefined, one is derived from SECRET_KEY. */
+    readonly signingKey: Buffer | undefined;
+    /** Key name and origin prefix: AUDIT_LOG_NAME, else `tessera.<PUBLIC_URL host>`. */
+    readonly name: string;
+    readonly checkpointFile: string | undefined;
+    readonly witnessUrl: string | undefined;
+  };
   /** Undefined only outside production, where a generated key is kept in DATA_DIR. */
   readonly secretKey: Buffer | undefined;
   readonly bootstrapApiKey: string | undefined;
@@ -95,6 +104,13 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     dataDir: e.DATA_DIR,
     auditSpoolDir: e.AUDIT_SPOOL_DIR ?? join(e.DATA_DIR, 'audit-spool'),
+    auditLog: {
+      signingKey: e.AUDIT_SIGNING_KEY,
+      name:
+        e.AUDIT_LOG_NAME ?? `tessera.${e.PUBLIC_URL ? new URL(e.PUBLIC_URL).host : 'localhost'}`,
+      checkpointFile: e.AUDIT_CHECKPOINT_FILE,
+      witnessUrl: e.AUDIT_WITNESS_URL,
+    },
     secretKey: e.SECRET_KEY,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     trustProxy: e.TRUST_PROXY,

@@ -87,6 +87,25 @@ function portNumber(value: string): number {
   return port;
 }
 
+/** AUDIT_SIGNING_KEY's bytes: an Ed25519 private key (its 32-byte seed); never echoed. */
+function auditSigningKeyBytes(value: string): Buffer {
+  const text = value.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text)
+    ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9+/]{43}=$/.test(text)
+      ? Buffer.from(text, 'base64')
+      : null;
+  if (key === null || key.length !== 32) {
+    throw new Error(
+      'must be a 32-byte Ed25519 private key, hex or base64 (openssl rand -base64 32)',
+    );
+  }
+  return key;
+}
+
+/** AUDIT_LOG_NAME: a C2SP key name and origin prefix, so printable, no space and no `+`. */
+const LOG_NAME = /^[\x21-\x2a\x2c-\x7e]{1,200}$/;
+
 export const envSchema = z
   .object({
     NODE_ENV: z.preprocess(
@@ -106,6 +125,19 @@ export const envSchema = z
     REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().min(1).default('tessera:')),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.tessera')),
     AUDIT_SPOOL_DIR: optionalString,
+    // Signs the Merkle log checkpoints; unset, derived from SECRET_KEY (README, The audit trail).
+    AUDIT_SIGNING_KEY: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform(parsedBy(auditSigningKeyBytes)).optional(),
+    ),
+    AUDIT_LOG_NAME: z.preprocess(
+      emptyAsUndefined,
+      z.string().regex(LOG_NAME, 'must be printable, without spaces or "+"').optional(),
+    ),
+    // Each signed checkpoint is also appended here, one JSON line each, outside Postgres.
+    AUDIT_CHECKPOINT_FILE: optionalString,
+    // And posted (text/plain, the signed note) to this witness.
+    AUDIT_WITNESS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     SECRET_KEY: z.preprocess(
       emptyAsUndefined,
       z.string().transform(parsedBy(secretKeyBytes)).optional(),

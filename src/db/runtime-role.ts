@@ -17,6 +17,7 @@ export class RuntimeRoleError extends Error {
  * - on audit_events, SELECT only: rows are appended through tessera_append_audit, which runs as
  *   the owner and hashes and dates each row itself (migration 0007_audit_append_from_columns);
  *   likewise on audit_stats_hourly, which only the trigger of those appends writes;
+ *   the same on the Merkle log it writes, and SELECT, INSERT on the signed checkpoints;
  * - EXECUTE on that function, and SELECT on drizzle's journal so a start can check the schema.
  * Run by the owner after each migration (`tessera migrate --grant-runtime-role`): GRANT ... ON
  * ALL TABLES covers the tables that exist then. Idempotent, in one transaction.
@@ -57,6 +58,13 @@ export async function grantRuntimeRole(database: Database, role: string): Promis
       // trail's trigger derives from it (migration 0009_audit_stats_hourly).
       sql`revoke all on table public.audit_events, public.audit_stats_hourly from ${grantee}`,
       sql`grant select on table public.audit_events, public.audit_stats_hourly to ${grantee}`,
+      // The Merkle log is written only by tessera_append_audit; checkpoints are added, never
+      // changed (migration audit_merkle_log).
+      sql`revoke all on table public.audit_tree_nodes, public.audit_tree_leaves,
+            public.audit_tree_heads, public.audit_checkpoints from ${grantee}`,
+      sql`grant select on table public.audit_tree_nodes, public.audit_tree_leaves,
+            public.audit_tree_heads to ${grantee}`,
+      sql`grant select, insert on table public.audit_checkpoints to ${grantee}`,
       sql`grant execute on function public.tessera_append_audit(jsonb) to ${grantee}`,
       sql`grant usage on schema drizzle to ${grantee}`,
       sql`grant select on table drizzle.__drizzle_migrations to ${grantee}`,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   index,
   integer,
   jsonb,
@@ -156,4 +157,62 @@ export const totpRecoveryCodes = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
   (table) => [uniqueIndex('totp_recovery_codes_hash_idx').on(table.codeHash)],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  // node-postgres returns a Buffer, PGlite a Uint8Array.
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/**
+ * Each app's Merkle log over its audit events (RFC 9162 §2.1): the hash of every complete subtree,
+ * written once by tessera_append_audit in the transaction of the events (migration
+ * audit_merkle_log). Node (level, node_index) covers leaves [node_index·2^level,
+ * (node_index+1)·2^level): level 0 holds the leaf hashes. A root or a proof reads O(log n) of them.
+ */
+export const auditTreeNodes = pgTable(
+  'audit_tree_nodes',
+  {
+    appId: text('app_id').notNull(),
+    level: smallint('level').notNull(),
+    nodeIndex: bigint('node_index', { mode: 'number' }).notNull(),
+    hash: bytea('hash').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appId, table.level, table.nodeIndex] })],
+);
+
+/** Each event's place in its app's log (from 0): the leaf an inclusion proof is about. */
+export const auditTreeLeaves = pgTable(
+  'audit_tree_leaves',
+  {
+    eventId: text('event_id').primaryKey(),
+    appId: text('app_id').notNull(),
+    leafIndex: bigint('leaf_index', { mode: 'number' }).notNull(),
+  },
+  (table) => [uniqueIndex('audit_tree_leaves_app_index_idx').on(table.appId, table.leafIndex)],
+);
+
+/**
+ * Each app's log size and frontier (the hashes of the complete subtrees it splits into, by level),
+ * so an append reads one row. Derived from the nodes, which are the log.
+ */
+export const auditTreeHeads = pgTable('audit_tree_heads', {
+  appId: text('app_id').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  frontier: bytea('frontier').array().notNull(),
+});
+
+/** Signed checkpoints (C2SP tlog-checkpoint) of each app's log, append-only. */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    appId: text('app_id').notNull(),
+    treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
+    rootHash: bytea('root_hash').notNull(),
+    // The whole signed note, byte for byte as served.
+    note: text('note').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appId, table.treeSize] })],
 );

@@ -25,6 +25,7 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   invalid_code: 422,
   invalid_filter: 422,
   audit_event_not_found: 404,
+  checkpoint_not_found: 404,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

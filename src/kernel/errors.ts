@@ -21,7 +21,8 @@ export type RefusalCode =
   | 'invalid_code'
   | 'phone_locked'
   | 'invalid_filter'
-  | 'audit_event_not_found';
+  | 'audit_event_not_found'
+  | 'checkpoint_not_found';
 
 /**
  * What a refusal names besides its code: the limit hit (a 429's limit name, or the bound of the

@@ -17,12 +17,18 @@ import {
   eventColumns,
   GENESIS_HASH,
 } from '../../src/audit/hash-chain.ts';
-import { createPostgresAuditWriter, readAuditEvents } from '../../src/audit/postgres-writer.ts';
+import { createMerkleLogReader } from '../../src/audit/merkle-log.ts';
+import {
+  type AuditRecord,
+  createPostgresAuditWriter,
+  readAuditEvents,
+} from '../../src/audit/postgres-writer.ts';
 import type { AuditEvent } from '../../src/audit/types.ts';
 import { type Database, migrateDatabase, openDatabase } from '../../src/db/database.ts';
 import { newId } from '../../src/kernel/ids.ts';
 import { makeAuditEvent } from '../helpers/audit-events.ts';
 import { createTestDatabase, postgresUrl } from '../helpers/real-stores.ts';
+import { referenceRoot } from './rfc9162-reference.ts';
 
 // Migration 0007 makes PostgreSQL hash each row from its columns and date it. The trail written
 // before it (by the writer of 0003/0005, and by the one before that, straight INSERTs) must keep
@@ -125,7 +131,7 @@ describe.each(BACKENDS)('the trail across migration 0007 over $name', (backend) 
     let folder: string;
     let database: Database;
     let drop: () => Promise<void>;
-    const before: { id: string; hash: string; prevHash: string; createdAt: Date }[] = [];
+    const before: AuditRecord[] = [];
 
     beforeAll(async () => {
       folder = migrationsUpTo(LAST_BEFORE);
@@ -190,6 +196,14 @@ describe.each(BACKENDS)('the trail across migration 0007 over $name', (backend) 
         checked: 5,
         head: before[4]?.hash,
       });
+    });
+
+    it("puts the rows written before into their app's Merkle log, in seq order", async () => {
+      const inputs = before.map((row) => Buffer.from(canonicalEvent(row), 'utf8'));
+      const reader = createMerkleLogReader(database);
+      expect(await reader.size('app_upgrade')).toBe(5);
+      expect(await reader.root('app_upgrade', 5)).toEqual(referenceRoot(inputs));
+      expect(await reader.leafOf(before[3]!.id)).toMatchObject({ appId: 'app_upgrade', index: 3 });
     });
 
     it('continues the chain, old rows and new verifying together in JS and in SQL', async () => {

@@ -98,6 +98,32 @@ describe.skipIf(!postgresUrl)('the audit trail, attacked by the runtime role', (
     ).toEqual({ code: '42501', message: 'permission denied for table audit_events' });
   });
 
+  it('cannot write the Merkle log itself, nor rewrite a checkpoint; its appends do grow the log', async () => {
+    for (const [statement, table] of [
+      [`insert into audit_tree_nodes values ('app_victim', 0, 1, sha256(''))`, 'audit_tree_nodes'],
+      [`insert into audit_tree_leaves values ('evt_forged', 'app_victim', 1)`, 'audit_tree_leaves'],
+      ['update audit_tree_heads set size = 0', 'audit_tree_heads'],
+      ['delete from audit_tree_nodes', 'audit_tree_nodes'],
+      ["update audit_checkpoints set note = ''", 'audit_checkpoints'],
+      ['delete from audit_checkpoints', 'audit_checkpoints'],
+    ] as const) {
+      expect(await refusal(attacker, statement), statement).toEqual({
+        code: '42501',
+        message: `permission denied for table ${table}`,
+      });
+    }
+    expect(
+      await refusal(
+        attacker,
+        `select tessera_audit_tree_append('app_victim', array['evt_x'], array[sha256('')])`,
+      ),
+    ).toMatchObject({ code: '42501' });
+    const { rows } = await attacker.query<{ size: string }>(
+      `select size::text from audit_tree_heads where app_id = 'app_victim'`,
+    );
+    expect(rows).toEqual([{ size: '1' }]);
+  });
+
   it('cannot ALTER the table, disable or drop its triggers, or replace the functions the chain relies on', async () => {
     for (const statement of [
       'alter table audit_events disable trigger audit_events_no_update_delete',

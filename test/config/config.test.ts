@@ -109,6 +109,35 @@ describe('hashing profiles', () => {
   );
 });
 
+describe('the audit log checkpoints', () => {
+  it('reads AUDIT_SIGNING_KEY as a 32-byte Ed25519 seed, hex or base64, and names the log', () => {
+    for (const value of [HEX_KEY, BASE64_KEY]) {
+      const config = loadConfig({
+        AUDIT_SIGNING_KEY: value,
+        PUBLIC_URL: 'https://otp.example.com',
+      });
+      expect(config.auditLog.signingKey?.equals(KEY_BYTES)).toBe(true);
+      expect(config.auditLog.name).toBe('tessera.otp.example.com');
+    }
+    expect(loadConfig({ AUDIT_LOG_NAME: 'audit.example.org' }).auditLog).toMatchObject({
+      signingKey: undefined,
+      name: 'audit.example.org',
+    });
+  });
+
+  it.each([
+    ['AUDIT_SIGNING_KEY', 'a pass phrase'],
+    ['AUDIT_SIGNING_KEY', `${HEX_KEY}00`],
+    ['AUDIT_LOG_NAME', 'has space'],
+    ['AUDIT_LOG_NAME', 'a+b'],
+    ['AUDIT_WITNESS_URL', 'ftp://witness.example.com'],
+  ])('refuses %s=%j, naming it', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(fieldsOf(error)).toEqual([name]);
+    if (name === 'AUDIT_SIGNING_KEY') expect(error.message).not.toContain(value);
+  });
+});
+
 describe('production', () => {
   it('refuses to start without SECRET_KEY, DATABASE_URL, REDIS_URL and SMS_ROUTES, naming all four', () => {
     const error = configError({ NODE_ENV: 'production' });

@@ -128,6 +128,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   totpKey: 'totp-secret',
   apiKeyHashKey: 'api-key-hash',
   auditCursorKey: 'audit-cursor',
+  auditSigningSeed: 'audit-checkpoint-ed25519',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

@@ -19,6 +19,8 @@ export interface DerivedKeys {
   readonly apiKeyHashKey: Buffer;
   /** HMAC key for audit paging cursors: a cursor a client forged or altered is refused. */
   readonly auditCursorKey: Buffer;
+  /** Ed25519 seed signing the audit log's checkpoints when AUDIT_SIGNING_KEY is not set. */
+  readonly auditSigningSeed: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -36,6 +38,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     totpKey: derive(secretKey, 'totp-secret'),
     apiKeyHashKey: derive(secretKey, 'api-key-hash'),
     auditCursorKey: derive(secretKey, 'audit-cursor'),
+    auditSigningSeed: derive(secretKey, 'audit-checkpoint-ed25519'),
   });
 }
 

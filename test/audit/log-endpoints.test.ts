@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafDataOf, leafHashOf } from '../../src/audit/export-line.ts';
+import { auditAppendStatement } from '../../src/audit/index.ts';
+import { verifyConsistency, verifyInclusion } from '../../src/audit/merkle.ts';
+import { openCheckpoint, parseVerifierKey } from '../../src/audit/signed-note.ts';
+import { makeAuditEvent } from '../helpers/audit-events.ts';
+import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { referenceRoot } from './rfc9162-reference.ts';
+
+interface CheckpointBody {
+  origin: string;
+  tree_size: number;
+  root_hash: string;
+  note: string;
+}
+
+for (const backend of BACKENDS.filter((b) => b.available)) {
+  describe(`the audit log endpoints over ${backend.name}`, () => {
+    let t: TestApp;
+    let dir: string;
+    let appA: string;
+    let appB: string;
+
+    async function appendTo(appId: string, count: number) {
+      await t.runtime.modules.auditLog.database.db.execute(
+        auditAppendStatement(
+          Array.from({ length: count }, (_, i) =>
+            makeAuditEvent({ appId, type: 'sms.sent', detail: { i, note: 'é\u2028' } }),
+          ),
+        ),
+      );
+    }
+
+    async function json<T>(path: string, key = t.keys.aAuditOnly): Promise<T> {
+      const response = await t.call('GET', path, { key });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return (await response.json()) as T;
+    }
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'tessera-log-endpoints-'));
+      t = await startTestApp(backend, {
+        env: { AUDIT_CHECKPOINT_FILE: join(dir, 'checkpoints.ndjson') },
+      });
+      const { rows } = await t.runtime.modules.auditLog.database.db.execute<{
+        id: string;
+        name: string;
+      }>(sql`select id, name from apps order by name`);
+      appA = rows.find((row) => row.name === 'app-a')!.id;
+      appB = rows.find((row) => row.name === 'app-b')!.id;
+      await appendTo(appA, 11);
+      await appendTo(appB, 2);
+    });
+
+    afterAll(async () => {
+      await t?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('publishes the checkpoint key to audit:read keys only', async () => {
+      const key = await json<{
+        name: string;
+        key_id: string;
+        public_key: string;
+        verifier_key: string;
+      }>('/v1/audit/checkpoint/key');
+      const verifier = parseVerifierKey(key.verifier_key);
+      expect(verifier.name).toBe('tessera.localhost');
+      expect(verifier.keyId.toString('hex')).toBe(key.key_id);
+      expect(verifier.publicKey.toString('base64')).toBe(key.public_key);
+      expect((await t.call('GET', '/v1/audit/checkpoint/key', { key: t.keys.a })).status).toBe(403);
+      expect((await t.call('GET', '/v1/audit/checkpoint/key', { key: null })).status).toBe(401);
+    });
+
+    it("signs a checkpoint of the app's own log on demand, which the published key verifies", async () => {
+      const { verifier_key } = await json<{ verifier_key: string }>('/v1/audit/checkpoint/key');
+      const checkpoint = await json<CheckpointBody>('/v1/audit/checkpoint');
+      const signed = openCheckpoint(checkpoint.note, parseVerifierKey(verifier_key));
+      expect(signed).toMatchObject({
+        origin: `tessera.localhost/${appA}`,
+        size: checkpoint.tree_size,
+      });
+      expect(signed!.root.toString('base64')).toBe(checkpoint.root_hash);
+      const again = await json<CheckpointBody>(`/v1/audit/checkpoint?size=${checkpoint.tree_size}`);
+      expect(again.note).toBe(checkpoint.note);
+      const sunk = readFileSync(join(dir, 'checkpoints.ndjson'), 'utf8').trimEnd().split('\n');
+      expect(sunk.map((line) => JSON.parse(line).note)).toContain(checkpoint.note);
+      expect(
+        (await t.call('GET', '/v1/audit/checkpoint?size=1', { key: t.keys.aAuditOnly })).status,
+      ).toBe(404);
+    });
+
+    it('proves each event of the app against the signed root, as the RFC reference computes it', async () => {
+      const checkpoint = await json<CheckpointBody>('/v1/audit/checkpoint');
+      const { rows } = await t.runtime.modules.auditLog.database.db.execute<{ id: string }>(
+        sql`select id from audit_events where app_id = ${appA} order by seq`,
+      );
+      expect(rows).toHaveLength(checkpoint.tree_size);
+      const lines: Record<string, unknown>[] = [];
+      for (const [index, { id }] of rows.entries()) {
+        const proof = await json<{
+          event: Record<string, unknown>;
+          leaf_index: number;
+          tree_size: number;
+          leaf_hash: string;
+          inclusion_path: string[];
+          root_hash: string;
+          checkpoint: CheckpointBody | null;
+        }>(`/v1/audit/events/${id}/proof`);
+        expect(proof).toMatchObject({ leaf_index: index, tree_size: checkpoint.tree_size });
+        expect(proof.checkpoint?.note).toBe(checkpoint.note);
+        const leaf = leafHashOf(proof.event);
+        expect(leaf.toString('base64')).toBe(proof.leaf_hash);
+        expect(
+          verifyInclusion(
+            index,
+            proof.tree_size,
+            leaf,
+            proof.inclusion_path.map((hash) => Buffer.from(hash, 'base64')),
+            Buffer.from(checkpoint.root_hash, 'base64'),
+          ),
+        ).toBe(true);
+        lines.push(proof.event);
+      }
+      expect(referenceRoot(lines.map(leafDataOf)).toString('base64')).toBe(checkpoint.root_hash);
+    });
+
+    it("answers 404 for another app's event and 400 for a size the log does not have", async () => {
+      const { rows } = await t.runtime.modules.auditLog.database.db.execute<{ id: string }>(
+        sql`select id from audit_events where app_id = ${appB} limit 1`,
+      );
+      const other = await t.call('GET', `/v1/audit/events/${rows[0]!.id}/proof`, {
+        key: t.keys.aAuditOnly,
+      });
+      expect(other.status).toBe(404);
+      expect(await other.json()).toMatchObject({ code: 'audit_event_not_found' });
+      const tooLarge = await t.call('GET', '/v1/audit/consistency?from=1&to=100000', {
+        key: t.keys.aAuditOnly,
+      });
+      expect(tooLarge.status).toBe(400);
+      expect(
+        (await t.call('GET', '/v1/audit/consistency?from=0', { key: t.keys.aAuditOnly })).status,
+      ).toBe(400);
+    });
+
+    it('proves that a later checkpoint extends an earlier one', async () => {
+      const { verifier_key } = await json<{ verifier_key: string }>('/v1/audit/checkpoint/key');
+      const verifier = parseVerifierKey(verifier_key);
+      const before = await json<CheckpointBody>('/v1/audit/checkpoint');
+      await appendTo(appA, 6);
+      const proof = await json<{
+        from: number;
+        to: number;
+        consistency_path: string[];
+        checkpoints: { from: CheckpointBody | null; to: CheckpointBody | null };
+      }>(`/v1/audit/consistency?from=${before.tree_size}`);
+      expect(proof).toMatchObject({ from: before.tree_size, to: before.tree_size + 6 });
+      const older = openCheckpoint(before.note, verifier)!;
+      const newer = openCheckpoint(proof.checkpoints.to!.note, verifier)!;
+      expect(newer.size).toBe(before.tree_size + 6);
+      const path = proof.consistency_path.map((hash) => Buffer.from(hash, 'base64'));
+      expect(verifyConsistency(older.size, newer.size, older.root, newer.root, path)).toBe(true);
+      // The same proof does not tie the newer root to a different older one.
+      expect(verifyConsistency(older.size, newer.size, newer.root, newer.root, path)).toBe(false);
+    });
+  });
+}
