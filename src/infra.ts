@@ -4,6 +4,7 @@ import type { AppModules } from './app.ts';
 import * as audit from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/dev-secret.ts';
+import * as consolePages from './console/index.ts';
 import { assertMigrated, migrateDatabase, openDatabase } from './db/database.ts';
 import { chooseStores, openRedis } from './db/redis.ts';
 import { openIdempotencyStore } from './http/idempotency/idempotent.ts';
@@ -107,6 +108,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         refusalFloorMs: options.refusalFloorMs,
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
+      console: consolePages.wire({ ...withAudit, access: apps, limiter: limiting.limiter }),
     };
     return {
       modules,

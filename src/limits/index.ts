@@ -1,4 +1,5 @@
 export type { Limiter } from './limiter.ts';
+export type { RateRule } from './policy.ts';
 export { sendCharges } from './policy.ts';
 export {
   countApproval,

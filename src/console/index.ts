@@ -1,0 +1,4 @@
+export type { ConsoleReads } from './reads.ts';
+export { type ConsoleDeps, consoleRoutes } from './routes.tsx';
+export type { ConsoleInfra } from './wire.ts';
+export { wire } from './wire.ts';

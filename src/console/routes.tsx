@@ -1,0 +1,331 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AccessStore, Principal } from '../access/index.ts';
+import type { AuditEventType, AuditTrail } from '../audit/index.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { cameOverHttps } from '../http/client-address.ts';
+import type { TrustPolicy } from '../http/client-ip.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Limiter } from '../limits/index.ts';
+import { crossSiteRefusal, sameToken } from './csrf.ts';
+import {
+  type FieldError,
+  type Query,
+  readEventFilters,
+  readGroupBy,
+  readInstant,
+} from './filters.ts';
+import { EventsPage } from './pages/events.tsx';
+import { Layout, type Viewer } from './pages/layout.tsx';
+import { SignInPage } from './pages/signin.tsx';
+import { StatsPage } from './pages/stats.tsx';
+import { TimelinePage } from './pages/timeline.tsx';
+import {
+  type ConsoleReads,
+  type EventFilters,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  InvalidCursorError,
+} from './reads.ts';
+import type { ConsoleSession, SessionStore } from './session-store.ts';
+import {
+  type Client,
+  newToken,
+  resumeSession,
+  SESSION_ABSOLUTE_MS,
+  signIn,
+  signOut,
+} from './sessions.ts';
+import { STYLESHEET, STYLESHEET_PATH } from './style.ts';
+
+export interface ConsoleDeps {
+  access: AccessStore;
+  sessions: SessionStore;
+  limiter: Limiter;
+  audit: AuditTrail;
+  clock: Clock;
+  reads: ConsoleReads;
+  trustProxy: TrustPolicy;
+  /** PUBLIC_URL's origin, also accepted as the Origin of a form post. */
+  publicOrigin: string | null;
+}
+
+/** The session cookie: an opaque token; the session itself is kept server-side (sessions.ts). */
+export const SESSION_COOKIE = 'tessera_console';
+/** The sign-in form's token, before there is a session (double submit). */
+export const SIGNIN_COOKIE = 'tessera_console_signin';
+
+/**
+ * No script, no frame, no other origin: the pages are HTML, one stylesheet of ours and inline SVG
+ * drawn with attributes (OWASP Content Security Policy Cheat Sheet, "Strict policy").
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const PAGE_SIZE = 50;
+const WATCH_TYPES: AuditEventType[] = ['pumping.trip', 'limit.hit'];
+
+/** The console: server-rendered pages under /console, no client script (README, Console). */
+export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  const cookieOptions = (c: Context<AppEnv>) =>
+    ({
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: cameOverHttps(c, deps.trustProxy),
+      path: '/console',
+    }) as const;
+  const client = (c: Context<AppEnv>): Client => ({
+    ip: c.get('connectionIp'),
+    userAgent: c.req.header('user-agent') ?? null,
+  });
+  const refusedAsCrossSite = (c: Context<AppEnv>) =>
+    crossSiteRefusal({
+      origin: c.req.header('origin'),
+      fetchSite: c.req.header('sec-fetch-site'),
+      host: new URL(c.req.url).host,
+      publicOrigin: deps.publicOrigin,
+    });
+  const forbidden = (c: Context<AppEnv>, why: string) =>
+    c.html(
+      <Layout title="Refused" section="signin" viewer={null}>
+        <h1>Refused</h1>
+        <p>{why}</p>
+        <p>
+          <a href="/console">Back to the console</a>
+        </p>
+      </Layout>,
+      403,
+    );
+  const signInForm = (c: Context<AppEnv>, error: string | null, status: 200 | 401 | 429) => {
+    const csrf = newToken();
+    setCookie(c, SIGNIN_COOKIE, csrf, { ...cookieOptions(c), maxAge: 3600 });
+    return c.html(<SignInPage csrf={csrf} error={error} />, status);
+  };
+  const currentSession = async (c: Context<AppEnv>) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const resumed = token ? await resumeSession(deps, token) : null;
+    if (token && !resumed) deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+    return resumed && token ? { ...resumed, token } : null;
+  };
+  /** A page that needs a session: without one, to the sign-in form. */
+  const withSession =
+    (
+      page: (
+        c: Context<AppEnv>,
+        signedIn: { session: ConsoleSession; principal: Principal; viewer: Viewer },
+      ) => Promise<Response>,
+    ) =>
+    async (c: Context<AppEnv>) => {
+      const signedIn = await currentSession(c);
+      if (!signedIn) return c.redirect('/console/signin', 303);
+      const viewer = { appName: signedIn.principal.app.name, csrf: signedIn.session.csrf };
+      return page(c, { ...signedIn, viewer });
+    };
+
+  app.get(STYLESHEET_PATH.slice('/console'.length), (c) => {
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+
+  app.get('/', async (c) =>
+    c.redirect((await currentSession(c)) ? '/console/events' : '/console/signin', 303),
+  );
+
+  app.get('/signin', async (c) => {
+    if (await currentSession(c)) return c.redirect('/console/events', 303);
+    return signInForm(c, null, 200);
+  });
+
+  app.post('/signin', async (c) => {
+    const crossSite = refusedAsCrossSite(c);
+    if (crossSite) return forbidden(c, `A sign-in from another site is refused (${crossSite}).`);
+    const body = await c.req.parseBody();
+    const expected = getCookie(c, SIGNIN_COOKIE);
+    if (!expected || !sameToken(text(body.csrf), expected)) {
+      return forbidden(c, 'This sign-in form has expired. Open the sign-in page again.');
+    }
+    const result = await signIn(deps, { key: text(body.key) ?? '', client: client(c) });
+    if (!result.ok) {
+      if (result.reason === 'rate_limited') {
+        c.header('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
+        return signInForm(c, 'Too many failed sign-ins from your address; try again later.', 429);
+      }
+      return signInForm(
+        c,
+        'This key cannot open the console: it must be an active key with the audit:read scope.',
+        401,
+      );
+    }
+    deleteCookie(c, SIGNIN_COOKIE, cookieOptions(c));
+    setCookie(c, SESSION_COOKIE, result.token, {
+      ...cookieOptions(c),
+      maxAge: SESSION_ABSOLUTE_MS / 1000,
+    });
+    return c.redirect('/console/events', 303);
+  });
+
+  app.post('/signout', async (c) => {
+    const crossSite = refusedAsCrossSite(c);
+    if (crossSite) return forbidden(c, `A sign-out from another site is refused (${crossSite}).`);
+    const signedIn = await currentSession(c);
+    if (!signedIn) return c.redirect('/console/signin', 303);
+    const body = await c.req.parseBody();
+    if (!sameToken(text(body.csrf), signedIn.session.csrf)) {
+      return forbidden(c, 'This form has expired. Reload the page and try again.');
+    }
+    await signOut(deps, signedIn.token, signedIn.session, client(c));
+    deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+    return c.redirect('/console/signin', 303);
+  });
+
+  const listing = (section: 'events' | 'watch') =>
+    withSession(async (c, { principal, viewer }) => {
+      const query: Query = c.req.queries();
+      if (section === 'watch') query.type = WATCH_TYPES;
+      const read = readEventFilters(query);
+      let errors: FieldError[] = read.ok ? [] : read.errors;
+      let page = {
+        events: [] as Awaited<ReturnType<ConsoleReads['events']>>['events'],
+        nextCursor: null as string | null,
+      };
+      if (read.ok) {
+        try {
+          page = await deps.reads.events(principal.app.id, read.filters, {
+            cursor: query.cursor?.[0] ?? null,
+            limit: PAGE_SIZE,
+          });
+        } catch (error) {
+          if (!(error instanceof InvalidCursorError)) throw error;
+          errors = [{ field: 'cursor', message: error.message }];
+        }
+      }
+      const watch = section === 'watch';
+      return c.html(
+        <EventsPage
+          viewer={viewer}
+          section={section}
+          title={watch ? 'Pumping watch & limit refusals' : 'Attempts'}
+          intro={
+            watch
+              ? 'Trips of the SMS pumping watch and requests refused by a rate limit or budget, newest first.'
+              : 'Every recorded decision of your app, newest first. Times are UTC.'
+          }
+          query={watch ? { ...query, type: [] } : query}
+          errors={errors}
+          events={page.events}
+          nextCursor={page.nextCursor}
+          exportable={!watch}
+        />,
+        errors.length > 0 ? 422 : 200,
+      );
+    });
+  app.get('/events', listing('events'));
+  app.get('/watch', listing('watch'));
+
+  app.get(
+    '/verifications/:id',
+    withSession(async (c, { principal, viewer }) => {
+      const verificationId = c.req.param('id') ?? '';
+      const events = await deps.reads.timeline(principal.app.id, verificationId);
+      return c.html(
+        <TimelinePage viewer={viewer} verificationId={verificationId} events={events} />,
+        events.length === 0 ? 404 : 200,
+      );
+    }),
+  );
+
+  app.get(
+    '/stats',
+    withSession(async (c, { principal, viewer }) => {
+      const query: Query = c.req.queries();
+      const errors: FieldError[] = [];
+      const now = deps.clock.now();
+      const until = readInstant(query, 'until', errors) ?? new Date(now);
+      const since = readInstant(query, 'since', errors) ?? new Date(until.getTime() - 86_400_000);
+      if (errors.length === 0 && since >= until) {
+        errors.push({ field: 'since', message: 'From must be before To.' });
+      }
+      const groupBy = readGroupBy(query);
+      const buckets =
+        errors.length === 0
+          ? await deps.reads.stats(principal.app.id, { since, until, groupBy })
+          : [];
+      return c.html(
+        <StatsPage
+          viewer={viewer}
+          since={query.since?.[0] ?? localInput(since)}
+          until={query.until?.[0] ?? localInput(until)}
+          groupBy={groupBy}
+          errors={errors}
+          buckets={buckets}
+        />,
+        errors.length > 0 ? 422 : 200,
+      );
+    }),
+  );
+
+  app.get(
+    '/export',
+    withSession(async (c, { principal }) => {
+      const query: Query = c.req.queries();
+      const format = query.format?.[0] as ExportFormat;
+      const read = readEventFilters(query);
+      if (!EXPORT_FORMATS.includes(format) || !read.ok) {
+        return c.text('Export refused: unknown format or invalid filters.', 422);
+      }
+      return exportResponse(deps, principal.app, read.filters, format);
+    }),
+  );
+  return app;
+}
+
+/** The export as a download, pulled chunk by chunk: the reads go as fast as the client takes them. */
+function exportResponse(
+  deps: Pick<ConsoleDeps, 'reads' | 'clock'>,
+  app: { id: string; name: string },
+  filters: EventFilters,
+  format: ExportFormat,
+): Response {
+  const chunks = deps.reads.export(app.id, filters, format)[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+  const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
+  const name = `tessera-audit-${app.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}.${format}`;
+  return new Response(body, {
+    headers: {
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'Content-Disposition': `attachment; filename="${name}"`,
+    },
+  });
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** What a datetime-local input shows for an instant (UTC, to the minute). */
+function localInput(date: Date): string {
+  return date.toISOString().slice(0, 16);
+}
