@@ -22,23 +22,25 @@ export interface RequestOrigin {
  * Why a state-changing request must be refused as cross-site, or null. Defence in depth next to the
  * tokens (OWASP CSRF Prevention Cheat Sheet, "Fetch Metadata" and "Verifying Origin"): a browser
  * that sends Sec-Fetch-Site must say same-origin (same-site is not enough: another port or a sibling
- * subdomain is same-site), and an Origin it sends must be ours. A client that sends neither (curl,
- * an old browser) is judged by the tokens alone.
+ * subdomain is same-site), and an Origin it sends must be ours. Under `Referrer-Policy: no-referrer`
+ * Chromium sends `Origin: null` even for our own forms, so `null` is believed only next to a
+ * same-origin Sec-Fetch-Site. A client that sends neither header (curl) is judged by the tokens
+ * alone.
  */
 export function crossSiteRefusal(request: RequestOrigin): string | null {
-  if (request.fetchSite !== undefined && request.fetchSite !== 'same-origin') {
-    return `Sec-Fetch-Site is ${request.fetchSite}`;
-  }
+  const { fetchSite } = request;
+  if (fetchSite !== undefined && fetchSite !== 'same-origin')
+    return `Sec-Fetch-Site is ${fetchSite}`;
   if (request.origin === undefined) return null;
-  let host: string;
-  let origin: string;
+  if (request.origin === 'null') {
+    return fetchSite === 'same-origin' ? null : 'Origin is null and Sec-Fetch-Site is missing';
+  }
+  let url: URL;
   try {
-    const url = new URL(request.origin);
-    host = url.host;
-    origin = url.origin;
+    url = new URL(request.origin);
   } catch {
     return 'the Origin header is not an origin';
   }
-  if (origin === request.publicOrigin) return null;
-  return host === request.host.toLowerCase() ? null : `Origin ${origin} is not this server`;
+  if (url.origin === request.publicOrigin) return null;
+  return url.host === request.host.toLowerCase() ? null : `Origin ${url.origin} is not this server`;
 }

@@ -40,7 +40,7 @@ code{font-size:.85rem;word-break:break-all}
 .signin{max-width:28rem;margin:3rem auto}
 .signin form>*+*{margin-top:1rem}
 figure{margin:1rem 0}
-figure svg{width:100%;height:auto;max-width:60rem}
+figure svg{max-width:100%;height:auto}
 .legend{display:flex;gap:1rem;flex-wrap:wrap;list-style:none;padding:0;margin:.5rem 0}
 .swatch{display:inline-block;width:.9rem;height:.9rem;margin-right:.35rem;vertical-align:-.1rem;border:1px solid #1b1b1b}
 .swatch.sent{background:#0b4f9c}.swatch.approved{background:#1d7a3a}.swatch.refused{background:#b3261e}

@@ -23,11 +23,14 @@ export function BarChart(props: { buckets: StatsBucket[]; title: string }) {
   const groupWidth = SERIES.length * BAR + GAP;
   const width = LEFT + props.buckets.length * groupWidth + GAP;
   const plot = HEIGHT - TOP - BOTTOM;
+  const viewWidth = Math.max(width, 320);
   const y = (value: number) => TOP + plot - (value / max) * plot;
   return (
     <figure>
       <svg
-        viewBox={`0 0 ${Math.max(width, 320)} ${HEIGHT}`}
+        viewBox={`0 0 ${viewWidth} ${HEIGHT}`}
+        width={viewWidth}
+        height={HEIGHT}
         role="img"
         aria-labelledby="chart-title chart-desc"
         xmlns="http://www.w3.org/2000/svg"
