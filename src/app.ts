@@ -2,6 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
+import { type AuditSearchDeps, auditEndpoints } from './audit/index.ts';
 import { type ConsoleDeps, consoleRoutes } from './console/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
@@ -36,6 +37,7 @@ export interface AppModules {
   receipts: ReceiptDeps;
   verification: VerificationEndpointDeps;
   totp: TotpDeps;
+  audit: AuditSearchDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -53,7 +55,13 @@ export const OPENAPI_INFO = {
 } as const;
 
 /** Paths that take an API key; provider callbacks and operations do not. */
-const AUTHENTICATED_PATHS = ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'];
+const AUTHENTICATED_PATHS = [
+  '/v1/verify',
+  '/v1/verify/*',
+  '/v1/totp/*',
+  '/v1/audit/*',
+  '/v1/dev/*',
+];
 
 /** The HTTP app over the wired modules. No I/O happens here; infra.ts builds what it needs. */
 export function createApp(modules: AppModules) {
@@ -118,6 +126,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   if (modules) for (const path of AUTHENTICATED_PATHS) app.use(path, authenticate(modules.access));
   place(verificationEndpoints, modules?.verification);
   place(totpEndpoints, modules?.totp);
+  place(auditEndpoints, modules?.audit);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

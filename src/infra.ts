@@ -108,6 +108,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         refusalFloorMs: options.refusalFloorMs,
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
+      audit: auditing.search,
       console: consolePages.wire({ ...withAudit, access: apps, limiter: limiting.limiter }),
     };
     return {

@@ -370,7 +370,8 @@ async function allWritten(database: Database, events: readonly PreparedEvent[]):
   }
 }
 
-function fromRow(row: typeof auditEvents.$inferSelect): AuditRecord {
+/** A stored row as the trail's reader returns it. */
+export function fromRow(row: typeof auditEvents.$inferSelect): AuditRecord {
   // A type this release does not know (written by a newer one) is still returned and hashed as is.
   return { ...row, type: row.type as AuditEventType };
 }

@@ -1,7 +1,12 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
+import type { DerivedKeys } from '../kernel/crypto/derive-keys.ts';
+import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { createAuditCursorCodec } from './audit-cursor.ts';
+import type { AuditSearchDeps } from './audit-search.ts';
+import { createPostgresAuditSearchStore } from './postgres-audit-search.ts';
 import { createPostgresAuditQueries, createPostgresAuditWriter } from './postgres-writer.ts';
 import { createSpoolFile } from './spool-file.ts';
 import { createAuditTrail } from './trail.ts';
@@ -15,6 +20,9 @@ export interface AuditInfra {
     auditSpooled(pending: number): void;
   };
   config: Pick<Config, 'auditSpoolDir'>;
+  /** Phone filters of searches are matched through the app's HMACs. */
+  phones: PhoneProtector;
+  keys: Pick<DerivedKeys, 'auditCursorKey'>;
   /** Closers run in reverse order of registration when the runtime closes. */
   onClose(close: () => Promise<void>): void;
 }
@@ -23,6 +31,8 @@ export interface AuditModule {
   /** How verbs record decisions (commit, or commit-or-spool). */
   trail: AuditTrail;
   queries: AuditQueries;
+  /** What the audit endpoints (and any reader of the trail for people) are given. */
+  search: AuditSearchDeps;
 }
 
 /**
@@ -65,5 +75,17 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
     onError: (error) => logger.warn({ err: error }, 'audit rows spooled: Postgres refused them'),
   });
   infra.onClose(() => trail.close());
-  return { trail, queries: createPostgresAuditQueries(infra.database) };
+  return {
+    trail,
+    queries: createPostgresAuditQueries(infra.database),
+    search: {
+      store: guardAvailability(
+        createPostgresAuditSearchStore(infra.database),
+        'postgres',
+        isPostgresOutage,
+      ),
+      phones: infra.phones,
+      cursors: createAuditCursorCodec(infra.keys.auditCursorKey),
+    },
+  };
 }

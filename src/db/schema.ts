@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   index,
@@ -67,9 +68,19 @@ export const auditEvents = pgTable(
   },
   (table) => [
     index('audit_events_app_created_idx').on(table.appId, table.createdAt),
-    index('audit_events_app_phone_idx').on(table.appId, table.phoneHmac),
-    index('audit_events_app_verification_idx').on(table.appId, table.verificationId),
     index('audit_events_app_type_created_idx').on(table.appId, table.type, table.createdAt),
+    // The audit search reads pages in seq order (src/audit/postgres-audit-search.ts): each
+    // filter's index ends in seq, so a page is one index range, newest or oldest first.
+    index('audit_events_app_seq_idx').on(table.appId, table.seq),
+    index('audit_events_app_phone_seq_idx').on(table.appId, table.phoneHmac, table.seq),
+    index('audit_events_app_verification_seq_idx').on(table.appId, table.verificationId, table.seq),
+    index('audit_events_app_type_seq_idx').on(table.appId, table.type, table.seq),
+    // tessera_inet (same migration) is the address as inet, or null for text that is not one.
+    index('audit_events_app_ip_seq_idx').on(
+      table.appId,
+      sql`"public"."tessera_inet"("client_ip")`,
+      table.seq,
+    ),
   ],
 );
 

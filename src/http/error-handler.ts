@@ -21,6 +21,8 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   factor_closed: 409,
   factor_locked: 423,
   invalid_code: 422,
+  invalid_filter: 422,
+  audit_event_not_found: 404,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

@@ -9,6 +9,10 @@ export const ProblemSchema = z
     detail: z.string(),
     code: z.string().openapi({ example: 'invalid_request' }),
     limit: z.string().optional().openapi({ description: 'On 429: the limit that was hit.' }),
+    field: z
+      .string()
+      .optional()
+      .openapi({ description: 'On invalid_filter: the query parameter at fault.' }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
@@ -40,7 +44,7 @@ export function problemDetails(
   status: number,
   code: string,
   detail: string,
-  extra: { limit?: string; errors?: Problem['errors'] } = {},
+  extra: { limit?: string; field?: string; errors?: Problem['errors'] } = {},
 ): Problem {
   return {
     type: `https://tessera.dev/problems/${code}`,
@@ -49,6 +53,7 @@ export function problemDetails(
     detail,
     code,
     ...(extra.limit ? { limit: extra.limit } : {}),
+    ...(extra.field ? { field: extra.field } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
   };
 }
@@ -57,7 +62,12 @@ export function problemResponse(
   status: number,
   code: string,
   detail: string,
-  extra: { limit?: string; retryAfterSeconds?: number; errors?: Problem['errors'] } = {},
+  extra: {
+    limit?: string;
+    retryAfterSeconds?: number;
+    field?: string;
+    errors?: Problem['errors'];
+  } = {},
 ): Response {
   const body = problemDetails(status, code, detail, extra);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };

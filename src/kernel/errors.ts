@@ -17,13 +17,15 @@ export type RefusalCode =
   | 'factor_not_found'
   | 'factor_closed'
   | 'factor_locked'
-  | 'invalid_code';
+  | 'invalid_code'
+  | 'invalid_filter'
+  | 'audit_event_not_found';
 
 export class RefusedError extends Error {
   constructor(
     readonly code: RefusalCode,
     message: string,
-    readonly extra: { limit?: string; retryAfterSeconds?: number } = {},
+    readonly extra: { limit?: string; retryAfterSeconds?: number; field?: string } = {},
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -46,3 +48,7 @@ export class DependencyUnavailableError extends Error {
 
 export const notFound = () =>
   new RefusedError('verification_not_found', 'No verification with this id exists for this app.');
+
+/** A search filter that is well formed but wrong (an unknown type, a bad CIDR, a forged cursor). */
+export const invalidFilter = (field: string, message: string) =>
+  new RefusedError('invalid_filter', message, { field });
