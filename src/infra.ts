@@ -109,7 +109,12 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       }),
       totp: totp.wire({ ...withAudit, limits: limiting }),
       audit: auditing.search,
-      console: consolePages.wire({ ...withAudit, access: apps, limiter: limiting.limiter }),
+      console: consolePages.wire({
+        ...withAudit,
+        access: apps,
+        auditSearch: auditing.search,
+        limiter: limiting.limiter,
+      }),
     };
     return {
       modules,

@@ -1,4 +1,4 @@
-export type { ConsoleReads } from './reads.ts';
 export { type ConsoleDeps, consoleRoutes } from './routes.tsx';
+export type { ConsoleStats } from './stats.ts';
 export type { ConsoleInfra } from './wire.ts';
 export { wire } from './wire.ts';

@@ -2,32 +2,36 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccessStore, Principal } from '../access/index.ts';
-import type { AuditEventType, AuditTrail } from '../audit/index.ts';
+import {
+  type AuditPage,
+  type AuditSearchDeps,
+  type AuditSearchInput,
+  type AuditTrail,
+  searchAuditEvents,
+  type VerificationTimeline,
+  verificationTimeline,
+} from '../audit/index.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { cameOverHttps } from '../http/client-address.ts';
 import type { TrustPolicy } from '../http/client-ip.ts';
 import type { Clock } from '../kernel/clock.ts';
+import { RefusedError } from '../kernel/errors.ts';
 import type { Limiter } from '../limits/index.ts';
 import { crossSiteRefusal, sameToken } from './csrf.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportEvents } from './export.ts';
 import {
   type FieldError,
+  fieldError,
   type Query,
-  readEventFilters,
   readGroupBy,
   readInstant,
+  searchInput,
 } from './filters.ts';
 import { EventsPage } from './pages/events.tsx';
 import { Layout, type Viewer } from './pages/layout.tsx';
 import { SignInPage } from './pages/signin.tsx';
 import { StatsPage } from './pages/stats.tsx';
 import { TimelinePage } from './pages/timeline.tsx';
-import {
-  type ConsoleReads,
-  type EventFilters,
-  EXPORT_FORMATS,
-  type ExportFormat,
-  InvalidCursorError,
-} from './reads.ts';
 import type { ConsoleSession, SessionStore } from './session-store.ts';
 import {
   type Client,
@@ -37,6 +41,7 @@ import {
   signIn,
   signOut,
 } from './sessions.ts';
+import type { ConsoleStats } from './stats.ts';
 import { STYLESHEET, STYLESHEET_PATH } from './style.ts';
 
 export interface ConsoleDeps {
@@ -45,7 +50,9 @@ export interface ConsoleDeps {
   limiter: Limiter;
   audit: AuditTrail;
   clock: Clock;
-  reads: ConsoleReads;
+  /** The audit module's search: the attempts, watch, timeline and export pages read through it. */
+  search: AuditSearchDeps;
+  stats: ConsoleStats;
   trustProxy: TrustPolicy;
   /** PUBLIC_URL's origin, also accepted as the Origin of a form post. */
   publicOrigin: string | null;
@@ -64,7 +71,7 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const PAGE_SIZE = 50;
-const WATCH_TYPES: AuditEventType[] = ['pumping.trip', 'limit.hit'];
+const WATCH_TYPES = ['pumping.trip', 'limit.hit'];
 
 /** The console: server-rendered pages under /console, no client script (README, Console). */
 export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
@@ -194,25 +201,21 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
   const listing = (section: 'events' | 'watch') =>
     withSession(async (c, { principal, viewer }) => {
       const query: Query = c.req.queries();
-      if (section === 'watch') query.type = WATCH_TYPES;
-      const read = readEventFilters(query);
-      let errors: FieldError[] = read.ok ? [] : read.errors;
-      let page = {
-        events: [] as Awaited<ReturnType<ConsoleReads['events']>>['events'],
-        nextCursor: null as string | null,
-      };
-      if (read.ok) {
-        try {
-          page = await deps.reads.events(principal.app.id, read.filters, {
-            cursor: query.cursor?.[0] ?? null,
-            limit: PAGE_SIZE,
-          });
-        } catch (error) {
-          if (!(error instanceof InvalidCursorError)) throw error;
-          errors = [{ field: 'cursor', message: error.message }];
-        }
-      }
       const watch = section === 'watch';
+      const input = { ...searchInput(query), limit: String(PAGE_SIZE) };
+      let page: AuditPage = { events: [], nextCursor: null };
+      let errors: FieldError[] = [];
+      try {
+        page = await searchAuditEvents(
+          deps.search,
+          principal.app.id,
+          watch ? { ...input, type: WATCH_TYPES } : input,
+        );
+      } catch (error) {
+        const field = fieldError(error);
+        if (!field) throw error;
+        errors = [field];
+      }
       return c.html(
         <EventsPage
           viewer={viewer}
@@ -223,7 +226,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
               ? 'Trips of the SMS pumping watch and requests refused by a rate limit or budget, newest first.'
               : 'Every recorded decision of your app, newest first. Times are UTC.'
           }
-          query={watch ? { ...query, type: [] } : query}
+          query={query}
           errors={errors}
           events={page.events}
           nextCursor={page.nextCursor}
@@ -239,10 +242,16 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     '/verifications/:id',
     withSession(async (c, { principal, viewer }) => {
       const verificationId = c.req.param('id') ?? '';
-      const events = await deps.reads.timeline(principal.app.id, verificationId);
+      let timeline: VerificationTimeline | null = null;
+      try {
+        timeline = await verificationTimeline(deps.search, principal.app.id, verificationId);
+      } catch (error) {
+        if (!(error instanceof RefusedError && error.code === 'verification_not_found'))
+          throw error;
+      }
       return c.html(
-        <TimelinePage viewer={viewer} verificationId={verificationId} events={events} />,
-        events.length === 0 ? 404 : 200,
+        <TimelinePage viewer={viewer} verificationId={verificationId} timeline={timeline} />,
+        timeline ? 200 : 404,
       );
     }),
   );
@@ -261,7 +270,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
       const groupBy = readGroupBy(query);
       const buckets =
         errors.length === 0
-          ? await deps.reads.stats(principal.app.id, { since, until, groupBy })
+          ? await deps.stats.stats(principal.app.id, { since, until, groupBy })
           : [];
       return c.html(
         <StatsPage
@@ -282,11 +291,19 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     withSession(async (c, { principal }) => {
       const query: Query = c.req.queries();
       const format = query.format?.[0] as ExportFormat;
-      const read = readEventFilters(query);
-      if (!EXPORT_FORMATS.includes(format) || !read.ok) {
-        return c.text('Export refused: unknown format or invalid filters.', 422);
+      if (!EXPORT_FORMATS.includes(format)) return c.text('Export format: csv or ndjson.', 422);
+      const input: AuditSearchInput = { ...searchInput(query), cursor: undefined };
+      // The first page is read before answering, so a wrong filter is a 422, not a cut download.
+      const chunks = exportEvents(deps.search, principal.app.id, input, format);
+      let head: IteratorResult<string>;
+      try {
+        head = await chunks.next();
+      } catch (error) {
+        const field = fieldError(error);
+        if (!field) throw error;
+        return c.text(`Export refused: ${field.message}`, 422);
       }
-      return exportResponse(deps, principal.app, read.filters, format);
+      return exportResponse(deps.clock, principal.app, head, chunks, format);
     }),
   );
   return app;
@@ -294,24 +311,26 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
 
 /** The export as a download, pulled chunk by chunk: the reads go as fast as the client takes them. */
 function exportResponse(
-  deps: Pick<ConsoleDeps, 'reads' | 'clock'>,
+  clock: Clock,
   app: { id: string; name: string },
-  filters: EventFilters,
+  head: IteratorResult<string>,
+  chunks: AsyncGenerator<string>,
   format: ExportFormat,
 ): Response {
-  const chunks = deps.reads.export(app.id, filters, format)[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
+  let pending: IteratorResult<string> | null = head;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await chunks.next();
+      const next = pending ?? (await chunks.next());
+      pending = null;
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {
-      await chunks.return?.();
+      await chunks.return(undefined);
     },
   });
-  const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
+  const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
   const name = `tessera-audit-${app.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}.${format}`;
   return new Response(body, {
     headers: {

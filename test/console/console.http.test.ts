@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../src/access/api-keys.ts';
-import type { EventFilters } from '../../src/console/reads.ts';
+import { searchAuditEvents } from '../../src/audit/index.ts';
 import {
   SESSION_ABSOLUTE_MS,
   SESSION_IDLE_MS,
@@ -10,18 +10,6 @@ import {
 import { BACKENDS, createTestClock, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { consoleClient, csrfField, setCookie } from './console-client.ts';
 
-const NO_FILTERS: EventFilters = {
-  types: [],
-  outcome: null,
-  reason: null,
-  purpose: null,
-  phone: null,
-  ip: null,
-  verificationId: null,
-  since: null,
-  until: null,
-};
-
 for (const backend of BACKENDS.filter((b) => b.available)) {
   describe(`console over HTTP, without a browser (${backend.name})`, () => {
     const clock = createTestClock();
@@ -30,9 +18,7 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       appId: string,
       type: 'console.signin_failed' | 'console.signed_in' | 'console.signed_out',
     ) =>
-      testApp.runtime.modules.console.reads
-        .events(appId, { ...NO_FILTERS, types: [type] }, { cursor: null, limit: 100 })
-        .then((page) => page.events);
+      searchAuditEvents(testApp.runtime.modules.audit, appId, { type }).then((page) => page.events);
 
     beforeAll(async () => {
       testApp = await startTestApp(backend, { clock });
@@ -171,10 +157,13 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
         const blocked = await consoleClient(limited).signIn(limited.keys.aAuditOnly);
         expect(blocked.status).toBe(429);
         expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-        const audited = await limited.runtime.modules.console.reads.events(
+        const audited = await searchAuditEvents(
+          limited.runtime.modules.audit,
           UNATTRIBUTED_APP_ID,
-          { ...NO_FILTERS, types: ['console.signin_failed'], reason: 'rate_limited' },
-          { cursor: null, limit: 10 },
+          {
+            type: 'console.signin_failed',
+            reason: 'rate_limited',
+          },
         );
         expect(audited.events).toHaveLength(1);
       } finally {
@@ -215,13 +204,18 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
     it('names a bad filter instead of listing, and lists one number’s attempts only', async () => {
       const client = consoleClient(testApp);
       await client.signIn(testApp.keys.aAuditOnly);
-      const bad = await client.get(
-        '/console/events?ip=10.0.0.0/33&since=2026-02-01T00:00&until=2026-01-01T00:00',
-      );
+      const bad = await client.get('/console/events?ip=10.0.0.0/33');
       expect(bad.status).toBe(422);
       const html = await bad.text();
-      expect(html).toContain('10.0.0.0/33 is not an IP address or CIDR range.');
-      expect(html).toContain('From must not be after To.');
+      // The first wrong filter is named, and links to its field.
+      expect(html).toContain('<a href="#f-ip">ip is not an IP address or a CIDR range');
+      expect(html).toMatch(/id="f-ip"[^>]*aria-invalid="true"/);
+      // Times from the datetime-local fields are read as UTC.
+      const reversed = await client.get(
+        '/console/events?since=2026-02-01T00:00&until=2026-01-01T00:00',
+      );
+      expect(reversed.status).toBe(422);
+      expect(await reversed.text()).toContain('<a href="#f-since">since is after until.');
       const forged = await client.get('/console/events?cursor=bm90LWEtY3Vyc29y');
       expect(forged.status).toBe(422);
 
@@ -239,6 +233,40 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       const tbody = /<tbody>[\s\S]*<\/tbody>/.exec(one)?.[0] ?? '';
       expect(tbody).toContain('+33 6•• •• •• 78');
       expect(tbody).not.toContain('33612345678');
+    });
+
+    it('exports the filtered events as a download, complete-line last, formula cells defused', async () => {
+      const client = consoleClient(testApp);
+      await client.signIn(testApp.keys.aAuditOnly);
+      const started = await testApp.call('POST', '/v1/verify', {
+        body: { to: '+33611223344', client: { ip: '198.51.100.9', user_agent: '=2+5' } },
+      });
+      expect(started.status).toBe(201);
+      const csv = await client.get('/console/export?format=csv&ip=198.51.100.0/24');
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(csv.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="tessera-audit-app-a-/,
+      );
+      const lines = (await csv.text()).trimEnd().split('\r\n');
+      expect(lines[0]).toMatch(/^id,seq,created_at,type,/);
+      expect(lines.filter((line) => line.startsWith('evt_'))).toHaveLength(lines.length - 2);
+      expect(lines.slice(1, -1).every((line) => line.includes(",'=2+5,"))).toBe(true);
+      expect(lines.at(-1)).toBe(`# complete: ${lines.length - 2} rows`);
+
+      const ndjson = await client.get('/console/export?format=ndjson&ip=198.51.100.0/24');
+      const records = (await ndjson.text())
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records.at(-1)).toEqual({ export: 'complete', rows: records.length - 1 });
+      expect(records.length - 1).toBe(lines.length - 2);
+      expect(records[0]).toMatchObject({ client_ip: '198.51.100.9', user_agent: '=2+5' });
+
+      expect((await client.get('/console/export?format=xlsx')).status).toBe(422);
+      expect((await client.get('/console/export?format=csv&ip=nope')).status).toBe(422);
+      const anonymous = await testApp.app.request('http://localhost/console/export?format=csv');
+      expect(anonymous.status).toBe(303);
     });
   });
 }

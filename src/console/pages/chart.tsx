@@ -1,4 +1,4 @@
-import type { StatsBucket } from '../reads.ts';
+import type { StatsBucket } from '../stats.ts';
 
 const SERIES = [
   { key: 'sent', label: 'Sent', colour: '#0b4f9c' },

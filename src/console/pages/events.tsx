@@ -1,6 +1,5 @@
-import { AUDIT_EVENT_TYPES } from '../../audit/index.ts';
+import { AUDIT_EVENT_TYPES, type AuditRecord } from '../../audit/index.ts';
 import type { FieldError, Query } from '../filters.ts';
-import type { EventRow } from '../reads.ts';
 import { ErrorSummary, formatTime, Layout, type Section, type Viewer } from './layout.tsx';
 
 /** A query string of the given fields, repeating multi-valued ones (the filter form's own shape). */
@@ -89,7 +88,7 @@ export function FilterForm(props: {
 }
 
 /** Events as a table; each verification id opens its timeline. */
-export function EventTable(props: { caption: string; events: EventRow[] }) {
+export function EventTable(props: { caption: string; events: AuditRecord[] }) {
   if (props.events.length === 0) return <p>No events match.</p>;
   return (
     <div class="table-wrap">
@@ -140,7 +139,7 @@ export function EventsPage(props: {
   intro: string;
   query: Query;
   errors: FieldError[];
-  events: EventRow[];
+  events: AuditRecord[];
   nextCursor: string | null;
   exportable: boolean;
 }) {

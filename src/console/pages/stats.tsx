@@ -1,5 +1,5 @@
 import type { FieldError } from '../filters.ts';
-import { GROUP_BYS, type GroupBy, type StatsBucket } from '../reads.ts';
+import { GROUP_BYS, type GroupBy, type StatsBucket } from '../stats.ts';
 import { BarChart } from './chart.tsx';
 import { ErrorSummary, Layout, type Viewer } from './layout.tsx';
 
