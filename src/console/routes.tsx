@@ -268,10 +268,10 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
         errors.push({ field: 'since', message: 'From must be before To.' });
       }
       const groupBy = readGroupBy(query);
-      const buckets =
+      const { buckets } =
         errors.length === 0
-          ? await deps.stats.stats(principal.app.id, { since, until, groupBy })
-          : [];
+          ? await deps.stats.stats({ appId: principal.app.id, since, until, groupBy })
+          : { buckets: [] };
       return c.html(
         <StatsPage
           viewer={viewer}

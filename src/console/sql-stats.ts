@@ -9,7 +9,7 @@ import type { ConsoleStats, StatsBucket } from './stats.ts';
 export function createSqlConsoleStats(database: Database): ConsoleStats {
   const { db } = database;
   return {
-    async stats(appId, range) {
+    async stats({ appId, ...range }) {
       const bucket = BUCKETS[range.groupBy];
       const { rows } = await db.execute<{
         bucket: string | null;
@@ -38,13 +38,13 @@ export function createSqlConsoleStats(database: Database): ConsoleStats {
           min(refusals.reasons::text) AS reasons
         FROM e LEFT JOIN refusals ON refusals.bucket IS NOT DISTINCT FROM e.bucket
         GROUP BY e.bucket ORDER BY e.bucket`);
-      return rows.map((row): StatsBucket => {
+      const buckets = rows.map((row): StatsBucket => {
         const sent = Number(row.sent);
         const delivered = Number(row.delivered);
         const approved = Number(row.approved);
         const reasons = typeof row.reasons === 'string' ? JSON.parse(row.reasons) : row.reasons;
         return {
-          key: row.bucket ?? '(none)',
+          key: row.bucket,
           sent,
           delivered,
           approved,
@@ -55,6 +55,7 @@ export function createSqlConsoleStats(database: Database): ConsoleStats {
           deliveryRate: sent === 0 ? null : delivered / sent,
         };
       });
+      return { buckets };
     },
   };
 }

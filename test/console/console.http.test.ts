@@ -268,6 +268,39 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       const anonymous = await testApp.app.request('http://localhost/console/export?format=csv');
       expect(anonymous.status).toBe(303);
     });
+
+    it('draws the stats as SVG bars with the same figures in a table, and names a reversed range', async () => {
+      const client = consoleClient(testApp);
+      await client.signIn(testApp.keys.aAuditOnly);
+      const started = await testApp.call('POST', '/v1/verify', {
+        body: { to: '+33655443322', purpose: 'password_reset' },
+      });
+      expect(started.status).toBe(201);
+      // Rows are dated by the database's clock; the app's clock is the test's, moved by hand.
+      const around = (hours: number) =>
+        new Date(Date.now() + hours * 3_600_000).toISOString().slice(0, 16);
+      const page = await client.get(
+        `/console/stats?group_by=purpose&since=${around(-1)}&until=${around(1)}`,
+      );
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toMatch(/<svg[^>]*role="img"/);
+      expect(html).toMatch(/<rect class="bar"[^>]*height="[1-9]/);
+      const row = /<tr><th scope="row">password_reset<\/th>(.*?)<\/tr>/.exec(html)?.[1] ?? '';
+      // Sent 1, delivered 0, approved 0, failed 0, refused 0.
+      expect([...row.matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => m[1])).toEqual([
+        '1',
+        '0',
+        '0',
+        '0',
+        '0',
+      ]);
+      const reversed = await client.get(
+        '/console/stats?since=2026-02-01T00:00&until=2026-01-01T00:00',
+      );
+      expect(reversed.status).toBe(422);
+      expect(await reversed.text()).toContain('href="#f-since"');
+    });
   });
 }
 

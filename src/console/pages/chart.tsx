@@ -60,7 +60,7 @@ export function BarChart(props: { buckets: StatsBucket[]; title: string }) {
                   height={TOP + plot - y(bucket[series.key])}
                   fill={series.colour}
                 >
-                  <title>{`${bucket.key}: ${bucket[series.key]} ${series.label.toLowerCase()}`}</title>
+                  <title>{`${shortKey(bucket.key)}: ${bucket[series.key]} ${series.label.toLowerCase()}`}</title>
                 </rect>
               ))}
               <text
@@ -92,8 +92,9 @@ export function BarChart(props: { buckets: StatsBucket[]; title: string }) {
 }
 
 /** An hour bucket shown as "01-31 14h"; other keys as they are, cut to fit. */
-function shortKey(key: string): string {
-  const hour = /^\d{4}-(\d{2}-\d{2})T(\d{2}):00Z$/.exec(key);
+function shortKey(key: string | null): string {
+  if (key === null) return '(none)';
+  const hour = /^\d{4}-(\d{2}-\d{2})T(\d{2}):00/.exec(key);
   if (hour) return `${hour[1]} ${hour[2]}h`;
   return key.length > 12 ? `${key.slice(0, 11)}…` : key;
 }

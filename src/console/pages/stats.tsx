@@ -78,7 +78,7 @@ export function StatsPage(props: {
               <tbody>
                 {props.buckets.map((bucket) => (
                   <tr>
-                    <th scope="row">{bucket.key}</th>
+                    <th scope="row">{bucket.key ?? '(none)'}</th>
                     <td class="num">{bucket.sent}</td>
                     <td class="num">{bucket.delivered}</td>
                     <td class="num">{bucket.approved}</td>
