@@ -8,6 +8,7 @@ import {
   auditEndpoints,
   auditLogEndpoints,
 } from './audit/index.ts';
+import { type ConsoleDeps, consoleRoutes } from './console/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
@@ -46,6 +47,8 @@ export interface AppModules {
   auditLog: AuditLog;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
+  /** The security console at /console (README, Console). */
+  console: ConsoleDeps;
 }
 
 export const OPENAPI_INFO = {
@@ -95,6 +98,8 @@ export function createApp(modules: AppModules) {
   app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));
 
   addEndpoints(app, modules);
+  // HTML pages with their own session and CSRF rules, not API operations: not in the document.
+  app.route('/console', consoleRoutes(modules.console));
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   return app;

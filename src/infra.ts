@@ -4,6 +4,7 @@ import * as audit from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/dev-secret.ts';
 import { connecting } from './config/startup-failure.ts';
+import * as consolePages from './console/index.ts';
 import { openConfiguredDatabase, redisEndpoint } from './db/connect.ts';
 import { assertMigrated, migrateDatabase } from './db/database.ts';
 import { chooseStores, openRedis } from './db/redis.ts';
@@ -113,6 +114,12 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       totp: totp.wire({ ...withAudit, limits: limiting }),
       audit: { ...auditing.search, clock, stats: auditing.stats, chain: auditing.chain },
       auditLog: auditing.log,
+      console: consolePages.wire({
+        ...withAudit,
+        access: apps,
+        auditSearch: auditing.search,
+        limiter: limiting.limiter,
+      }),
     };
     return {
       modules,

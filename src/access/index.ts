@@ -1,6 +1,7 @@
 export type { AccessStore, ApiKeyListing, AppRecord, Principal, Scope } from './access-store.ts';
 export {
   type ApiKeyHasher,
+  apiKeyHint,
   createApiKeyHasher,
   generateApiKey,
   isGeneratedApiKey,

@@ -25,6 +25,10 @@ export const AUDIT_EVENT_TYPES = [
   'totp.failed',
   'totp.deleted',
   'totp.listed',
+  // The security console (README, Console): who signed in, who was refused, who left.
+  'console.signed_in',
+  'console.signin_failed',
+  'console.signed_out',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

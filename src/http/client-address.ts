@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './app-env.ts';
-import { normalizeIp, resolveClientIp, type TrustPolicy } from './client-ip.ts';
+import { normalizeIp, resolveClientIp, type TrustPolicy, trustsPeer } from './client-ip.ts';
 
 /** Sets `connectionIp`: the connection's client address, through the proxies TRUST_PROXY names. */
 export function clientAddress(policy: TrustPolicy) {
@@ -17,6 +17,19 @@ export function clientAddress(policy: TrustPolicy) {
     );
     await next();
   });
+}
+
+/**
+ * Whether the browser reached us over HTTPS: this server's own URL says so, or the proxy that
+ * connected to us is one TRUST_PROXY names and its X-Forwarded-Proto (the value it appended, the
+ * last one) says so. A client's own X-Forwarded-Proto is never believed.
+ */
+export function cameOverHttps(c: Context, policy: TrustPolicy): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  const remoteAddress = remoteAddressOf(c);
+  const forwarded = c.req.header('x-forwarded-proto');
+  if (!remoteAddress || !forwarded || !trustsPeer(policy, remoteAddress)) return false;
+  return forwarded.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 
 function remoteAddressOf(c: Context): string | undefined {

@@ -90,6 +90,14 @@ function isTrusted(list: BlockList, address: string): boolean {
   return list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Whether the TCP peer is a proxy TRUST_PROXY believes (the nearest hop, or one on the list). */
+export function trustsPeer(policy: TrustPolicy, remoteAddress: string): boolean {
+  if (policy.kind === 'none') return false;
+  if (policy.kind === 'hops') return true;
+  const address = normalizeIp(remoteAddress);
+  return address !== null && isTrusted(policy.list, address);
+}
+
 export interface ClientIpInput {
   /** The TCP peer: the only address nobody can forge. */
   remoteAddress: string;

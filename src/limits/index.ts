@@ -2,6 +2,7 @@ export type { Limiter } from './limiter.ts';
 export { refuseIfLocked } from './phone-lock.ts';
 export type { PhoneLocks } from './phone-locks/phone-locks.ts';
 export { createRedisPhoneLocks } from './phone-locks/redis-phone-locks.ts';
+export type { RateRule } from './policy.ts';
 export {
   countApproval,
   pumpingSubject,

@@ -11,7 +11,9 @@ export type LimitName =
   | 'ip_check_hour'
   | 'app_daily_budget'
   | 'pumping_prefix'
-  | 'pumping_country';
+  | 'pumping_country'
+  // Not an API limit: failed sign-ins to the security console per address (README, Console).
+  | 'console_signin_failures';
 
 export interface RateRule {
   name: LimitName;

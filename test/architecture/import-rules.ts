@@ -3,7 +3,15 @@ import { dirname, join, normalize, relative } from 'node:path';
 import ts from 'typescript';
 
 /** Capabilities: reached from outside only through their index.ts (README, Layout). */
-export const CAPABILITY_MODULES = ['access', 'audit', 'limits', 'sms', 'totp', 'verification'];
+export const CAPABILITY_MODULES = [
+  'access',
+  'audit',
+  'console',
+  'limits',
+  'sms',
+  'totp',
+  'verification',
+];
 
 export interface Violation {
   file: string;
@@ -43,14 +51,14 @@ export function checkImports(file: string, text: string): Violation[] {
   return violations;
 }
 
-/** Every .ts file under `root` (src/), as [path relative to root, text]. */
+/** Every .ts and .tsx file under `root` (src/), as [path relative to root, text]. */
 export function sourceFiles(root: string): [string, string][] {
   const out: [string, string][] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts'))
+      else if (/\.tsx?$/.test(entry.name))
         out.push([relative(root, path), readFileSync(path, 'utf8')]);
     }
   };

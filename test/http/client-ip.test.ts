@@ -4,6 +4,7 @@ import {
   parseTrustProxy,
   resolveClientIp,
   type TrustPolicy,
+  trustsPeer,
 } from '../../src/http/client-ip.ts';
 
 const resolve = (policy: TrustPolicy, forwardedFor: string | undefined, remoteAddress: string) =>
@@ -161,4 +162,15 @@ describe('normalizeIp', () => {
       expect(normalizeIp(input)).toBeNull();
     },
   );
+});
+
+describe('trustsPeer (whose X-Forwarded-Proto the console believes)', () => {
+  it('believes the nearest hop under a hop count, a listed address under a list, nobody by default', () => {
+    expect(trustsPeer(parseTrustProxy(undefined), '10.0.0.1')).toBe(false);
+    expect(trustsPeer(parseTrustProxy('1'), '203.0.113.9')).toBe(true);
+    const list = parseTrustProxy('10.0.0.0/8');
+    expect(trustsPeer(list, '10.1.2.3')).toBe(true);
+    expect(trustsPeer(list, '::ffff:10.1.2.3')).toBe(true);
+    expect(trustsPeer(list, '203.0.113.9')).toBe(false);
+  });
 });
