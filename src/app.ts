@@ -11,6 +11,7 @@ import { healthEndpoints, type ReadinessProbe } from './http/health.ts';
 import { problemResponse } from './http/problem.ts';
 import { requestLimits } from './http/request-limits.ts';
 import { validationHook } from './http/validation-hook.ts';
+import { type LeadsDeps, leadEndpoints } from './leads/index.ts';
 import {
   type DevOutbox,
   devOutboxEndpoint,
@@ -35,6 +36,7 @@ export interface AppModules {
   receipts: ReceiptDeps;
   verification: VerificationEndpointDeps;
   totp: TotpDeps;
+  leads: LeadsDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
 }
@@ -50,7 +52,14 @@ export const OPENAPI_INFO = {
 } as const;
 
 /** Paths that take an API key; provider callbacks and operations do not. */
-const AUTHENTICATED_PATHS = ['/v1/verify', '/v1/verify/*', '/v1/totp/*', '/v1/dev/*'];
+const AUTHENTICATED_PATHS = [
+  '/v1/verify',
+  '/v1/verify/*',
+  '/v1/totp/*',
+  '/v1/leads',
+  '/v1/leads/*',
+  '/v1/dev/*',
+];
 
 /** The HTTP app over the wired modules. No I/O happens here; infra.ts builds what it needs. */
 export function createApp(modules: AppModules) {
@@ -113,6 +122,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   if (modules) for (const path of AUTHENTICATED_PATHS) app.use(path, authenticate(modules.access));
   place(verificationEndpoints, modules?.verification);
   place(totpEndpoints, modules?.totp);
+  place(leadEndpoints, modules?.leads);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

@@ -12,6 +12,7 @@ import { createClosers } from './kernel/closers.ts';
 import { createArgon2CodeHasher } from './kernel/crypto/code-hasher.ts';
 import { deriveKeys } from './kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from './kernel/crypto/phone-protector.ts';
+import * as leads from './leads/index.ts';
 import * as limits from './limits/index.ts';
 import * as sms from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
@@ -89,6 +90,14 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     const codes = verification.openCodeStore(stores);
     const limiting = limits.wire(infra);
     const messaging = await sms.wire({ ...withAudit, codes });
+    const verifying = verification.wire({
+      ...withAudit,
+      codes,
+      limits: limiting,
+      sms: messaging,
+      idempotency: openIdempotencyStore(stores),
+      refusalFloorMs: options.refusalFloorMs,
+    });
     const modules: AppModules = {
       logger,
       metrics: infra.metrics,
@@ -98,15 +107,12 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       metricsToken: config.metricsToken,
       readiness: { codes: () => codes.ping(), database: () => apps.ping() },
       receipts: messaging.receipts,
-      verification: verification.wire({
-        ...withAudit,
-        codes,
-        limits: limiting,
-        sms: messaging,
-        idempotency: openIdempotencyStore(stores),
-        refusalFloorMs: options.refusalFloorMs,
-      }),
+      verification: verifying,
       totp: totp.wire({ ...withAudit, limits: limiting }),
+      leads: leads.wire(
+        { ...withAudit, verification: verifying },
+        { onVerified: async () => {}, consentOf: async () => null },
+      ),
     };
     return {
       modules,

@@ -1,4 +1,4 @@
-export type { Actor, AuditFields } from './events.ts';
+export type { Actor, AuditActor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent, systemActor } from './events.ts';
 export { auditAppendStatement } from './postgres-writer.ts';
 export type { AuditEvent, AuditEventType, AuditQueries, AuditTrail, AuditWriter } from './types.ts';

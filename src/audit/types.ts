@@ -23,6 +23,11 @@ export const AUDIT_EVENT_TYPES = [
   'totp.failed',
   'totp.deleted',
   'totp.listed',
+  'lead.created',
+  'lead.verified',
+  'lead.unverified',
+  'lead.qualified',
+  'lead.exported',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -117,3 +117,74 @@ export const totpRecoveryCodes = pgTable(
   },
   (table) => [uniqueIndex('totp_recovery_codes_hash_idx').on(table.codeHash)],
 );
+
+/**
+ * Leads of an app (README, Leads): a person who filled a form and whose number a code verifies.
+ * The number rests as its per-app HMAC (joins), its mask (display) and an AES-GCM copy bound to
+ * the lead id (`phone_sealed`), never in clear. `last_contact_at` and `consent_withdrawn_at` are
+ * what a retention policy counts from.
+ */
+export const leads = pgTable(
+  'leads',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    // pending_verification | verified | unverified; a pending lead past its verification's expiry
+    // reads as unverified without being rewritten (leads/lead.ts).
+    status: text('status').$type<'pending_verification' | 'verified' | 'unverified'>().notNull(),
+    phoneHmac: text('phone_hmac').notNull(),
+    phoneMasked: text('phone_masked').notNull(),
+    phoneSealed: text('phone_sealed').notNull(),
+    country: text('country').notNull(),
+    source: text('source'),
+    form: text('form'),
+    leadRef: text('lead_ref'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    // The marketing consent the form asked for, until the code confirms it (then a consent record).
+    consentRequest: jsonb('consent_request').$type<{
+      text: string;
+      version: string;
+      reOptIn: boolean;
+    } | null>(),
+    verificationId: text('verification_id'),
+    verificationExpiresAt: timestamp('verification_expires_at', { withTimezone: true }),
+    // An earlier verified lead of the same number this one links to instead of sending a code.
+    linkedLeadId: text('linked_lead_id'),
+    sends: integer('sends').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    firstSentAt: timestamp('first_sent_at', { withTimezone: true }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    unverifiedAt: timestamp('unverified_at', { withTimezone: true }),
+    unverifiedReason: text('unverified_reason'),
+    // The latest qualification, kept beside its history (lead_qualifications) for lists and exports.
+    qualification: jsonb('qualification').$type<Record<string, unknown> | null>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastContactAt: timestamp('last_contact_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('leads_app_created_idx').on(table.appId, table.createdAt, table.id),
+    index('leads_app_phone_idx').on(table.appId, table.phoneHmac),
+    uniqueIndex('leads_verification_idx').on(table.verificationId),
+  ],
+);
+
+/** Every qualification a lead was given, oldest first: appended, never rewritten. */
+export const leadQualifications = pgTable(
+  'lead_qualifications',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    bant: jsonb('bant').$type<Record<string, string | null>>().notNull().default({}),
+    score: integer('score'),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('lead_qualifications_lead_idx').on(table.leadId, table.id)],
+);

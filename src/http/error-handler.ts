@@ -21,6 +21,9 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   factor_closed: 409,
   factor_locked: 423,
   invalid_code: 422,
+  lead_not_found: 404,
+  invalid_cursor: 400,
+  invalid_consent: 422,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

@@ -17,7 +17,10 @@ export type RefusalCode =
   | 'factor_not_found'
   | 'factor_closed'
   | 'factor_locked'
-  | 'invalid_code';
+  | 'invalid_code'
+  | 'lead_not_found'
+  | 'invalid_cursor'
+  | 'invalid_consent';
 
 export class RefusedError extends Error {
   constructor(

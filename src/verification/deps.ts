@@ -6,6 +6,7 @@ import type { Limiter, TrafficCounters } from '../limits/index.ts';
 import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from './code-store/code-store.ts';
+import type { VerificationObservers } from './observers.ts';
 
 /** What every verification use case is given; built once in infra.ts. */
 export interface VerificationDeps {
@@ -25,4 +26,6 @@ export interface VerificationDeps {
   defaults: { brand: string; webOtpDomain: string | undefined };
   /** Countries the operator enables (ALLOWED_COUNTRIES); null = all. Apps may narrow it further. */
   operatorCountries: ReadonlySet<string> | null;
+  /** Modules told of approvals, wrong codes and resends (leads). */
+  observers: VerificationObservers;
 }

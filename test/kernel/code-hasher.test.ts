@@ -127,6 +127,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   requestFingerprintKey: 'request-fingerprint',
   totpKey: 'totp-secret',
   apiKeyHashKey: 'api-key-hash',
+  listCursorKey: 'list-cursor',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

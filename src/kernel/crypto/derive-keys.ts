@@ -17,6 +17,8 @@ export interface DerivedKeys {
   readonly totpKey: Buffer;
   /** HMAC key for API key hashes: a stolen api_keys table cannot be used to test guessed keys. */
   readonly apiKeyHashKey: Buffer;
+  /** HMAC key for list cursors: a client cannot forge one that reads past its filters or app. */
+  readonly listCursorKey: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -33,6 +35,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     requestFingerprintKey: derive(secretKey, 'request-fingerprint'),
     totpKey: derive(secretKey, 'totp-secret'),
     apiKeyHashKey: derive(secretKey, 'api-key-hash'),
+    listCursorKey: derive(secretKey, 'list-cursor'),
   });
 }
 
