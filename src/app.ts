@@ -2,6 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
+import { type ConsentDeps, consentEndpoints } from './consent/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
@@ -37,6 +38,7 @@ export interface AppModules {
   verification: VerificationEndpointDeps;
   totp: TotpDeps;
   leads: LeadsDeps;
+  consent: ConsentDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
 }
@@ -58,6 +60,8 @@ const AUTHENTICATED_PATHS = [
   '/v1/totp/*',
   '/v1/leads',
   '/v1/leads/*',
+  '/v1/consents',
+  '/v1/consents/*',
   '/v1/dev/*',
 ];
 
@@ -123,6 +127,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(verificationEndpoints, modules?.verification);
   place(totpEndpoints, modules?.totp);
   place(leadEndpoints, modules?.leads);
+  place(consentEndpoints, modules?.consent);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

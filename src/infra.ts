@@ -4,6 +4,7 @@ import type { AppModules } from './app.ts';
 import * as audit from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/dev-secret.ts';
+import * as consent from './consent/index.ts';
 import { assertMigrated, migrateDatabase, openDatabase } from './db/database.ts';
 import { chooseStores, openRedis } from './db/redis.ts';
 import { openIdempotencyStore } from './http/idempotency/idempotent.ts';
@@ -98,6 +99,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       idempotency: openIdempotencyStore(stores),
       refusalFloorMs: options.refusalFloorMs,
     });
+    const consenting = consent.wire({ ...withAudit, sms: messaging });
     const modules: AppModules = {
       logger,
       metrics: infra.metrics,
@@ -109,10 +111,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       receipts: messaging.receipts,
       verification: verifying,
       totp: totp.wire({ ...withAudit, limits: limiting }),
-      leads: leads.wire(
-        { ...withAudit, verification: verifying },
-        { onVerified: async () => {}, consentOf: async () => null },
-      ),
+      leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),
+      consent: consenting.deps,
     };
     return {
       modules,

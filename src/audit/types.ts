@@ -28,6 +28,9 @@ export const AUDIT_EVENT_TYPES = [
   'lead.unverified',
   'lead.qualified',
   'lead.exported',
+  'consent.granted',
+  'consent.withdrawn',
+  'consent.blocked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

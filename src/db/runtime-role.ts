@@ -56,6 +56,8 @@ export async function grantRuntimeRole(database: Database, role: string): Promis
       sql`revoke all on table public.audit_events from ${grantee}`,
       sql`grant select on table public.audit_events to ${grantee}`,
       sql`grant execute on function public.tessera_append_audit(jsonb) to ${grantee}`,
+      // Consent proof is appended, never changed (migration consent_append_only).
+      sql`revoke update, delete, truncate on table public.consent_records from ${grantee}`,
       sql`grant usage on schema drizzle to ${grantee}`,
       sql`grant select on table drizzle.__drizzle_migrations to ${grantee}`,
     ]) {

@@ -4,6 +4,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -187,4 +188,55 @@ export const leadQualifications = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (table) => [index('lead_qualifications_lead_idx').on(table.leadId, table.id)],
+);
+
+/**
+ * Proof of SMS marketing consent (README, Consent): who (the number's per-app HMAC and mask, the
+ * lead), when, the exact text shown and its SHA-256, its version, how (a web form confirmed by an
+ * SMS code, an API call, an SMS reply), from where (IP, user agent). Append-only like audit_events:
+ * a trigger refuses UPDATE, DELETE and TRUNCATE; a withdrawal is a new row.
+ */
+export const consentRecords = pgTable(
+  'consent_records',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    phoneHmac: text('phone_hmac').notNull(),
+    phoneMasked: text('phone_masked').notNull(),
+    // No foreign key: the proof outlives the lead it came from.
+    leadId: text('lead_id'),
+    // granted | withdrawn | blocked (asked for a number on the opposition list, not given).
+    action: text('action').$type<'granted' | 'withdrawn' | 'blocked'>().notNull(),
+    // web_form_sms_code | api | sms_reply
+    method: text('method').notNull(),
+    text: text('text'),
+    textSha256: text('text_sha256'),
+    version: text('version'),
+    verificationId: text('verification_id'),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    // The SMS route a STOP came in on.
+    route: text('route'),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('consent_records_app_phone_idx').on(table.appId, table.phoneHmac, table.id)],
+);
+
+/**
+ * Numbers that withdrew consent, per app, as HMACs only: a later request to consent for them is
+ * recorded as `blocked` until the person opts in again explicitly (README, Consent).
+ */
+export const consentOppositions = pgTable(
+  'consent_oppositions',
+  {
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    phoneHmac: text('phone_hmac').notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appId, table.phoneHmac] })],
 );

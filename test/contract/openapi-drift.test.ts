@@ -48,6 +48,8 @@ describe('openapi/openapi.json', () => {
         'GET /v1/leads/export',
         'GET /v1/leads/{id}',
         'POST /v1/leads/{id}/qualification',
+        'GET /v1/consents',
+        'POST /v1/consents/withdraw',
         'GET /v1/dev/outbox',
         'POST /v1/providers/{route}/receipts',
         'GET /v1/providers/{route}/receipts',

@@ -25,7 +25,7 @@ const label = () => safeText().min(1).max(100);
 
 const MarketingConsentBody = z
   .object({
-    granted: z.unknown().openapi({
+    granted: z.unknown().optional().openapi({
       type: 'boolean',
       description:
         'Only the JSON value `true` is consent. Missing, null or false: no consent. Any other value (`"true"`, `1`) is refused with 422 `invalid_consent`.',
