@@ -22,7 +22,7 @@ export const exportLeadsOperation = createRoute({
   tags: ['Leads'],
   summary: 'Export leads',
   description:
-    "Every lead matching the filters, newest first, streamed: CSV (cells a spreadsheet would run as a formula are prefixed with `'`) or NDJSON (one lead per line, as GET /v1/leads/{id} shows it, without history).",
+    "Every lead matching the filters, newest first, streamed: CSV (cells a spreadsheet would run as a formula are prefixed with `'`) or NDJSON (one lead per line, as GET /v1/leads/{id} shows it, without history). Consent is not in the export (`consent` is null): read it per number with GET /v1/consents, which shows its proof.",
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: { query: ExportQuery },
