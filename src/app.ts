@@ -8,6 +8,7 @@ import {
   auditEndpoints,
   auditLogEndpoints,
 } from './audit/index.ts';
+import { type ConsentDeps, consentEndpoints } from './consent/index.ts';
 import { type ConsoleDeps, consoleRoutes } from './console/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
@@ -18,6 +19,7 @@ import { healthEndpoints, type ReadinessProbe } from './http/health.ts';
 import { problemResponse } from './http/problem.ts';
 import { requestLimits } from './http/request-limits.ts';
 import { validationHook } from './http/validation-hook.ts';
+import { type LeadsDeps, leadEndpoints } from './leads/index.ts';
 import {
   type DevOutbox,
   devOutboxEndpoint,
@@ -45,6 +47,8 @@ export interface AppModules {
   audit: AuditEndpointDeps;
   /** Each app's Merkle log: checkpoints and proofs. */
   auditLog: AuditLog;
+  leads: LeadsDeps;
+  consent: ConsentDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -67,6 +71,10 @@ const AUTHENTICATED_PATHS = [
   '/v1/verify/*',
   '/v1/totp/*',
   '/v1/audit/*',
+  '/v1/leads',
+  '/v1/leads/*',
+  '/v1/consents',
+  '/v1/consents/*',
   '/v1/dev/*',
 ];
 
@@ -135,6 +143,8 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(totpEndpoints, modules?.totp);
   place(auditEndpoints, modules?.audit);
   place(auditLogEndpoints, modules?.auditLog);
+  place(leadEndpoints, modules?.leads);
+  place(consentEndpoints, modules?.consent);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

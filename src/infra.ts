@@ -4,6 +4,7 @@ import * as audit from './audit/index.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/dev-secret.ts';
 import { connecting } from './config/startup-failure.ts';
+import * as consent from './consent/index.ts';
 import * as consolePages from './console/index.ts';
 import { openConfiguredDatabase, redisEndpoint } from './db/connect.ts';
 import { assertMigrated, migrateDatabase } from './db/database.ts';
@@ -14,6 +15,7 @@ import { createClosers } from './kernel/closers.ts';
 import { createArgon2CodeHasher } from './kernel/crypto/code-hasher.ts';
 import { deriveKeys } from './kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from './kernel/crypto/phone-protector.ts';
+import * as leads from './leads/index.ts';
 import * as limits from './limits/index.ts';
 import * as sms from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
@@ -94,6 +96,15 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     const codes = verification.openCodeStore(stores);
     const limiting = limits.wire(infra);
     const messaging = await sms.wire({ ...withAudit, codes });
+    const verifying = verification.wire({
+      ...withAudit,
+      codes,
+      limits: limiting,
+      sms: messaging,
+      idempotency: openIdempotencyStore(stores),
+      refusalFloorMs: options.refusalFloorMs,
+    });
+    const consenting = consent.wire({ ...withAudit, sms: messaging });
     const modules: AppModules = {
       logger,
       metrics: infra.metrics,
@@ -103,14 +114,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       metricsToken: config.metricsToken,
       readiness: { codes: () => codes.ping(), database: () => apps.ping() },
       receipts: messaging.receipts,
-      verification: verification.wire({
-        ...withAudit,
-        codes,
-        limits: limiting,
-        sms: messaging,
-        idempotency: openIdempotencyStore(stores),
-        refusalFloorMs: options.refusalFloorMs,
-      }),
+      verification: verifying,
       totp: totp.wire({ ...withAudit, limits: limiting }),
       audit: { ...auditing.search, clock, stats: auditing.stats, chain: auditing.chain },
       auditLog: auditing.log,
@@ -120,6 +124,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         auditSearch: auditing.search,
         limiter: limiting.limiter,
       }),
+      leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),
+      consent: consenting.deps,
     };
     return {
       modules,

@@ -18,7 +18,7 @@ export type { AuditEndpointDeps } from './endpoints/endpoint-deps.ts';
 export { auditLogEndpoints } from './endpoints/log-endpoints.ts';
 export type { AuditEventJson, VerificationTimelineJson } from './event-json.ts';
 export { toAuditEventJson, toTimelineJson } from './event-json.ts';
-export type { Actor, AuditFields } from './events.ts';
+export type { Actor, AuditActor, AuditFields } from './events.ts';
 export { auditEvent, operatorEvent, systemActor } from './events.ts';
 export type { ExportFormat, ExportTrailer } from './export-format.ts';
 export { CSV_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportBody } from './export-format.ts';

@@ -29,6 +29,14 @@ export const AUDIT_EVENT_TYPES = [
   'console.signed_in',
   'console.signin_failed',
   'console.signed_out',
+  'lead.created',
+  'lead.verified',
+  'lead.unverified',
+  'lead.qualified',
+  'lead.exported',
+  'consent.granted',
+  'consent.withdrawn',
+  'consent.blocked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

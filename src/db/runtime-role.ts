@@ -66,6 +66,8 @@ export async function grantRuntimeRole(database: Database, role: string): Promis
             public.audit_tree_heads to ${grantee}`,
       sql`grant select, insert on table public.audit_checkpoints to ${grantee}`,
       sql`grant execute on function public.tessera_append_audit(jsonb) to ${grantee}`,
+      // Consent proof is appended, never changed (migration consent_append_only).
+      sql`revoke update, delete, truncate on table public.consent_records from ${grantee}`,
       sql`grant usage on schema drizzle to ${grantee}`,
       sql`grant select on table drizzle.__drizzle_migrations to ${grantee}`,
     ]) {

@@ -216,3 +216,125 @@ export const auditCheckpoints = pgTable(
   },
   (table) => [primaryKey({ columns: [table.appId, table.treeSize] })],
 );
+
+/**
+ * Leads of an app (README, Leads): a person who filled a form and whose number a code verifies.
+ * The number rests as its per-app HMAC (joins), its mask (display) and an AES-GCM copy bound to
+ * the lead id (`phone_sealed`), never in clear. `last_contact_at` and `consent_withdrawn_at` are
+ * what a retention policy counts from.
+ */
+export const leads = pgTable(
+  'leads',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    // pending_verification | verified | unverified; a pending lead past its verification's expiry
+    // reads as unverified without being rewritten (leads/lead.ts).
+    status: text('status').$type<'pending_verification' | 'verified' | 'unverified'>().notNull(),
+    phoneHmac: text('phone_hmac').notNull(),
+    phoneMasked: text('phone_masked').notNull(),
+    phoneSealed: text('phone_sealed').notNull(),
+    country: text('country').notNull(),
+    source: text('source'),
+    form: text('form'),
+    leadRef: text('lead_ref'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    // The marketing consent the form asked for, until the code confirms it (then a consent record).
+    consentRequest: jsonb('consent_request').$type<{
+      text: string;
+      version: string;
+      reOptIn: boolean;
+    } | null>(),
+    verificationId: text('verification_id'),
+    verificationExpiresAt: timestamp('verification_expires_at', { withTimezone: true }),
+    // An earlier verified lead of the same number this one links to instead of sending a code.
+    linkedLeadId: text('linked_lead_id'),
+    sends: integer('sends').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    firstSentAt: timestamp('first_sent_at', { withTimezone: true }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    unverifiedAt: timestamp('unverified_at', { withTimezone: true }),
+    unverifiedReason: text('unverified_reason'),
+    // The latest qualification, kept beside its history (lead_qualifications) for lists and exports.
+    qualification: jsonb('qualification').$type<Record<string, unknown> | null>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastContactAt: timestamp('last_contact_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('leads_app_created_idx').on(table.appId, table.createdAt, table.id),
+    index('leads_app_phone_idx').on(table.appId, table.phoneHmac),
+    uniqueIndex('leads_verification_idx').on(table.verificationId),
+  ],
+);
+
+/** Every qualification a lead was given, oldest first: appended, never rewritten. */
+export const leadQualifications = pgTable(
+  'lead_qualifications',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    bant: jsonb('bant').$type<Record<string, string | null>>().notNull().default({}),
+    score: integer('score'),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('lead_qualifications_lead_idx').on(table.leadId, table.id)],
+);
+
+/**
+ * Proof of SMS marketing consent (README, Consent): who (the number's per-app HMAC and mask, the
+ * lead), when, the exact text shown and its SHA-256, its version, how (a web form confirmed by an
+ * SMS code, an API call, an SMS reply), from where (IP, user agent). Append-only like audit_events:
+ * a trigger refuses UPDATE, DELETE and TRUNCATE; a withdrawal is a new row.
+ */
+export const consentRecords = pgTable(
+  'consent_records',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    phoneHmac: text('phone_hmac').notNull(),
+    phoneMasked: text('phone_masked').notNull(),
+    // No foreign key: the proof outlives the lead it came from.
+    leadId: text('lead_id'),
+    // granted | withdrawn | blocked (asked for a number on the opposition list, not given).
+    action: text('action').$type<'granted' | 'withdrawn' | 'blocked'>().notNull(),
+    // web_form_sms_code | api | sms_reply
+    method: text('method').notNull(),
+    text: text('text'),
+    textSha256: text('text_sha256'),
+    version: text('version'),
+    verificationId: text('verification_id'),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    // The SMS route a STOP came in on.
+    route: text('route'),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('consent_records_app_phone_idx').on(table.appId, table.phoneHmac, table.id)],
+);
+
+/**
+ * Numbers that withdrew consent, per app, as HMACs only: a later request to consent for them is
+ * recorded as `blocked` until the person opts in again explicitly (README, Consent).
+ */
+export const consentOppositions = pgTable(
+  'consent_oppositions',
+  {
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    phoneHmac: text('phone_hmac').notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appId, table.phoneHmac] })],
+);

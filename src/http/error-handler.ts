@@ -26,6 +26,9 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   invalid_filter: 422,
   audit_event_not_found: 404,
   checkpoint_not_found: 404,
+  lead_not_found: 404,
+  invalid_cursor: 400,
+  invalid_consent: 422,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

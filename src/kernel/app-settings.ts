@@ -75,6 +75,15 @@ export const AppSettingsSchema = z.object({
       period: z.union([z.literal(30), z.literal(60)]).default(30),
     })
     .prefault({}),
+  leads: z
+    .object({
+      /**
+       * A lead for a number this app verified as a lead within this many seconds links to that
+       * lead instead of sending another code (README, Leads); 0 never links.
+       */
+      linkVerifiedWithinSeconds: z.number().int().min(0).max(31_536_000).default(0),
+    })
+    .prefault({}),
   pumping: z
     .object({
       /** Report what would be blocked without blocking (audit events and metrics only). */

@@ -22,7 +22,10 @@ export type RefusalCode =
   | 'phone_locked'
   | 'invalid_filter'
   | 'audit_event_not_found'
-  | 'checkpoint_not_found';
+  | 'checkpoint_not_found'
+  | 'lead_not_found'
+  | 'invalid_cursor'
+  | 'invalid_consent';
 
 /**
  * What a refusal names besides its code: the limit hit (a 429's limit name, or the bound of the

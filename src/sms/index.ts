@@ -5,6 +5,11 @@ export type { SmsRouteMetrics } from './priority-route.ts';
 export type { DeliveryIndex } from './receipts/delivery-index.ts';
 export type { ReceiptDeps } from './receipts/endpoints.ts';
 export { receiptEndpoints } from './receipts/endpoints.ts';
+export type {
+  InboundReplies,
+  InboundReply,
+  InboundReplyListener,
+} from './receipts/inbound-replies.ts';
 export type { SegmentCount } from './segments.ts';
 export { countSegments } from './segments.ts';
 export type { SmsRoute } from './sms-route.ts';

@@ -26,6 +26,11 @@ const common = {
     .prefault({}),
   /** Secret expected in delivery receipt callbacks for this route. */
   receiptSecret: z.string().min(16).optional(),
+  /**
+   * The id of the app whose short code or sender id this route is: a reply (STOP) received on it
+   * concerns that app only, not every app that messaged the number.
+   */
+  inboundApp: z.string().min(1).max(64).optional(),
 };
 
 export const RouteConfigSchema = z.discriminatedUnion('provider', [

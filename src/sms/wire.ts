@@ -11,6 +11,7 @@ import { createDevOutbox, type DevOutbox } from './dev-outbox.ts';
 import type { SmsRouteMetrics } from './priority-route.ts';
 import type { DeliveryIndex } from './receipts/delivery-index.ts';
 import type { ReceiptDeps } from './receipts/endpoints.ts';
+import { createInboundReplies, type InboundReplies } from './receipts/inbound-replies.ts';
 import { createMemoryDeliveryIndex } from './receipts/memory-delivery-index.ts';
 import { recordInbound } from './receipts/record-inbound.ts';
 import { recordReceipt } from './receipts/record-receipt.ts';
@@ -46,6 +47,8 @@ export interface SmsModule {
   /** What the receipt endpoints are given. */
   receipts: ReceiptDeps;
   outbox: DevOutbox | null;
+  /** Replies from phones, for the modules that act on them (consent subscribes). */
+  replies: InboundReplies;
 }
 
 /** The SMS routes of SMS_ROUTES with their providers, and the receipts that come back. */
@@ -55,11 +58,16 @@ export async function wire(infra: SmsInfra): Promise<SmsModule> {
     (redis, keyPrefix) => createRedisDeliveryIndex({ redis, keyPrefix }),
     () => createMemoryDeliveryIndex(),
   );
+  const replies = createInboundReplies();
   const inbound = {
     audit: infra.audit,
     phones: infra.phones,
     clock,
     queries: infra.auditQueries,
+    replies,
+    routeApps: new Map(
+      config.smsRoutes.flatMap((r) => (r.inboundApp ? [[r.name, r.inboundApp] as const] : [])),
+    ),
   };
   const recording = { codes: infra.codes, deliveries, audit: infra.audit, clock, metrics };
   const outbox = config.production ? null : createDevOutbox();
@@ -92,6 +100,7 @@ export async function wire(infra: SmsInfra): Promise<SmsModule> {
     route,
     deliveries,
     outbox,
+    replies,
     receipts: {
       ...recording,
       inbound,

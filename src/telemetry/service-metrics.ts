@@ -27,4 +27,5 @@ export type LostWrite =
   | 'verification_cancel'
   | 'totp_failure_release'
   | 'totp_step_undo'
-  | 'totp_factor_discard';
+  | 'totp_factor_discard'
+  | 'verification_observer';

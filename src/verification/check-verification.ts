@@ -116,6 +116,8 @@ export async function checkVerification(
         deps.codes.revertApproval(appId, input.id, record.codeVersion, start.codeHash, now),
       );
       await audit('check.approved', 'ok', null, approval.record);
+      // What builds on the approval (a lead made verified) is recorded in the same step.
+      await deps.observers.notify(approval.record, 'approved', now);
       undo.commit();
       const e164 = deps.phones.open(record.phoneSealed, record.id);
       // Not awaited: both only loosen (the number's failed checks cleared, an approval counted
@@ -157,6 +159,9 @@ export async function checkVerification(
           ]
         : [wrong],
     );
+    await deps.observers
+      .notify(record, 'wrong', now)
+      .catch(countLost(deps.metrics, 'verification_observer'));
     deps.metrics.codeChecked('wrong');
     return answer(record, now, false);
   } catch (error) {

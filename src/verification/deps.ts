@@ -6,6 +6,7 @@ import type { Limiter, PhoneLocks, SendCooldowns, TrafficCounters } from '../lim
 import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
 import type { CodeStore } from './code-store/code-store.ts';
+import type { VerificationObservers } from './observers.ts';
 
 /** What every verification use case is given; built once in infra.ts. */
 export interface VerificationDeps {
@@ -29,4 +30,6 @@ export interface VerificationDeps {
   defaults: { brand: string; webOtpDomain: string | undefined };
   /** Countries the operator enables (ALLOWED_COUNTRIES); null = all. Apps may narrow it further. */
   operatorCountries: ReadonlySet<string> | null;
+  /** Modules told of approvals, wrong codes and resends (leads). */
+  observers: VerificationObservers;
 }

@@ -2,6 +2,19 @@ export { worstCaseCodeMessage } from './code-message.ts';
 export type { CodeStore } from './code-store/code-store.ts';
 export { verificationEndpoints } from './endpoints/all.ts';
 export type { VerificationEndpointDeps } from './endpoints/endpoint-deps.ts';
-export type { VerificationIdentity } from './record.ts';
+export {
+  IdempotencyHeader,
+  toVerificationResponse,
+  VerificationSchema,
+} from './endpoints/verification-schema.ts';
+export type {
+  VerificationChange,
+  VerificationObserver,
+  VerificationObservers,
+} from './observers.ts';
+export type { Locale, Purpose, VerificationIdentity, VerificationRecord } from './record.ts';
+export { LOCALES, visibleStatus } from './record.ts';
+export type { StartVerificationInput } from './start-verification.ts';
+export { startVerification } from './start-verification.ts';
 export type { VerificationInfra } from './wire.ts';
 export { openCodeStore, wire } from './wire.ts';

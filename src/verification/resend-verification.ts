@@ -56,7 +56,11 @@ export async function resendVerification(
       ),
     ]);
     const to = deps.phones.open(record.phoneSealed, record.id);
-    return await sendCode(deps, actor, record, to, code, undo);
+    const sent = await sendCode(deps, actor, record, to, code, undo);
+    await deps.observers
+      .notify(sent, 'resent', now)
+      .catch(countLost(deps.metrics, 'verification_observer'));
+    return sent;
   } catch (error) {
     await undo.run();
     throw error;

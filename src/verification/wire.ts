@@ -13,6 +13,7 @@ import type { CodeStore } from './code-store/code-store.ts';
 import { createMemoryCodeStore } from './code-store/memory-code-store.ts';
 import { createRedisCodeStore } from './code-store/redis-code-store.ts';
 import type { VerificationEndpointDeps } from './endpoints/endpoint-deps.ts';
+import { createVerificationObservers } from './observers.ts';
 import { VERIFICATION_POLICY } from './record.ts';
 
 /** Default floor for refusals on the send path (see http/refusal-floor.ts). */
@@ -64,5 +65,6 @@ export function wire(infra: VerificationInfra): VerificationEndpointDeps {
     traffic: limits.traffic,
     sms: sms.route,
     deliveries: sms.deliveries,
+    observers: createVerificationObservers(),
   };
 }

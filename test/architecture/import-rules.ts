@@ -7,6 +7,8 @@ export const CAPABILITY_MODULES = [
   'access',
   'audit',
   'console',
+  'consent',
+  'leads',
   'limits',
   'sms',
   'totp',

@@ -57,6 +57,11 @@ export async function startKannel(options: {
   password: string;
   /** Kannel log level: 0 debug … 4 panic (default 1: info). */
   logLevel?: number;
+  /**
+   * Where smsbox hands messages from phones (MO): an sms-service `get-url`, with Kannel's escapes
+   * (`%p` the sender, `%a` the text) already in it. Without it, MO messages have no service.
+   */
+  moUrl?: string;
 }): Promise<Kannel> {
   const problem = kannelProblem();
   if (problem) throw new Error(`Kannel is not installed: ${problem}`);
@@ -140,6 +145,19 @@ export async function startKannel(options: {
           password,
           'forced-smsc': smscId,
         },
+        ...(options.moUrl
+          ? [
+              {
+                group: 'sms-service',
+                keyword: 'default',
+                'catch-all': true,
+                'get-url': options.moUrl,
+                // The service answers 204: nothing goes back to the phone.
+                'max-messages': 0,
+                'omit-empty': true,
+              },
+            ]
+          : []),
       ]),
     );
 

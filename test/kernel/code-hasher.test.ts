@@ -129,6 +129,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   apiKeyHashKey: 'api-key-hash',
   auditCursorKey: 'audit-cursor',
   auditSigningSeed: 'audit-checkpoint-ed25519',
+  listCursorKey: 'list-cursor',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

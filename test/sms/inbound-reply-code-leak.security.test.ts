@@ -10,6 +10,7 @@ import {
 import { type Database, migrateDatabase } from '../../src/db/database.ts';
 import { createPhoneProtector } from '../../src/kernel/crypto/phone-protector.ts';
 import { maskPhone } from '../../src/kernel/phone.ts';
+import { createInboundReplies } from '../../src/sms/receipts/inbound-replies.ts';
 import { INBOUND_KEYWORDS, recordInbound } from '../../src/sms/receipts/record-inbound.ts';
 import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 
@@ -32,6 +33,8 @@ describe.each(DATABASE_BACKENDS)('an inbound reply stores no free text: $name', 
     phones,
     clock: { now: () => Date.now() },
     queries: createPostgresAuditQueries(database),
+    replies: createInboundReplies(),
+    routeApps: new Map<string, string>(),
   });
 
   beforeAll(async () => {

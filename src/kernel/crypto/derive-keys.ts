@@ -21,6 +21,8 @@ export interface DerivedKeys {
   readonly auditCursorKey: Buffer;
   /** Ed25519 seed signing the audit log's checkpoints when AUDIT_SIGNING_KEY is not set. */
   readonly auditSigningSeed: Buffer;
+  /** HMAC key for list cursors: a client cannot forge one that reads past its filters or app. */
+  readonly listCursorKey: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -39,6 +41,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     apiKeyHashKey: derive(secretKey, 'api-key-hash'),
     auditCursorKey: derive(secretKey, 'audit-cursor'),
     auditSigningSeed: derive(secretKey, 'audit-checkpoint-ed25519'),
+    listCursorKey: derive(secretKey, 'list-cursor'),
   });
 }
 

@@ -83,7 +83,7 @@ export const kannelReceiptOperation = createRoute({
   tags: ['SMS routes'],
   summary: 'Delivery report callback of a Kannel route',
   description:
-    "Kannel's dlr-url, called with GET and authenticated by the route's `receiptSecret` in `?secret=`. `ref` is the verification id Tessera put in the URL, `status` Kannel's report type (`%d`): 1 delivered, 2 undeliverable, 16 rejected by the SMSC; 4 (buffered) and 8 (accepted by the SMSC) change nothing. Kannel routes only.",
+    "Kannel's dlr-url, called with GET and authenticated by the route's `receiptSecret` in `?secret=`. `ref` is the verification id Tessera put in the URL, `status` Kannel's report type (`%d`): 1 delivered, 2 undeliverable, 16 rejected by the SMSC; 4 (buffered) and 8 (accepted by the SMSC) change nothing. The same URL takes replies from phones (MO) as an sms-service `get-url` with `from=%p&text=%a` (a STOP withdraws marketing consent). Kannel routes only.",
   request: {
     params: RouteParam,
     query: SecretQuery.extend({
@@ -97,6 +97,17 @@ export const kannelReceiptOperation = createRoute({
         .max(8)
         .optional()
         .openapi({ param: { name: 'status', in: 'query' } }),
+      from: z
+        .string()
+        .min(3)
+        .max(32)
+        .optional()
+        .openapi({ param: { name: 'from', in: 'query' }, description: 'MO: the sender (`%p`).' }),
+      text: z
+        .string()
+        .max(1600)
+        .optional()
+        .openapi({ param: { name: 'text', in: 'query' }, description: 'MO: the text (`%a`).' }),
     }),
   },
   responses: {
@@ -115,6 +126,11 @@ export const receiptEndpoints = [
     const query = c.req.valid('query');
     if (!constantTimeEqual(query.secret, config.secret)) {
       return problemResponse(401, 'unauthorized', 'Wrong receipt secret for this route.');
+    }
+    // A message from a phone (an sms-service's get-url), not a report on one Tessera sent.
+    if (query.from !== undefined && query.text !== undefined) {
+      await recordInbound(deps.inbound, { route, from: query.from, text: query.text });
+      return c.body(null, 204);
     }
     const receipt = parseKannelReceipt(query);
     if (!receipt)

@@ -3,6 +3,7 @@ import { auditEvent, systemActor } from '../../audit/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { PhoneProtector } from '../../kernel/crypto/phone-protector.ts';
 import { maskPhone, normalizePhone } from '../../kernel/phone.ts';
+import type { InboundReplies } from './inbound-replies.ts';
 
 /**
  * The only words an inbound reply may leave in the audit trail: the opt-out, help and opt-in
@@ -47,19 +48,30 @@ export function inboundKeyword(text: string): string {
  * each app that sent to that number, with its keyword (INBOUND_KEYWORDS, else `other`) and whether
  * it is an opt-out, for the consent work to act on. The number rests only as its HMAC (each app's
  * own) and mask; the text is not kept. Sends recorded before per-app HMACs are found by their
- * legacy HMAC.
+ * legacy HMAC. A route whose short code or sender id belongs to one app (`inboundApp`) narrows the
+ * reply to that app. Once recorded, the reply is handed to the modules that act on it (consent).
  */
 export async function recordInbound(
-  deps: { audit: AuditTrail; phones: PhoneProtector; clock: Clock; queries: AuditQueries },
+  deps: {
+    audit: AuditTrail;
+    phones: PhoneProtector;
+    clock: Clock;
+    queries: AuditQueries;
+    replies: InboundReplies;
+    /** SMS routes that belong to one app: their `inboundApp`. */
+    routeApps: ReadonlyMap<string, string>;
+  },
   input: { route: string; from: string; text: string },
 ): Promise<{ apps: number }> {
   const phone = normalizePhone(input.from.startsWith('+') ? input.from : `+${input.from}`);
   if (!phone.ok) return { apps: 0 };
   const e164 = phone.e164;
-  const appIds = await deps.queries.appsThatMessaged((appId) =>
-    deps.phones.lookupHmacs(appId, e164),
-  );
+  const routeApp = deps.routeApps.get(input.route);
+  const appIds = routeApp
+    ? [routeApp]
+    : await deps.queries.appsThatMessaged((appId) => deps.phones.lookupHmacs(appId, e164));
   const keyword = inboundKeyword(input.text);
+  const kind = INBOUND_KEYWORDS.get(keyword) ?? null;
   const now = deps.clock.now();
   await deps.audit.commit(
     appIds.map((appId) =>
@@ -69,12 +81,13 @@ export async function recordInbound(
         {
           phone: { masked: maskPhone(e164), hmac: deps.phones.hmac(appId, e164) },
           outcome: 'ok',
-          reason: INBOUND_KEYWORDS.get(keyword) === 'opt_out' ? 'opt_out' : null,
+          reason: kind === 'opt_out' ? 'opt_out' : null,
           detail: { route: input.route, keyword },
         },
         now,
       ),
     ),
   );
+  await deps.replies.notify({ route: input.route, e164, keyword, kind, appIds, at: now });
   return { apps: appIds.length };
 }

@@ -1,0 +1,4 @@
+export type { ConsentDeps } from './deps.ts';
+export { consentEndpoints } from './endpoints/all.ts';
+export type { ConsentInfra, ConsentModule } from './wire.ts';
+export { wire } from './wire.ts';

@@ -1,0 +1,6 @@
+export type { LeadsDeps } from './deps.ts';
+export { leadEndpoints } from './endpoints/all.ts';
+export type { LeadRecord } from './lead.ts';
+export type { LeadConsentView } from './lead-view.ts';
+export type { LeadHooks, LeadsInfra } from './wire.ts';
+export { wire } from './wire.ts';
