@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    // The default output, then a run that fails under CI when anything was skipped.
+    reporters: ['default', './test/helpers/no-skips-reporter.ts'],
     // Real stores and argon2 make some tests slow on 2 cores; nothing here asserts speed.
     testTimeout: 30_000,
     hookTimeout: 60_000,
