@@ -117,8 +117,13 @@ describe.each(BACKENDS)('audit API: search, event, timeline ($name)', (backend) 
     expect(new Set(idsOf(range.body))).toEqual(new Set([verifications.a2]));
     const wide = await search(`?ip=${encodeURIComponent('192.0.0.0/2')}`);
     expect(new Set(idsOf(wide.body))).toEqual(new Set([verifications.a1, verifications.a2]));
+    // a3's send from 2001:db8::5 superseded a1 (same number and purpose): that cancellation's row
+    // is about a1 and carries the address of the request that caused it.
     const v6 = await search(`?ip=${encodeURIComponent('2001:db8::/32')}`);
-    expect(new Set(idsOf(v6.body))).toEqual(new Set([verifications.a3]));
+    expect(new Set(idsOf(v6.body))).toEqual(new Set([verifications.a1, verifications.a3]));
+    expect(v6.body.events.filter((event) => event.verification_id === verifications.a1)).toEqual([
+      expect.objectContaining({ type: 'verification.canceled', reason: 'superseded' }),
+    ]);
     const mapped = await search(`?ip=${encodeURIComponent('::ffff:203.0.113.7')}`);
     expect(mapped.body).toEqual(exact.body);
   });
@@ -230,7 +235,10 @@ describe.each(BACKENDS)('audit API: search, event, timeline ($name)', (backend) 
       'verification.created',
       'sms.sent',
       'check.wrong',
+      // a3, a later send to the same number for the same purpose, superseded it.
+      'verification.canceled',
     ]);
+    expect(timeline.events.at(-1)?.reason).toBe('superseded');
     expect(timeline.messages).toEqual([
       expect.objectContaining({ route: 'console', outcome: 'sent', receipt: null }),
     ]);
