@@ -10,7 +10,7 @@ import { searchAuditEvents } from '../../src/audit/index.ts';
 import { UNATTRIBUTED_APP_ID } from '../../src/console/sessions.ts';
 import { chromiumProblem, chromiumRequired, launchChromium } from '../helpers/chromium.ts';
 import { ROOT } from '../helpers/spawn-server.ts';
-import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { BACKENDS, settingsWith, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
  * The console as a security analyst uses it: a real headless Chromium against the app served over
@@ -52,7 +52,10 @@ describe.skipIf((problem !== null && !chromiumRequired) || !REAL?.available)(
     beforeAll(async () => {
       if (problem) throw new Error(`the browser tests need Chromium: ${problem}`);
       mkdirSync(ARTIFACTS, { recursive: true });
-      testApp = await startTestApp(REAL as (typeof BACKENDS)[number]);
+      // The default 30 s cooldown between sends to a number, so that the resend below is refused.
+      testApp = await startTestApp(REAL as (typeof BACKENDS)[number], {
+        settings: settingsWith({ limits: { resendCooldownSeconds: 30 } }),
+      });
       server = await new Promise<ServerType>((ready) => {
         const started = serve({ fetch: testApp.app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
           ready(started),
