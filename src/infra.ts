@@ -122,6 +122,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         ...withAudit,
         access: apps,
         auditSearch: auditing.search,
+        auditStats: auditing.stats,
         limiter: limiting.limiter,
       }),
       leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),

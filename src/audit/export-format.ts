@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { csvCell } from '../kernel/csv.ts';
 import type { AuditExport } from './audit-export.ts';
 import { toAuditEventJson } from './event-json.ts';
 import type { AuditRecord } from './postgres-writer.ts';
@@ -39,27 +40,14 @@ export interface ExportTrailer {
   sha256: string;
 }
 
-// OWASP, CSV Injection: a cell starting with one of these is run as a formula by spreadsheets.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell: a text a spreadsheet would take for a formula gets a leading `'` (OWASP, CSV
- * Injection), and every value is quoted with its quotes doubled (RFC 4180), so no separator, quote
- * or line break inside it can start another cell. Null is an empty unquoted cell, the empty
- * string `""`.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  const neutral = FORMULA_START.test(text) ? `'${text}` : text;
-  return `"${neutral.replaceAll('"', '""')}"`;
-}
-
 function csvRow(record: AuditRecord): string {
   const json = toAuditEventJson(record);
   return CSV_COLUMNS.map((column) => {
     const value = json[column];
-    return csvCell(typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
+    // Every cell quoted, so an empty string and null differ (README, Export to a SIEM); formula
+    // starts neutralised by the one CSV cell function all exports share (kernel/csv.ts).
+    const cell = typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+    return csvCell(cell, 'always');
   }).join(',');
 }
 

@@ -1,6 +1,5 @@
 import type { AuditSearchInput } from '../audit/index.ts';
 import { RefusedError } from '../kernel/errors.ts';
-import { GROUP_BYS, type GroupBy } from './stats.ts';
 
 /** A filter the console could not read, named by its form field. */
 export interface FieldError {
@@ -43,21 +42,16 @@ export function fieldError(error: unknown): FieldError | null {
   return { field: error.extra.field ?? 'filters', message: error.message.replaceAll('`', '') };
 }
 
-export function readGroupBy(query: Query): GroupBy {
-  const value = first(query, 'group_by');
-  return (GROUP_BYS as readonly string[]).includes(value ?? '') ? (value as GroupBy) : 'hour';
-}
-
-/** An instant of the stats range: as the search reads them (datetime-local as UTC). */
-export function readInstant(query: Query, field: string, errors: FieldError[]): Date | null {
-  const text = asUtc(first(query, field));
-  if (text === undefined) return null;
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
-    errors.push({ field, message: `${text} is not a date and time (2026-01-31T14:00).` });
-    return null;
-  }
-  return date;
+/**
+ * The stats form's fields as GET /v1/audit/stats takes them (parseStatsQuery checks them):
+ * datetime-local times read as UTC, grouped by hour unless the form says otherwise.
+ */
+export function statsParams(query: Query): { since?: string; until?: string; group_by: string } {
+  return {
+    since: asUtc(first(query, 'since')),
+    until: asUtc(first(query, 'until')),
+    group_by: first(query, 'group_by') ?? 'hour',
+  };
 }
 
 function asUtc(text: string | undefined): string | undefined {

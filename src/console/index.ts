@@ -1,4 +1,3 @@
 export { type ConsoleDeps, consoleRoutes } from './routes.tsx';
-export type { ConsoleStats } from './stats.ts';
 export type { ConsoleInfra } from './wire.ts';
 export { wire } from './wire.ts';

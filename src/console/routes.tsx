@@ -3,10 +3,17 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccessStore, Principal } from '../access/index.ts';
 import {
+  type AuditExport,
   type AuditPage,
   type AuditSearchDeps,
-  type AuditSearchInput,
+  type AuditStatsReader,
   type AuditTrail,
+  EXPORT_CONTENT_TYPES,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportAuditEvents,
+  exportBody,
+  parseStatsQuery,
   searchAuditEvents,
   type VerificationTimeline,
   verificationTimeline,
@@ -18,15 +25,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import type { Limiter } from '../limits/index.ts';
 import { crossSiteRefusal, sameToken } from './csrf.ts';
-import { EXPORT_FORMATS, type ExportFormat, exportEvents } from './export.ts';
-import {
-  type FieldError,
-  fieldError,
-  type Query,
-  readGroupBy,
-  readInstant,
-  searchInput,
-} from './filters.ts';
+import { type FieldError, fieldError, type Query, searchInput, statsParams } from './filters.ts';
 import { EventsPage } from './pages/events.tsx';
 import { Layout, type Viewer } from './pages/layout.tsx';
 import { SignInPage } from './pages/signin.tsx';
@@ -41,7 +40,6 @@ import {
   signIn,
   signOut,
 } from './sessions.ts';
-import type { ConsoleStats } from './stats.ts';
 import { STYLESHEET, STYLESHEET_PATH } from './style.ts';
 
 export interface ConsoleDeps {
@@ -52,7 +50,8 @@ export interface ConsoleDeps {
   clock: Clock;
   /** The audit module's search: the attempts, watch, timeline and export pages read through it. */
   search: AuditSearchDeps;
-  stats: ConsoleStats;
+  /** The audit module's stats reader: the hourly counts GET /v1/audit/stats reads. */
+  stats: AuditStatsReader;
   trustProxy: TrustPolicy;
   /** PUBLIC_URL's origin, also accepted as the Origin of a form post. */
   publicOrigin: string | null;
@@ -260,26 +259,20 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
     '/stats',
     withSession(async (c, { principal, viewer }) => {
       const query: Query = c.req.queries();
-      const errors: FieldError[] = [];
-      const now = deps.clock.now();
-      const until = readInstant(query, 'until', errors) ?? new Date(now);
-      const since = readInstant(query, 'since', errors) ?? new Date(until.getTime() - 86_400_000);
-      if (errors.length === 0 && since >= until) {
-        errors.push({ field: 'since', message: 'From must be before To.' });
-      }
-      const groupBy = readGroupBy(query);
-      const { buckets } =
-        errors.length === 0
-          ? await deps.stats.stats({ appId: principal.app.id, since, until, groupBy })
-          : { buckets: [] };
+      const params = statsParams(query);
+      const parsed = parseStatsQuery(principal.app.id, params, deps.clock.now());
+      const errors: FieldError[] = parsed.ok
+        ? []
+        : parsed.errors.map(({ path, message }) => ({ field: path, message }));
+      const stats = parsed.ok ? await deps.stats.stats(parsed.query) : null;
       return c.html(
         <StatsPage
           viewer={viewer}
-          since={query.since?.[0] ?? localInput(since)}
-          until={query.until?.[0] ?? localInput(until)}
-          groupBy={groupBy}
+          since={query.since?.[0] ?? (stats ? localInput(stats.since) : '')}
+          until={query.until?.[0] ?? (stats ? localInput(stats.until) : '')}
+          groupBy={stats?.groupBy ?? 'hour'}
           errors={errors}
-          buckets={buckets}
+          buckets={stats?.buckets ?? []}
         />,
         errors.length > 0 ? 422 : 200,
       );
@@ -292,52 +285,28 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
       const query: Query = c.req.queries();
       const format = query.format?.[0] as ExportFormat;
       if (!EXPORT_FORMATS.includes(format)) return c.text('Export format: csv or ndjson.', 422);
-      const input: AuditSearchInput = { ...searchInput(query), cursor: undefined };
-      // The first page is read before answering, so a wrong filter is a 422, not a cut download.
-      const chunks = exportEvents(deps.search, principal.app.id, input, format);
-      let head: IteratorResult<string>;
+      // The audit module's export, as GET /v1/audit/events/export streams it (same trailer):
+      // the filters are checked before answering, so a wrong one is a 422, not a cut download.
+      let data: AuditExport;
       try {
-        head = await chunks.next();
+        data = await exportAuditEvents(deps.search, principal.app.id, searchInput(query));
       } catch (error) {
         const field = fieldError(error);
         if (!field) throw error;
         return c.text(`Export refused: ${field.message}`, 422);
       }
-      return exportResponse(deps.clock, principal.app, head, chunks, format);
+      const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
+      const name = `tessera-audit-${principal.app.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}`;
+      return new Response(exportBody(data, format), {
+        headers: {
+          'Content-Type': EXPORT_CONTENT_TYPES[format],
+          'Content-Disposition': `attachment; filename="${name}.${format}"`,
+          'Cache-Control': 'no-store',
+        },
+      });
     }),
   );
   return app;
-}
-
-/** The export as a download, pulled chunk by chunk: the reads go as fast as the client takes them. */
-function exportResponse(
-  clock: Clock,
-  app: { id: string; name: string },
-  head: IteratorResult<string>,
-  chunks: AsyncGenerator<string>,
-  format: ExportFormat,
-): Response {
-  const encoder = new TextEncoder();
-  let pending: IteratorResult<string> | null = head;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = pending ?? (await chunks.next());
-      pending = null;
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
-  const name = `tessera-audit-${app.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}.${format}`;
-  return new Response(body, {
-    headers: {
-      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-      'Content-Disposition': `attachment; filename="${name}"`,
-    },
-  });
 }
 
 function text(value: unknown): string | undefined {

@@ -1,29 +1,28 @@
 import type { Redis } from 'ioredis';
 import type { AccessStore } from '../access/index.ts';
-import type { AuditSearchDeps, AuditTrail } from '../audit/index.ts';
+import type { AuditSearchDeps, AuditStatsReader, AuditTrail } from '../audit/index.ts';
 import type { Config } from '../config/config.ts';
-import type { Database } from '../db/database.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { StoreChoice } from '../kernel/store-choice.ts';
 import type { Limiter } from '../limits/index.ts';
 import type { ConsoleDeps } from './routes.tsx';
 import { createMemorySessionStore, createRedisSessionStore } from './session-store.ts';
-import { createSqlConsoleStats } from './sql-stats.ts';
 
 export interface ConsoleInfra {
   config: Pick<Config, 'trustProxy' | 'publicUrl'>;
   clock: Clock;
-  database: Database;
   stores: StoreChoice;
   access: AccessStore;
   audit: AuditTrail;
   auditSearch: AuditSearchDeps;
+  /** The audit module's stats reader (hourly counts), as GET /v1/audit/stats reads them. */
+  auditStats: AuditStatsReader;
   limiter: Limiter;
 }
 
 /**
  * The console over the same stores as the API: sessions in Redis (or in process for the embedded
- * default), key lookups through the access store, the audit module's search.
+ * default), key lookups through the access store, the audit module's search, stats and export.
  */
 export function wire(infra: ConsoleInfra): ConsoleDeps {
   return {
@@ -36,7 +35,7 @@ export function wire(infra: ConsoleInfra): ConsoleDeps {
       () => createMemorySessionStore(() => infra.clock.now()),
     ),
     search: infra.auditSearch,
-    stats: createSqlConsoleStats(infra.database),
+    stats: infra.auditStats,
     trustProxy: infra.config.trustProxy,
     publicOrigin: infra.config.publicUrl ? new URL(infra.config.publicUrl).origin : null,
   };

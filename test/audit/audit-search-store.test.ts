@@ -8,7 +8,7 @@ import {
   verificationTimeline,
 } from '../../src/audit/audit-search.ts';
 import type { AuditEventJson } from '../../src/audit/event-json.ts';
-import { CSV_COLUMNS, csvCell, exportBody } from '../../src/audit/export-format.ts';
+import { CSV_COLUMNS, exportBody } from '../../src/audit/export-format.ts';
 import { createPostgresAuditSearchStore } from '../../src/audit/postgres-audit-search.ts';
 import {
   createPostgresAuditWriter,
@@ -17,6 +17,7 @@ import {
 import { type Database, migrateDatabase } from '../../src/db/database.ts';
 import { deriveKeys } from '../../src/kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from '../../src/kernel/crypto/phone-protector.ts';
+import { csvCell as kernelCsvCell } from '../../src/kernel/csv.ts';
 import { makeAuditEvent } from '../helpers/audit-events.ts';
 import { FORMULA_CELLS, parseCsv, seedAuditRows } from '../helpers/audit-seed.ts';
 import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
@@ -27,6 +28,9 @@ const BIG = 100_000;
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
 }
+
+// The audit export's cells: every one quoted (README, Export to a SIEM).
+const csvCell = (value: string | number | null) => kernelCsvCell(value, 'always');
 
 describe('CSV cells (OWASP, CSV Injection)', () => {
   it.each(FORMULA_CELLS)('a formula start gets a leading quote: %j', (cell) => {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../src/access/api-keys.ts';
-import { searchAuditEvents } from '../../src/audit/index.ts';
+import { CSV_COLUMNS, searchAuditEvents } from '../../src/audit/index.ts';
 import {
   SESSION_ABSOLUTE_MS,
   SESSION_IDLE_MS,
@@ -235,7 +236,7 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       expect(tbody).not.toContain('33612345678');
     });
 
-    it('exports the filtered events as a download, complete-line last, formula cells defused', async () => {
+    it('exports the filtered events as a download, the API export trailer last, formula cells defused', async () => {
       const client = consoleClient(testApp);
       await client.signIn(testApp.keys.aAuditOnly);
       const started = await testApp.call('POST', '/v1/verify', {
@@ -248,18 +249,26 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       expect(csv.headers.get('content-disposition')).toMatch(
         /^attachment; filename="tessera-audit-app-a-/,
       );
-      const lines = (await csv.text()).trimEnd().split('\r\n');
-      expect(lines[0]).toMatch(/^id,seq,created_at,type,/);
-      expect(lines.filter((line) => line.startsWith('evt_'))).toHaveLength(lines.length - 2);
-      expect(lines.slice(1, -1).every((line) => line.includes(",'=2+5,"))).toBe(true);
-      expect(lines.at(-1)).toBe(`# complete: ${lines.length - 2} rows`);
+      const csvText = await csv.text();
+      const lines = csvText.trimEnd().split('\n');
+      expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+      expect(lines.filter((line) => line.startsWith('"evt_'))).toHaveLength(lines.length - 2);
+      expect(lines.slice(1, -1).every((line) => line.includes(`,"'=2+5",`))).toBe(true);
+      // The API export's trailer: the row count and the SHA-256 of every byte before it.
+      const body = csvText.slice(0, csvText.lastIndexOf('#export.complete'));
+      const digest = createHash('sha256').update(body).digest('hex');
+      expect(lines.at(-1)).toMatch(
+        new RegExp(
+          `^#export\\.complete,rows=${lines.length - 2},through_seq=\\d+,sha256=${digest}$`,
+        ),
+      );
 
       const ndjson = await client.get('/console/export?format=ndjson&ip=198.51.100.0/24');
       const records = (await ndjson.text())
         .trimEnd()
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(records.at(-1)).toEqual({ export: 'complete', rows: records.length - 1 });
+      expect(records.at(-1)).toMatchObject({ type: 'export.complete', rows: records.length - 1 });
       expect(records.length - 1).toBe(lines.length - 2);
       expect(records[0]).toMatchObject({ client_ip: '198.51.100.9', user_agent: '=2+5' });
 

@@ -20,4 +20,14 @@ describe('CSV cells (kernel/csv.ts)', () => {
     expect(csvCell(-5)).toBe('-5');
     expect(csvRow(['a', 1, null, '=x'])).toBe(`a,1,,"'=x"\r\n`);
   });
+
+  it('always-quoted cells keep an empty string apart from null, and neutralise numbers too', () => {
+    expect(csvCell('plain', 'always')).toBe('"plain"');
+    expect(csvCell('', 'always')).toBe('""');
+    expect(csvCell('', 'needed')).toBe('');
+    expect(csvCell(null, 'always')).toBe('');
+    expect(csvCell(12, 'always')).toBe('"12"');
+    expect(csvCell(-5, 'always')).toBe(`"'-5"`);
+    expect(csvCell('=1+1', 'always')).toBe(`"'=1+1"`);
+  });
 });

@@ -1,4 +1,4 @@
-import type { StatsBucket } from '../stats.ts';
+import type { StatsBucket } from '../../audit/index.ts';
 
 const SERIES = [
   { key: 'sent', label: 'Sent', colour: '#0b4f9c' },

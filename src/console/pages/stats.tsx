@@ -1,5 +1,5 @@
+import { STATS_GROUPS, type StatsBucket, type StatsGroupBy } from '../../audit/index.ts';
 import type { FieldError } from '../filters.ts';
-import { GROUP_BYS, type GroupBy, type StatsBucket } from '../stats.ts';
 import { BarChart } from './chart.tsx';
 import { ErrorSummary, Layout, type Viewer } from './layout.tsx';
 
@@ -10,7 +10,7 @@ export function StatsPage(props: {
   viewer: Viewer;
   since: string;
   until: string;
-  groupBy: GroupBy;
+  groupBy: StatsGroupBy;
   errors: FieldError[];
   buckets: StatsBucket[];
 }) {
@@ -30,7 +30,7 @@ export function StatsPage(props: {
         <div>
           <label for="f-group_by">Group by</label>
           <select id="f-group_by" name="group_by">
-            {GROUP_BYS.map((group) => (
+            {STATS_GROUPS.map((group) => (
               <option value={group} selected={group === props.groupBy}>
                 {group}
               </option>
