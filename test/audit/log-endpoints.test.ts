@@ -167,5 +167,59 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       // The same proof does not tie the newer root to a different older one.
       expect(verifyConsistency(older.size, newer.size, newer.root, newer.root, path)).toBe(false);
     });
+
+    it('checks the Merkle log against the newest checkpoint in GET /v1/audit/verify', async () => {
+      const checkpoint = await json<CheckpointBody>('/v1/audit/checkpoint');
+      const intact = await json<Record<string, unknown>>('/v1/audit/verify');
+      expect(intact).toMatchObject({
+        ok: true,
+        log: {
+          ok: true,
+          tree_size: checkpoint.tree_size,
+          root_hash: checkpoint.root_hash,
+          checkpoint_size: checkpoint.tree_size,
+          broken_event_id: null,
+          problem: null,
+        },
+      });
+      // A superuser rewrites one of app-a's logged events behind the triggers, then puts it back.
+      const { db } = t.runtime.modules.auditLog.database;
+      const target = (
+        await db.execute<{ event_id: string }>(sql`select event_id from audit_tree_leaves
+          where app_id = ${appA} and leaf_index = 2`)
+      ).rows[0]!.event_id;
+      const { client_ip } = (
+        await db.execute<{ client_ip: string | null }>(
+          sql`select client_ip from audit_events where id = ${target}`,
+        )
+      ).rows[0]!;
+      const setIp = async (ip: string | null) => {
+        await db.execute(sql`alter table audit_events disable trigger user`);
+        try {
+          await db.execute(sql`update audit_events set client_ip = ${ip} where id = ${target}`);
+        } finally {
+          await db.execute(sql`alter table audit_events enable trigger user`);
+        }
+      };
+      await setIp('198.51.100.66');
+      try {
+        const broken = await json<Record<string, unknown>>('/v1/audit/verify');
+        expect(broken).toMatchObject({
+          ok: false,
+          log: {
+            ok: false,
+            checkpoint_size: checkpoint.tree_size,
+            broken_event_id: target,
+            problem: expect.stringContaining(target),
+          },
+        });
+      } finally {
+        await setIp(client_ip);
+      }
+      expect(await json<Record<string, unknown>>('/v1/audit/verify')).toMatchObject({
+        ok: true,
+        log: { ok: true },
+      });
+    });
   });
 }
