@@ -116,7 +116,13 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       receipts: messaging.receipts,
       verification: verifying,
       totp: totp.wire({ ...withAudit, limits: limiting }),
-      audit: { ...auditing.search, clock, stats: auditing.stats, chain: auditing.chain },
+      audit: {
+        ...auditing.search,
+        clock,
+        stats: auditing.stats,
+        chain: auditing.chain,
+        log: auditing.log,
+      },
       auditLog: auditing.log,
       console: consolePages.wire({
         ...withAudit,

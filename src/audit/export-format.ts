@@ -32,6 +32,9 @@ export const CSV_COLUMNS = [
   'hash',
 ] as const;
 
+/** The `type` of an ndjson export's trailer line, which no event has. */
+export const EXPORT_TRAILER_TYPE = 'export.complete';
+
 /** What the last line of a complete export says; a cut export has no such line. */
 export interface ExportTrailer {
   rows: number;
@@ -58,7 +61,7 @@ const LINE = {
 
 function trailerLine(format: ExportFormat, trailer: ExportTrailer): string {
   return format === 'ndjson'
-    ? JSON.stringify({ type: 'export.complete', ...trailer })
+    ? JSON.stringify({ type: EXPORT_TRAILER_TYPE, ...trailer })
     : `#export.complete,rows=${trailer.rows},through_seq=${trailer.through_seq},sha256=${trailer.sha256}`;
 }
 

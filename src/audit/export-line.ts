@@ -1,12 +1,13 @@
 import { canonicalJson } from '../kernel/canonical-json.ts';
-import { canonicalEvent } from './hash-chain.ts';
+import { type AuditEventJson, toAuditEventJson } from './event-json.ts';
 import { leafHash } from './merkle.ts';
 import type { AuditRecord } from './postgres-writer.ts';
 
 /**
- * One line of an app's ndjson export (README, Offline verification): a JSON object with the
- * event's columns, keyed by column name, plus its place in the chain (`seq`, `prev_hash`, `hash`)
- * and in its app's Merkle log (`leaf_index`). Everything a verifier needs to recompute the leaf:
+ * One line of an app's ndjson export (README, Offline verification): the event as the API shows
+ * it (its columns keyed by column name, and its place in the chain: `seq`, `prev_hash`, `hash`),
+ * and, in a proof, its place in its app's Merkle log (`leaf_index`; the export leaves it out, its
+ * order is the log's). Everything a verifier needs to recompute the leaf:
  * the leaf data is the canonical JSON of the 13 columns of EVENT_COLUMNS (keys sorted by UTF-16
  * code units, JSON.stringify's escapes and numbers, nulls kept, as RFC 8785 does), the leaf hash
  * SHA-256(0x00 || those UTF-8 bytes). Other members are ignored by the leaf.
@@ -27,23 +28,11 @@ export const EVENT_COLUMNS = [
   'verification_id',
 ] as const;
 
-export type ExportLine = Record<(typeof EVENT_COLUMNS)[number], unknown> & {
-  seq: number;
-  prev_hash: string;
-  hash: string;
-  leaf_index: number;
-};
+export type ExportLine = AuditEventJson & { leaf_index: number };
 
-/** The export line of a stored event (what GET /v1/audit/export writes, one per line). */
+/** A stored event with its leaf index: the `event` of GET /v1/audit/events/{id}/proof. */
 export function exportLine(record: AuditRecord, leafIndex: number): ExportLine {
-  const columns = JSON.parse(canonicalEvent(record)) as Record<string, unknown>;
-  return {
-    ...(columns as Record<(typeof EVENT_COLUMNS)[number], unknown>),
-    seq: record.seq,
-    prev_hash: record.prevHash,
-    hash: record.hash,
-    leaf_index: leafIndex,
-  };
+  return { ...toAuditEventJson(record), leaf_index: leafIndex };
 }
 
 /**

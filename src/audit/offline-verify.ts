@@ -1,3 +1,4 @@
+import { EXPORT_TRAILER_TYPE } from './export-format.ts';
 import { leafHashOf } from './export-line.ts';
 import { createTreeBuilder, verifyInclusion } from './merkle.ts';
 import { type Checkpoint, type NoteVerifier, openCheckpoint } from './signed-note.ts';
@@ -24,7 +25,10 @@ export function pickCheckpointNote(content: string, appId: string | null): strin
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { app_id?: string; tree_size?: number; note?: string });
   const candidates = entries.filter(
-    (entry) => typeof entry.note === 'string' && (appId === null || entry.app_id === appId),
+    // GET /v1/audit/checkpoint's answer names no app_id: its note's origin does, checked later.
+    (entry) =>
+      typeof entry.note === 'string' &&
+      (appId === null || entry.app_id === undefined || entry.app_id === appId),
   );
   if (candidates.length === 0) throw new Error('the file holds no checkpoint of this app');
   candidates.sort((a, b) => (b.tree_size ?? 0) - (a.tree_size ?? 0));
@@ -37,8 +41,9 @@ function appOf(checkpoint: Checkpoint): string {
 }
 
 /**
- * Recomputes the app's Merkle log from the lines of its ndjson export, in order, and compares the
- * root of the first `size` leaves with the checkpoint `verifier` signed. Every line must be of the
+ * Recomputes the app's Merkle log from the lines of its ndjson export (GET /v1/audit/events/export,
+ * oldest first, no filters), in order, and compares the root of the first `size` leaves with the
+ * checkpoint `verifier` signed; the export's trailer line is skipped. Every line must be of the
  * checkpoint's app and, if it says, at its own leaf_index. Fewer lines than the checkpoint's size
  * is a removed tail; a changed line gives another root.
  */
@@ -62,6 +67,8 @@ export function verifyExport(
     let leaf: Buffer;
     try {
       line = JSON.parse(text) as Record<string, unknown>;
+      // GET /v1/audit/events/export ends with this line: no event, so no leaf.
+      if (line.type === EXPORT_TRAILER_TYPE) continue;
       leaf = leafHashOf(line);
     } catch (error) {
       return {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { eq } from 'drizzle-orm';
 import type { AccessStore, ApiKeyListing } from '../access/index.ts';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -7,6 +7,7 @@ import { leafDataOf, leafHashOf } from '../../src/audit/export-line.ts';
 import { auditAppendStatement } from '../../src/audit/index.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/audit/merkle.ts';
 import { openCheckpoint, parseVerifierKey } from '../../src/audit/signed-note.ts';
+import { runCli } from '../../src/cli/main.ts';
 import { makeAuditEvent } from '../helpers/audit-events.ts';
 import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { referenceRoot } from './rfc9162-reference.ts';
@@ -166,6 +167,105 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       expect(verifyConsistency(older.size, newer.size, older.root, newer.root, path)).toBe(true);
       // The same proof does not tie the newer root to a different older one.
       expect(verifyConsistency(older.size, newer.size, newer.root, newer.root, path)).toBe(false);
+    });
+
+    it("feeds the app's ndjson export, as downloaded, to tessera audit verify-export", async () => {
+      const { verifier_key } = await json<{ verifier_key: string }>('/v1/audit/checkpoint/key');
+      const checkpoint = await json<CheckpointBody>('/v1/audit/checkpoint');
+      const response = await t.call('GET', '/v1/audit/events/export?format=ndjson&order=asc', {
+        key: t.keys.aAuditOnly,
+      });
+      expect(response.status).toBe(200);
+      const exported = await response.text();
+      // The export ends with its trailer line, which verify-export skips.
+      expect(exported.trimEnd().split('\n').at(-1)).toMatch(/^\{"type":"export.complete"/);
+      const checkpointFile = join(dir, 'checkpoint.json');
+      writeFileSync(checkpointFile, JSON.stringify(checkpoint));
+      const verify = async (content: string) => {
+        const exportFile = join(dir, 'export.ndjson');
+        writeFileSync(exportFile, content);
+        const out: string[] = [];
+        const code = await runCli(
+          [
+            'audit',
+            'verify-export',
+            exportFile,
+            '--key',
+            verifier_key,
+            '--checkpoint',
+            checkpointFile,
+          ],
+          { out: (l) => out.push(l), err: (l) => out.push(l) },
+          {},
+        );
+        return { code, output: out.join('\n') };
+      };
+      const intact = await verify(exported);
+      expect(intact.code, intact.output).toBe(0);
+      expect(intact.output).toMatch(
+        new RegExp(`^ok: ${checkpoint.tree_size} events of ${appA} match the checkpoint`),
+      );
+      // One byte of one event changed: its created_at a thousand years later.
+      const lines = exported.split('\n');
+      lines[1] = lines[1]!.replace('"created_at":"2', '"created_at":"3');
+      expect(lines.join('\n')).not.toBe(exported);
+      const changed = await verify(lines.join('\n'));
+      expect(changed.code, changed.output).toBe(1);
+      expect(changed.output).toContain('another root than the signed checkpoint');
+    });
+
+    it('checks the Merkle log against the newest checkpoint in GET /v1/audit/verify', async () => {
+      const checkpoint = await json<CheckpointBody>('/v1/audit/checkpoint');
+      const intact = await json<Record<string, unknown>>('/v1/audit/verify');
+      expect(intact).toMatchObject({
+        ok: true,
+        log: {
+          ok: true,
+          tree_size: checkpoint.tree_size,
+          root_hash: checkpoint.root_hash,
+          checkpoint_size: checkpoint.tree_size,
+          broken_event_id: null,
+          problem: null,
+        },
+      });
+      // A superuser rewrites one of app-a's logged events behind the triggers, then puts it back.
+      const { db } = t.runtime.modules.auditLog.database;
+      const target = (
+        await db.execute<{ event_id: string }>(sql`select event_id from audit_tree_leaves
+          where app_id = ${appA} and leaf_index = 2`)
+      ).rows[0]!.event_id;
+      const { client_ip } = (
+        await db.execute<{ client_ip: string | null }>(
+          sql`select client_ip from audit_events where id = ${target}`,
+        )
+      ).rows[0]!;
+      const setIp = async (ip: string | null) => {
+        await db.execute(sql`alter table audit_events disable trigger user`);
+        try {
+          await db.execute(sql`update audit_events set client_ip = ${ip} where id = ${target}`);
+        } finally {
+          await db.execute(sql`alter table audit_events enable trigger user`);
+        }
+      };
+      await setIp('198.51.100.66');
+      try {
+        const broken = await json<Record<string, unknown>>('/v1/audit/verify');
+        expect(broken).toMatchObject({
+          ok: false,
+          log: {
+            ok: false,
+            checkpoint_size: checkpoint.tree_size,
+            broken_event_id: target,
+            problem: expect.stringContaining(target),
+          },
+        });
+      } finally {
+        await setIp(client_ip);
+      }
+      expect(await json<Record<string, unknown>>('/v1/audit/verify')).toMatchObject({
+        ok: true,
+        log: { ok: true },
+      });
     });
   });
 }
