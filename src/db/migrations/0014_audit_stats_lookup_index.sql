@@ -28,3 +28,28 @@ LANGUAGE sql STABLE AS $$
     END AS metric) m
   WHERE m.metric IS NOT NULL
 $$;
+--> statement-breakpoint
+-- PL/pgSQL caches a statement's plan for the life of a connection: one planned while the table was
+-- small (a seq scan) would stay in force when it is large, and turn every append quadratic again.
+-- EXECUTE plans the upsert afresh each time, against the table as it is (a transition table is
+-- visible to EXECUTE too); planning costs far less than one bad plan.
+CREATE OR REPLACE FUNCTION "tessera_audit_stats_add"() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  EXECUTE $sql$
+  INSERT INTO "public"."audit_stats_hourly" AS s
+    ("app_id", "dimension", "hour", "key", "metric", "reason", "count")
+  SELECT a.app_id, d.dimension, date_trunc('hour', a.created_at, 'UTC'), d.key, e.metric,
+         coalesce(a.reason, ''), count(*)
+    FROM added a
+    CROSS JOIN LATERAL "public"."tessera_audit_stats_entry"(a.type, a.app_id, a.verification_id, a.detail) e
+    CROSS JOIN LATERAL (VALUES ('country', e.country), ('purpose', coalesce(a.purpose, '')),
+                               ('route', e.route)) AS d(dimension, key)
+   GROUP BY 1, 2, 3, 4, 5, 6
+   ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ("app_id", "dimension", "hour", "key", "metric", "reason")
+    DO UPDATE SET "count" = s."count" + excluded."count"
+  $sql$;
+  RETURN NULL;
+END;
+$$;
