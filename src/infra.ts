@@ -121,6 +121,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         clock,
         stats: auditing.stats,
         chain: auditing.chain,
+        trail: auditing.trail,
         log: auditing.log,
       },
       auditLog: auditing.log,

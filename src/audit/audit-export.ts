@@ -1,7 +1,10 @@
 import type { AuditSearchInput } from './audit-filter.ts';
 import { parseAuditSearch } from './audit-filter.ts';
 import type { AuditSearchDeps } from './audit-search.ts';
+import { type AuditActor, auditEvent } from './events.ts';
+import type { ExportFormat, ExportTrailer } from './export-format.ts';
 import type { AuditRecord } from './postgres-writer.ts';
+import type { AuditEvent } from './types.ts';
 
 // Rows per read of an export: large enough for few round trips, small enough that one batch in
 // memory stays a few megabytes whatever the export's size.
@@ -40,4 +43,35 @@ export async function exportAuditEvents(
     }
   }
   return { throughSeq, batches: batches() };
+}
+
+/**
+ * The row that records an export: who took the trail out, through which door, with which filters
+ * and how much. A number filter is recorded as used, never as its value or HMAC, so the record of
+ * a search does not itself become a way back to the number.
+ */
+export function auditExportedEvent(
+  actor: AuditActor,
+  input: { via: 'api' | 'console'; format: ExportFormat; filters: AuditSearchInput },
+  trailer: ExportTrailer,
+  now: number,
+): AuditEvent {
+  const {
+    phone,
+    phone_hmac,
+    country: _country,
+    limit: _limit,
+    cursor: _cursor,
+    ...rest
+  } = input.filters;
+  const filters = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== undefined && value.length > 0),
+  );
+  const detail = {
+    via: input.via,
+    format: input.format,
+    filters: { ...filters, phone: Boolean(phone || phone_hmac) },
+    ...trailer,
+  };
+  return auditEvent(actor, 'audit.exported', { outcome: 'ok', detail }, now);
 }

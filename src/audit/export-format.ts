@@ -69,9 +69,14 @@ function trailerLine(format: ExportFormat, trailer: ExportTrailer): string {
  * The export as a byte stream that reads a batch only when the client has taken the previous one
  * (a pull source with no buffer ahead: back-pressure from the socket reaches the database reads).
  * It ends with the trailer line; if a read fails the stream errors without it, and a client that
- * goes away cancels the reads.
+ * goes away cancels the reads. `onComplete` runs before the trailer is sent (the export's own audit
+ * row): an export the client holds whole is always on record.
  */
-export function exportBody(data: AuditExport, format: ExportFormat): ReadableStream<Uint8Array> {
+export function exportBody(
+  data: AuditExport,
+  format: ExportFormat,
+  onComplete?: (trailer: ExportTrailer) => Promise<void>,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const digest = createHash('sha256');
   const batches = data.batches[Symbol.asyncIterator]();
@@ -95,6 +100,7 @@ export function exportBody(data: AuditExport, format: ExportFormat): ReadableStr
         const next = await batches.next();
         if (next.done) {
           const trailer = { rows, through_seq: data.throughSeq, sha256: digest.digest('hex') };
+          await onComplete?.(trailer);
           controller.enqueue(encoder.encode(`${trailerLine(format, trailer)}\n`));
           controller.close();
           return;

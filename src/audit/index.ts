@@ -1,6 +1,6 @@
 export type { AuditCursorCodec } from './audit-cursor.ts';
 export type { AuditExport } from './audit-export.ts';
-export { exportAuditEvents } from './audit-export.ts';
+export { auditExportedEvent, exportAuditEvents } from './audit-export.ts';
 export type { AuditFilter, AuditOrder, AuditSearchInput } from './audit-filter.ts';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './audit-filter.ts';
 export type { AuditPage, AuditSearchDeps, AuditSearchStore } from './audit-search.ts';

@@ -29,6 +29,8 @@ export const AUDIT_EVENT_TYPES = [
   'console.signed_in',
   'console.signin_failed',
   'console.signed_out',
+  // Who took the trail out (API or console), with which filters and how many rows.
+  'audit.exported',
   'lead.created',
   'lead.verified',
   'lead.unverified',

@@ -8,9 +8,11 @@ import {
   type AuditSearchDeps,
   type AuditStatsReader,
   type AuditTrail,
+  auditExportedEvent,
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
   type ExportFormat,
+  type ExportTrailer,
   exportAuditEvents,
   exportBody,
   parseStatsQuery,
@@ -297,7 +299,16 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
       }
       const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
       const name = `tessera-audit-${principal.app.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}`;
-      return new Response(exportBody(data, format), {
+      const recordExport = (trailer: ExportTrailer) =>
+        deps.audit.commitOrSpool([
+          auditExportedEvent(
+            { app: principal.app, client: client(c) },
+            { via: 'console', format, filters: searchInput(query) },
+            trailer,
+            deps.clock.now(),
+          ),
+        ]);
+      return new Response(exportBody(data, format, recordExport), {
         headers: {
           'Content-Type': EXPORT_CONTENT_TYPES[format],
           'Content-Disposition': `attachment; filename="${name}.${format}"`,

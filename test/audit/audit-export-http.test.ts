@@ -101,6 +101,40 @@ describe.each(BACKENDS)('audit export over HTTP ($name)', (backend) => {
     expect(verifyKey.status).toBe(403);
   });
 
+  test('each export is on record: who, through which door, which filters, how many rows', async () => {
+    const text = await (await get('?format=ndjson&type=sms.sent&phone=%2B33612345678')).text();
+    const trailer = JSON.parse(text.trimEnd().split('\n').pop()!);
+    expect(trailer.rows).toBe(1);
+    const search = await fetch(`${base}/v1/audit/events?type=audit.exported&limit=100`, {
+      headers: { authorization: `Bearer ${t.keys.aAuditOnly}` },
+    });
+    const { events } = (await search.json()) as { events: Record<string, unknown>[] };
+    const row = events.find(
+      (event) => (event.detail as { sha256?: string }).sha256 === trailer.sha256,
+    );
+    expect(row).toMatchObject({
+      type: 'audit.exported',
+      outcome: 'ok',
+      phone_masked: null,
+      phone_hmac: null,
+      detail: {
+        via: 'api',
+        format: 'ndjson',
+        filters: { type: 'sms.sent', phone: true },
+        rows: 1,
+        through_seq: trailer.through_seq,
+      },
+    });
+    // The number searched for is recorded as "a number was used", never as itself.
+    expect(JSON.stringify(row)).not.toMatch(/612345678|33 6/);
+    // A refused export (bad filter) leaves no row.
+    expect((await get('?ip=300.1.1.1')).status).toBe(422);
+    const after = await fetch(`${base}/v1/audit/events?type=audit.exported&limit=100`, {
+      headers: { authorization: `Bearer ${t.keys.aAuditOnly}` },
+    });
+    expect(((await after.json()) as { events: unknown[] }).events).toHaveLength(events.length);
+  }, 300_000);
+
   // Only the seeded database has an export long enough to be cut while it streams.
   const bigTest = backend.real ? test : () => {};
   bigTest(

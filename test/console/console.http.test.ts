@@ -272,6 +272,20 @@ for (const backend of BACKENDS.filter((b) => b.available)) {
       expect(records.length - 1).toBe(lines.length - 2);
       expect(records[0]).toMatchObject({ client_ip: '198.51.100.9', user_agent: '=2+5' });
 
+      // Both downloads are on record, as console exports with their filter.
+      const recorded = await testApp.call('GET', '/v1/audit/events?type=audit.exported', {
+        key: testApp.keys.aAuditOnly,
+      });
+      const exported = ((await recorded.json()) as { events: Record<string, unknown>[] }).events;
+      expect(exported.map((event) => event.detail)).toEqual([
+        expect.objectContaining({ via: 'console', format: 'ndjson', rows: records.length - 1 }),
+        expect.objectContaining({
+          via: 'console',
+          format: 'csv',
+          filters: { ip: '198.51.100.0/24', phone: false },
+          rows: lines.length - 2,
+        }),
+      ]);
       expect((await client.get('/console/export?format=xlsx')).status).toBe(422);
       expect((await client.get('/console/export?format=csv&ip=nope')).status).toBe(422);
       const anonymous = await testApp.app.request('http://localhost/console/export?format=csv');

@@ -1,17 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { endUserAddress } from '../../http/client-address.ts';
 import { endpoint } from '../../http/endpoint.ts';
 import { errorResponses } from '../../http/error-responses.ts';
 import { requireScope } from '../../http/require-scope.ts';
 import { invalidFilter } from '../../kernel/errors.ts';
-import { exportAuditEvents } from '../audit-export.ts';
+import { auditExportedEvent, exportAuditEvents } from '../audit-export.ts';
 import type { AuditSearchDeps } from '../audit-search.ts';
 import {
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
   type ExportFormat,
+  type ExportTrailer,
   exportBody,
 } from '../export-format.ts';
 import { AuditFilterQuery } from './audit-schema.ts';
+import type { AuditEndpointDeps } from './endpoint-deps.ts';
 
 const ExportQuery = AuditFilterQuery.extend({
   format: z
@@ -64,13 +67,18 @@ function parseFormat(value: string | undefined): ExportFormat {
 
 export const exportAuditEventsEndpoint = endpoint(
   exportAuditEventsOperation,
-  (deps: AuditSearchDeps) => async (c) => {
+  (deps: Pick<AuditEndpointDeps, keyof AuditSearchDeps | 'trail' | 'clock'>) => async (c) => {
     const { format: formatText, ...filters } = c.req.valid('query');
     const format = parseFormat(formatText);
-    const appId = c.get('principal').app.id;
+    const actor = { app: c.get('principal').app, client: endUserAddress(c) };
+    const appId = actor.app.id;
     const data = await exportAuditEvents(deps, appId, filters);
     const stamp = new Date().toISOString().replaceAll(':', '').slice(0, 15);
-    return new Response(exportBody(data, format), {
+    const recordExport = (trailer: ExportTrailer) =>
+      deps.trail.commitOrSpool([
+        auditExportedEvent(actor, { via: 'api', format, filters }, trailer, deps.clock.now()),
+      ]);
+    return new Response(exportBody(data, format, recordExport), {
       status: 200,
       headers: {
         'content-type': EXPORT_CONTENT_TYPES[format],
