@@ -63,8 +63,8 @@ export function renderCodeMessage(input: CodeMessageInput): {
 
 /**
  * The message naming `subject`, its title cut (ending in "...") until the whole SMS, with what
- * renderCodeMessage appends, fits one segment, or the title reaches MIN_SUBJECT_CHARS: a title
- * in an alphabet GSM-7 lacks may still take two.
+ * renderCodeMessage appends, fits one segment; if even MIN_SUBJECT_CHARS would not fit (a title
+ * in an alphabet GSM-7 lacks), the whole title goes, in two segments.
  */
 function withSubject(input: CodeMessageInput, minutes: number, subject: string): string {
   const template = SUBJECT_TEMPLATES[input.locale];
@@ -73,15 +73,29 @@ function withSubject(input: CodeMessageInput, minutes: number, subject: string):
     : input.webOtpDomain
       ? `\n\n@${input.webOtpDomain} #${input.code}`
       : '';
-  const chars = Array.from(subject.replace(/\s+/g, ' ').trim());
-  let shown = chars.join('');
-  for (let keep = chars.length; keep >= MIN_SUBJECT_CHARS; keep--) {
-    shown = keep === chars.length ? shown : `${chars.slice(0, keep).join('').trimEnd()}${ELLIPSIS}`;
-    if (countSegments(template(input.brand, input.code, minutes, shown) + tail).segments === 1) {
-      break;
-    }
+  const render = (shown: string) => template(input.brand, input.code, minutes, shown);
+  const fits = (shown: string) => countSegments(render(shown) + tail).segments === 1;
+  const chars = Array.from(gsmFriendly(subject.replace(/\s+/g, ' ').trim()));
+  const full = chars.join('');
+  if (fits(full)) return render(full);
+  for (let keep = chars.length - 1; keep >= MIN_SUBJECT_CHARS; keep--) {
+    const shown = `${chars.slice(0, keep).join('').trimEnd()}${ELLIPSIS}`;
+    if (fits(shown)) return render(shown);
   }
-  return template(input.brand, input.code, minutes, shown);
+  // Cut to nothing recognisable it would still not fit: the whole title, in two SMS.
+  return render(full);
+}
+
+/**
+ * A letter GSM-7 lacks (ê, ł...) would turn the whole SMS into UCS-2 (70 characters a segment):
+ * it loses its accent instead where that leaves a GSM-7 letter. The evidence keeps the exact title.
+ */
+function gsmFriendly(text: string): string {
+  return Array.from(text, (char) => {
+    if (countSegments(char).encoding === 'GSM-7') return char;
+    const bare = char.normalize('NFD').replace(/\p{M}/gu, '');
+    return bare && countSegments(bare).encoding === 'GSM-7' ? bare : char;
+  }).join('');
 }
 
 /**
