@@ -225,7 +225,12 @@ describe.each(BACKENDS)('signatures: $name', (backend) => {
           e.created_at = new Date(Date.parse(e.created_at) - 1000).toISOString();
         },
       ],
-      ['the phone mask', (d) => void (d.signer.phone_masked = '+33 6•• •• •• 00')],
+      [
+        'the phone mask',
+        (d) => {
+          d.signer.phone_masked = '+33 6•• •• •• 00';
+        },
+      ],
       [
         'a proof node',
         (d) => {
@@ -233,10 +238,30 @@ describe.each(BACKENDS)('signatures: $name', (backend) => {
           path[0] = Buffer.alloc(32, 7).toString('base64');
         },
       ],
-      ['the document hash', (d) => void (d.document.sha256 = H2)],
-      ['the consent text', (d) => void (d.consent.text += ' ')],
-      ['a fact', (d) => void (d.facts.attempts.wrong += 1)],
-      ['the signer name', (d) => void (d.signer.name = 'Someone Else')],
+      [
+        'the document hash',
+        (d) => {
+          d.document.sha256 = H2;
+        },
+      ],
+      [
+        'the consent text',
+        (d) => {
+          d.consent.text += ' ';
+        },
+      ],
+      [
+        'a fact',
+        (d) => {
+          d.facts.attempts.wrong += 1;
+        },
+      ],
+      [
+        'the signer name',
+        (d) => {
+          d.signer.name = 'Someone Else';
+        },
+      ],
     ];
     for (const [what, edit] of edits) {
       const changed = structuredClone(doc);
