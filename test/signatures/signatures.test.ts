@@ -126,6 +126,25 @@ describe.each(BACKENDS)('signatures: $name', (backend) => {
     expect(mismatches[0]?.detail.presented_sha256).toBe(H2);
   });
 
+  test('a resent code is bound like the first: it signs this document only', async () => {
+    const phone = nextNumber();
+    const created = await request(phone);
+    const first = await t.lastCode(phone);
+    const resent = await call(
+      'POST',
+      `/v1/verify/${(created.body.verification as Json).id}/resend`,
+    );
+    expect(resent.status).toBe(200);
+    expect(t.printed.at(-1)).toContain('pour signer "Contrat de pret"');
+    const code = await t.lastCode(phone);
+    expect((await confirm(created.body.id, first)).body.valid).toBe(false);
+    expect((await confirm(created.body.id, code, H2)).status).toBe(409);
+    expect((await confirm(created.body.id, code)).body).toMatchObject({
+      valid: true,
+      status: 'signed',
+    });
+  });
+
   test('a long title is shortened so that the code SMS stays one segment', async () => {
     const phone = nextNumber();
     const title = `Master services agreement between ACME Corporation and ${'a very long party name '.repeat(6)}`;
