@@ -20,6 +20,7 @@ import { problemResponse } from './http/problem.ts';
 import { requestLimits } from './http/request-limits.ts';
 import { validationHook } from './http/validation-hook.ts';
 import { type LeadsDeps, leadEndpoints } from './leads/index.ts';
+import { type SignaturesDeps, signatureEndpoints } from './signatures/index.ts';
 import {
   type DevOutbox,
   devOutboxEndpoint,
@@ -49,6 +50,7 @@ export interface AppModules {
   auditLog: AuditLog;
   leads: LeadsDeps;
   consent: ConsentDeps;
+  signatures: SignaturesDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -75,6 +77,8 @@ const AUTHENTICATED_PATHS = [
   '/v1/leads/*',
   '/v1/consents',
   '/v1/consents/*',
+  '/v1/signatures',
+  '/v1/signatures/*',
   '/v1/dev/*',
 ];
 
@@ -145,6 +149,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(auditLogEndpoints, modules?.auditLog);
   place(leadEndpoints, modules?.leads);
   place(consentEndpoints, modules?.consent);
+  place(signatureEndpoints, modules?.signatures);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

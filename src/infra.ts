@@ -17,6 +17,7 @@ import { deriveKeys } from './kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from './kernel/crypto/phone-protector.ts';
 import * as leads from './leads/index.ts';
 import * as limits from './limits/index.ts';
+import * as signatures from './signatures/index.ts';
 import * as sms from './sms/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
@@ -134,6 +135,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       }),
       leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),
       consent: consenting.deps,
+      signatures: signatures.wire({ ...withAudit, log: auditing.log, verification: verifying }),
     };
     return {
       modules,

@@ -26,8 +26,9 @@ export type { ExportLine } from './export-line.ts';
 export { EVENT_COLUMNS, exportLine, leafHashOf } from './export-line.ts';
 export { pickCheckpointNote, verifyExport, verifyProof } from './offline-verify.ts';
 export type { AuditRecord } from './postgres-writer.ts';
-export { auditAppendStatement } from './postgres-writer.ts';
-export { parseVerifierKey, verifierKeyString } from './signed-note.ts';
+export { auditAppendStatement, fromRow as auditRecordOf } from './postgres-writer.ts';
+export type { Checkpoint, NoteVerifier } from './signed-note.ts';
+export { openCheckpoint, parseVerifierKey, verifierKeyString } from './signed-note.ts';
 export type {
   AuditStats,
   AuditStatsReader,

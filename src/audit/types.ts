@@ -39,6 +39,13 @@ export const AUDIT_EVENT_TYPES = [
   'consent.granted',
   'consent.withdrawn',
   'consent.blocked',
+  // Signatures (README, Signatures): each step of one signer signing one document.
+  'signature.requested',
+  'signature.signed',
+  'signature.canceled',
+  'signature.failed',
+  'signature.document_mismatch',
+  'signature.evidence_built',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

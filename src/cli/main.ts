@@ -48,6 +48,7 @@ import {
   numberLockStatus,
   unlockNumber,
 } from '../limits/index.ts';
+import { evidenceSummary, verifyEvidence } from '../signatures/index.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -496,6 +497,26 @@ export async function runCli(
         ? pickCheckpointNote(readText(options.checkpoint, '--checkpoint'), appId)
         : null;
       report(verifyProof(proof, verifier, note));
+    });
+
+  program
+    .command('evidence')
+    .description("signatures' evidence files")
+    .command('verify')
+    .description(
+      'check a signature evidence file (GET /v1/signatures/{id}/evidence) offline, and print its summary; exits 1 when anything does not hold',
+    )
+    .argument('<file>', 'the evidence file (JSON)')
+    .requiredOption('--key <key>', 'the verifier key (tessera audit key), or a file holding it')
+    .action((file: string, options: { key: string }) => {
+      const verifier = verifierOf(options.key);
+      const verdict = verifyEvidence(readText(file, 'evidence'), verifier);
+      if (!verdict.ok) {
+        io.err(`EVIDENCE REJECTED: ${file} (SHA-256 ${verdict.sha256})`);
+        for (const problem of verdict.problems) io.err(`  - ${problem}`);
+        throw new CliFailure(`${verdict.problems.length} problem(s) found`, EXIT_FAILURE);
+      }
+      for (const line of evidenceSummary(verdict.document, verdict.sha256)) io.out(line);
     });
 
   audit

@@ -338,3 +338,58 @@ export const consentOppositions = pgTable(
   },
   (table) => [primaryKey({ columns: [table.appId, table.phoneHmac] })],
 );
+
+/**
+ * Signatures (README, Signatures): one code per signer per document. The signer's number rests as
+ * its per-app HMAC and mask only. A signed row is frozen: a trigger refuses UPDATE and DELETE of it
+ * (and TRUNCATE of the table), whoever runs the statement.
+ */
+export const signatures = pgTable(
+  'signatures',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    // pending | signed | canceled | failed; a pending one past its code's expiry reads as expired.
+    status: text('status').$type<'pending' | 'signed' | 'canceled' | 'failed'>().notNull(),
+    signerRef: text('signer_ref').notNull(),
+    signerName: text('signer_name').notNull(),
+    phoneHmac: text('phone_hmac').notNull(),
+    phoneMasked: text('phone_masked').notNull(),
+    country: text('country').notNull(),
+    documentId: text('document_id').notNull(),
+    documentTitle: text('document_title').notNull(),
+    documentSha256: text('document_sha256').notNull(),
+    consentText: text('consent_text').notNull(),
+    consentSha256: text('consent_sha256').notNull(),
+    locale: text('locale').notNull(),
+    verificationId: text('verification_id').notNull(),
+    verificationExpiresAt: timestamp('verification_expires_at', { withTimezone: true }).notNull(),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endedReason: text('ended_reason'),
+  },
+  (table) => [
+    uniqueIndex('signatures_verification_idx').on(table.verificationId),
+    index('signatures_app_signer_doc_idx').on(table.appId, table.signerRef, table.documentSha256),
+    index('signatures_app_phone_idx').on(table.appId, table.phoneHmac),
+  ],
+);
+
+/**
+ * The evidence file of a signed signature, frozen when it is first built (README, Signatures):
+ * its exact bytes and their SHA-256, which the confirmation answered. Append-only by trigger.
+ */
+export const signatureEvidence = pgTable('signature_evidence', {
+  signatureId: text('signature_id')
+    .primaryKey()
+    .references(() => signatures.id),
+  appId: text('app_id').notNull(),
+  body: text('body').notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

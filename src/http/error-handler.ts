@@ -29,6 +29,9 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   lead_not_found: 404,
   invalid_cursor: 400,
   invalid_consent: 422,
+  signature_not_found: 404,
+  document_mismatch: 409,
+  evidence_not_ready: 503,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

@@ -25,7 +25,10 @@ export type RefusalCode =
   | 'checkpoint_not_found'
   | 'lead_not_found'
   | 'invalid_cursor'
-  | 'invalid_consent';
+  | 'invalid_consent'
+  | 'signature_not_found'
+  | 'document_mismatch'
+  | 'evidence_not_ready';
 
 /**
  * What a refusal names besides its code: the limit hit (a 429's limit name, or the bound of the

@@ -28,4 +28,5 @@ export type LostWrite =
   | 'totp_failure_release'
   | 'totp_step_undo'
   | 'totp_factor_discard'
-  | 'verification_observer';
+  | 'verification_observer'
+  | 'signature_hook';

@@ -5,7 +5,7 @@ import { notFound, RefusedError } from '../kernel/errors.ts';
 import { createUndo } from '../kernel/undo.ts';
 import { countApproval, pumpingSubject, reserveCheck } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
-import { isWellFormedCode } from './code.ts';
+import { boundCode, isWellFormedCode } from './code.ts';
 import type { VerificationDeps } from './deps.ts';
 import {
   attemptsRemaining,
@@ -31,7 +31,13 @@ export interface CheckResult {
  */
 export async function checkVerification(
   deps: VerificationDeps,
-  input: { actor: Actor; id: string; code: string },
+  input: {
+    actor: Actor;
+    id: string;
+    code: string;
+    /** What a bound code must be checked with (VerificationRecord.binding); none otherwise. */
+    binding?: string | undefined;
+  },
 ): Promise<CheckResult> {
   const { actor } = input;
   const appId = actor.app.id;
@@ -105,7 +111,7 @@ export async function checkVerification(
 
     if (start.kind === 'closed') return await refuse(record);
 
-    if (await deps.hasher.verify(start.codeHash, input.code)) {
+    if (await deps.hasher.verify(start.codeHash, boundCode(input.code, input.binding))) {
       const approval = await deps.codes.approve(appId, input.id, record.codeVersion, now);
       // Another request approved it first, or it was resent or cancelled meanwhile.
       if (!approval.approved || !approval.record) return await refuse(approval.record ?? record);

@@ -18,3 +18,12 @@ export function generateCode(length: number, digit: (max: number) => number = ra
 export function isWellFormedCode(code: string, length: number): boolean {
   return code.length === length && /^[0-9]+$/.test(code);
 }
+
+/**
+ * What argon2 hashes for a code: the code alone, or the code and its binding. A bound code (a
+ * signature's) then matches only a check that presents the same binding: the ordinary
+ * /v1/verify/{id}/check, or a confirmation for another document, can never approve it.
+ */
+export function boundCode(code: string, binding: string | null | undefined): string {
+  return binding ? `${code}\n${binding}` : code;
+}

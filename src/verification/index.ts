@@ -1,3 +1,5 @@
+export type { CheckResult } from './check-verification.ts';
+export { checkVerification } from './check-verification.ts';
 export { worstCaseCodeMessage } from './code-message.ts';
 export type { CodeStore } from './code-store/code-store.ts';
 export { verificationEndpoints } from './endpoints/all.ts';

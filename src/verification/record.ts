@@ -54,6 +54,14 @@ export interface VerificationRecord {
   approvedAt: number | null;
   deliveryStatus: DeliveryStatus;
   deliveryRoute: string | null;
+  /**
+   * What the code is bound to (a signature: its id, signer and document hash, hashed), or null.
+   * Mixed into the code's argon2 input (code.ts boundCode), so only a check that presents the same
+   * binding can ever match, whatever the code.
+   */
+  binding: string | null;
+  /** What the SMS names beside the code (a document's title), or null; kept for resends. */
+  subject: string | null;
 }
 
 /** What never changes about a verification once created: enough to key its limits and audit rows. */

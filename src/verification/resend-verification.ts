@@ -4,7 +4,7 @@ import { notFound, RefusedError } from '../kernel/errors.ts';
 import { createUndo } from '../kernel/undo.ts';
 import { refuseForLimit, refuseIfLocked, spendSendLimits } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
-import { generateCode } from './code.ts';
+import { boundCode, generateCode } from './code.ts';
 import type { ReplaceCodeResult } from './code-store/code-store.ts';
 import type { VerificationDeps } from './deps.ts';
 import { type VerificationRecord, visibleStatus } from './record.ts';
@@ -43,7 +43,7 @@ export async function resendVerification(
   undo.push(spent.refund);
   try {
     const code = generateCode(current.codeLength);
-    const codeHash = await deps.hasher.hash(code);
+    const codeHash = await deps.hasher.hash(boundCode(code, current.binding));
     const now = deps.clock.now();
     const result = await deps.codes.replaceCode(appId, input.id, codeHash, now, cooldownMs);
     const record = await refuseUnlessReplaced(deps, actor, result, now);

@@ -34,6 +34,7 @@ export async function sendCode(
     locale: record.locale,
     webOtpDomain: app.webOtpDomain ?? deps.defaults.webOtpDomain ?? null,
     androidAppHash: parseAppSettings(app.settings).sms.androidAppHash,
+    subject: record.subject,
   });
   const detail = {
     send_count: record.sendCount,

@@ -14,7 +14,7 @@ import {
   takeBackScreenedSend,
 } from '../limits/index.ts';
 import { countLost } from '../telemetry/lost-write.ts';
-import { generateCode } from './code.ts';
+import { boundCode, generateCode } from './code.ts';
 import { applyCodePolicy } from './code-policy.ts';
 import type { VerificationDeps } from './deps.ts';
 import {
@@ -36,6 +36,10 @@ export interface StartVerificationInput {
   codeLength?: number | undefined;
   ttlSeconds?: number | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** Binds the code (see VerificationRecord.binding); a signature's. */
+  binding?: string | undefined;
+  /** Named in the SMS beside the code (a document's title). */
+  subject?: string | undefined;
 }
 
 const PHONE_REFUSALS = {
@@ -144,6 +148,8 @@ export async function startVerification(
       approvedAt: null,
       deliveryStatus: 'queued',
       deliveryRoute: null,
+      binding: input.binding ?? null,
+      subject: input.subject ?? null,
     };
     // The code is hashed and stored (argon2, then Redis) while the creation's row is committed
     // (Postgres): the SMS leaves once both are done, after the slower of the two, not both in turn.
@@ -152,8 +158,8 @@ export async function startVerification(
     // if the process dies right after.
     const predicted = deps.codes.pendingFor(record.appId, record.purpose, record.phoneHmac);
     const [stored, committed] = await Promise.allSettled([
-      Promise.all([deps.hasher.hash(code), predicted]).then(([codeHash]) =>
-        deps.codes.create(record, codeHash),
+      Promise.all([deps.hasher.hash(boundCode(code, record.binding)), predicted]).then(
+        ([codeHash]) => deps.codes.create(record, codeHash),
       ),
       predicted.then((superseded) =>
         deps.audit.commit([

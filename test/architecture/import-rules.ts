@@ -10,6 +10,7 @@ export const CAPABILITY_MODULES = [
   'consent',
   'leads',
   'limits',
+  'signatures',
   'sms',
   'totp',
   'verification',

@@ -30,6 +30,8 @@ export function makeRecord(overrides: Partial<VerificationRecord> = {}): Verific
     approvedAt: null,
     deliveryStatus: 'queued',
     deliveryRoute: null,
+    binding: null,
+    subject: null,
     ...overrides,
   };
 }

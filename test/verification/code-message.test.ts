@@ -94,3 +94,42 @@ describe('Android SMS Retriever app hash', () => {
     expect(segments.segments).toBe(1);
   });
 });
+
+describe('renderCodeMessage with a subject (a document to sign)', () => {
+  it('names the document in full when it fits one segment', () => {
+    const { text, segments } = renderCodeMessage({ ...base, subject: 'Lease 2026' });
+    expect(text).toBe('ACME: code 123456 to sign "Lease 2026". Valid 10 min. Never share it.');
+    expect(segments.segments).toBe(1);
+  });
+
+  it('drops accents GSM-7 lacks rather than turning the SMS into UCS-2', () => {
+    const { text, segments } = renderCodeMessage({
+      ...base,
+      locale: 'fr',
+      subject: 'Contrat de prêt',
+    });
+    expect(text).toContain('pour signer "Contrat de pret"');
+    expect(segments.encoding).toBe('GSM-7');
+    // GSM-7 letters keep their accent.
+    expect(renderCodeMessage({ ...base, subject: 'Accord été' }).text).toContain('"Accord été"');
+  });
+
+  it('cuts a long title, ending in "...", to keep one segment with the WebOTP line', () => {
+    const subject = `Master services agreement ${'between many parties '.repeat(8)}`;
+    const { text, segments } = renderCodeMessage({
+      ...base,
+      subject,
+      webOtpDomain: 'signing.example.com',
+    });
+    expect(segments.segments).toBe(1);
+    expect(text).toMatch(/to sign "Master services agreement between[^"]*\.\.\."/);
+    expect(text.endsWith('@signing.example.com #123456')).toBe(true);
+  });
+
+  it('keeps the whole title when no cut down to 12 characters could fit', () => {
+    const subject = 'Договор аренды квартиры';
+    const { text, segments } = renderCodeMessage({ ...base, subject });
+    expect(text).toContain(`"${subject}"`);
+    expect(segments.segments).toBe(2);
+  });
+});

@@ -30,6 +30,8 @@ export function toFields(record: VerificationRecord): Record<string, string> {
     approved_at: record.approvedAt === null ? '' : String(record.approvedAt),
     delivery_status: record.deliveryStatus,
     delivery_route: record.deliveryRoute ?? '',
+    binding: record.binding ?? '',
+    subject: record.subject ?? '',
   };
 }
 
@@ -67,6 +69,9 @@ export function fromFields(fields: Record<string, string>): VerificationRecord {
     approvedAt: approvedAt ? Number.parseInt(approvedAt, 10) : null,
     deliveryStatus: text('delivery_status') as VerificationRecord['deliveryStatus'],
     deliveryRoute: fields.delivery_route || null,
+    // Absent from records written before bindings existed: those had none.
+    binding: fields.binding || null,
+    subject: fields.subject || null,
   };
 }
 

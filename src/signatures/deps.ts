@@ -1,0 +1,25 @@
+import type { AuditLog, AuditTrail } from '../audit/index.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { VerificationEndpointDeps } from '../verification/index.ts';
+import type { SignatureRecord } from './signature.ts';
+import type { SignatureStore } from './store.ts';
+
+/**
+ * Told once a signature is signed and its row committed (after the check's step: a failure here
+ * never unsigns it). Where a `signature.signed` webhook publisher plugs in (wire.ts hooks).
+ */
+export type OnSigned = (signature: SignatureRecord) => Promise<void>;
+
+/** What the signature use cases are given; built once by wire(). */
+export interface SignaturesDeps {
+  clock: Clock;
+  store: SignatureStore;
+  phones: PhoneProtector;
+  audit: AuditTrail;
+  /** Each app's Merkle log: the evidence's proofs and its signed checkpoint. */
+  log: AuditLog;
+  /** The verification module a signature's code is sent and checked through. */
+  verification: VerificationEndpointDeps;
+  onSigned: OnSigned;
+}
