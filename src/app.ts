@@ -30,6 +30,7 @@ import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-endpoint.ts';
 import { type TotpDeps, totpEndpoints } from './totp/index.ts';
+import { TWILIO_PATHS, twilioMiddleware, twilioVerifyEndpoints } from './twilio-compat/index.ts';
 import { type VerificationEndpointDeps, verificationEndpoints } from './verification/index.ts';
 
 /** What the HTTP app serves, each module as its wire() built it. */
@@ -145,6 +146,9 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(auditLogEndpoints, modules?.auditLog);
   place(leadEndpoints, modules?.leads);
   place(consentEndpoints, modules?.consent);
+  // Twilio Verify's shape over the same verbs: its own authentication and error body.
+  if (modules) app.use(TWILIO_PATHS, ...twilioMiddleware(modules.access));
+  place(twilioVerifyEndpoints, modules?.verification);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }
@@ -155,6 +159,12 @@ function emptyApp(): App {
     type: 'http',
     scheme: 'bearer',
     description: 'An API key created with `tessera keys create`.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'twilioBasic', {
+    type: 'http',
+    scheme: 'basic',
+    description:
+      'For the Twilio Verify surface: any user name (Twilio SDKs send an `AC…` account sid) and an API key as the password.',
   });
   return app;
 }

@@ -12,6 +12,7 @@ export const CAPABILITY_MODULES = [
   'limits',
   'sms',
   'totp',
+  'twilio-compat',
   'verification',
 ];
 

@@ -1,0 +1,2 @@
+export { twilioVerifyEndpoints } from './endpoints/all.ts';
+export { TWILIO_PATHS, twilioMiddleware } from './middleware.ts';
