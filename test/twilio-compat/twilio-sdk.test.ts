@@ -240,6 +240,41 @@ describe.each(BACKENDS)('Twilio Verify v2 through the twilio SDK: $name', (backe
     });
   });
 
+  test('Locale picks the SMS language; DeviceIp is the end user of limits and audit', async () => {
+    const to = freshNumber();
+    const { sid } = await service().verifications.create({
+      to,
+      channel: 'sms',
+      locale: 'fr-CA',
+      deviceIp: '203.0.113.77',
+    });
+    expect(t.printed.at(-1)).toContain('votre code est');
+    await service().verifications.create({ to: freshNumber(), channel: 'sms', locale: 'de' });
+    expect(t.printed.at(-1)).toContain('your code is');
+    const id = `ver_${Buffer.from(sid.slice(2), 'hex').toString('base64url')}`;
+    const response = await t.call('GET', `/v1/audit/events?verification_id=${id}`, {
+      key: t.keys.aAuditOnly,
+    });
+    const { events } = (await response.json()) as { events: { client_ip: string | null }[] };
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(event.client_ip).toBe('203.0.113.77');
+  });
+
+  test('a destination the app does not enable is 403 60605; nothing is sent', async () => {
+    const principal = await findApiKey(t.runtime.modules.access, t.keys.b);
+    await t.runtime.modules.access.updateApp(
+      principal?.app.id as string,
+      { settings: settingsWith({ allowedCountries: ['BE'] }) },
+      [],
+    );
+    const printed = t.printed.length;
+    const refused = await failure(
+      service(t.keys.b).verifications.create({ to: freshNumber(), channel: 'sms' }),
+    );
+    expect(refused).toMatchObject({ status: 403, code: 60605 });
+    expect(t.printed.length).toBe(printed);
+  });
+
   test('invalid parameters are 400 60200 naming the parameter; nothing is sent', async () => {
     const printed = t.printed.length;
     const badTo = await failure(
