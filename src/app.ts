@@ -30,7 +30,12 @@ import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-endpoint.ts';
 import { type TotpDeps, totpEndpoints } from './totp/index.ts';
-import { TWILIO_PATHS, twilioMiddleware, twilioVerifyEndpoints } from './twilio-compat/index.ts';
+import {
+  TWILIO_PATHS,
+  twilioErrors,
+  twilioMiddleware,
+  twilioVerifyEndpoints,
+} from './twilio-compat/index.ts';
 import { type VerificationEndpointDeps, verificationEndpoints } from './verification/index.ts';
 
 /** What the HTTP app serves, each module as its wire() built it. */
@@ -102,6 +107,8 @@ export function createApp(modules: AppModules) {
       'request',
     );
   });
+  // Outside the request limits, so that even their refusals (413) leave /v2 in Twilio's shape.
+  app.use(TWILIO_PATHS, twilioErrors());
   app.use(requestLimits());
   app.onError(createErrorHandler(modules.logger));
   app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));

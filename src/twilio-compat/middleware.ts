@@ -4,17 +4,13 @@ import { type AccessStore, authenticateBasic } from '../access/index.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { problemResponse } from '../http/problem.ts';
 import { isServiceSid } from './sids.ts';
-import { twilioErrors } from './twilio-errors.ts';
 
-/** The path under which the Twilio-shaped surface lives, for app.ts to put this middleware on. */
+/** The path under which the Twilio-shaped surface lives, for app.ts to put middleware on. */
 export const TWILIO_PATHS = '/v2/*';
 
-/**
- * What runs before every /v2 endpoint, in order: refusals translated to Twilio's shape (outermost,
- * so it sees every other one's), HTTP Basic with an API key, and a well-formed service sid.
- */
+/** What runs before every /v2 endpoint: HTTP Basic with an API key, then a well-formed service sid. */
 export function twilioMiddleware(access: AccessStore): MiddlewareHandler<AppEnv>[] {
-  return [twilioErrors(), authenticateBasic(access), knownService()];
+  return [authenticateBasic(access), knownService()];
 }
 
 function knownService() {

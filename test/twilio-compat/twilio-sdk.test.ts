@@ -318,6 +318,19 @@ describe.each(BACKENDS)('Twilio Verify v2 through the twilio SDK: $name', (backe
     });
   });
 
+  test('a body over the size limit is refused in Twilio shape too (413 20413)', async () => {
+    const raw = await fetch(`${base}/v2/Services/${SERVICE}/Verifications`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${ACCOUNT}:${t.keys.a}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ To: freshNumber(), Channel: 'sms', Pad: 'x'.repeat(70_000) }),
+    });
+    expect(raw.status).toBe(413);
+    expect(await raw.json()).toMatchObject({ code: 20413, status: 413 });
+  });
+
   test('unsupported features: other channels 60223, CustomCode and manual approval 60204', async () => {
     const printed = t.printed.length;
     const call = await failure(
