@@ -21,7 +21,13 @@ const SERVICE = 'VA0123456789abcdef0123456789abcdef';
 const ACCOUNT = 'AC00000000000000000000000000000000';
 
 let serial = 74_000_000;
-const freshNumber = () => `+336${String(serial++).padStart(8, '0')}`;
+/** Every number the suite used, to look for in the logs. */
+const used: string[] = [];
+const freshNumber = () => {
+  const number = `+336${String(serial++).padStart(8, '0')}`;
+  used.push(number);
+  return number;
+};
 
 interface TwilioFailure {
   status: number;
@@ -381,5 +387,36 @@ describe.each(BACKENDS)('Twilio Verify v2 through the twilio SDK: $name', (backe
       client.verify.v2.services('VAnope').verifications(sid).fetch(),
     );
     expect(badService).toMatchObject({ status: 404, code: 20404 });
+  });
+  test('parallel right codes approve once; the others find nothing to check (20404)', async () => {
+    const to = freshNumber();
+    const { sid } = await service().verifications.create({ to, channel: 'sms' });
+    const code = await t.lastCode(to);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        service().verificationChecks.create({ verificationSid: sid, code }),
+      ),
+    );
+    const approved = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(approved).toHaveLength(1);
+    for (const o of outcomes) {
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ status: 404, code: 20404 });
+    }
+  });
+
+  test('no log line holds a number (even one given in the path), a code or the key', async () => {
+    const to = freshNumber();
+    await service().verifications.create({ to, channel: 'sms' });
+    await service().verifications(to).fetch();
+    const code = await t.lastCode(to);
+    await service().verificationChecks.create({ to, code });
+    const logs = t.logs.join('\n');
+    expect(logs).toContain('/v2/Services/:ServiceSid/Verifications/:Sid');
+    for (const number of used) {
+      expect(logs).not.toContain(number);
+      expect(logs).not.toContain(number.slice(1));
+    }
+    expect(logs).not.toContain(t.keys.a);
+    expect(logs).not.toContain(`code is ${code}`);
   });
 });
