@@ -56,13 +56,14 @@ export const checkVerificationEndpoint = endpoint(
   (deps: VerificationEndpointDeps) => async (c) => {
     const form = c.req.valid('form');
     const actor = { app: c.get('principal').app, client: endUserAddress(c) };
-    if (form.VerificationSid === undefined && form.To === undefined) {
-      return c.json(twilioError(60221), 400);
-    }
-    const id = await resolveVerification(deps, actor.app.id, {
-      sid: form.VerificationSid,
-      to: form.To,
-    });
+    const name =
+      form.VerificationSid !== undefined
+        ? { sid: form.VerificationSid }
+        : form.To !== undefined
+          ? { to: form.To }
+          : null;
+    if (!name) return c.json(twilioError(60221), 400);
+    const id = await resolveVerification(deps, actor.app.id, name);
     if (!id) return c.json(twilioError(20404), 404);
     const result = await checkVerification(deps, { actor, id, code: form.Code });
     if (!result.evaluated) {

@@ -90,7 +90,7 @@ export const createVerificationEndpoint = endpoint(
       client: endUserAddress(c, form.DeviceIp ? { ip: form.DeviceIp } : undefined),
     };
     const record = await withRefusalFloor(deps.refusalFloorMs, () =>
-      sendCode(deps, actor, form.To, localeOf(form.Locale)),
+      sendOrResend(deps, actor, form.To, localeOf(form.Locale)),
     );
     const context = resourceContext(c, c.req.valid('param').ServiceSid, deps);
     return c.json(toTwilioVerification(record, visibleStatus(record, context.now), context), 201);
@@ -98,7 +98,7 @@ export const createVerificationEndpoint = endpoint(
 );
 
 /** A new code on the number's pending verification if it has one (Twilio's way), else a new one. */
-async function sendCode(
+async function sendOrResend(
   deps: VerificationEndpointDeps,
   actor: Actor,
   to: string,

@@ -9,6 +9,7 @@ import {
 import { TwilioVerificationSchema, toTwilioVerification } from '../resource.ts';
 import { twilioError } from '../twilio-errors.ts';
 import {
+  pathName,
   resolveVerification,
   resourceContext,
   SECURITY,
@@ -40,11 +41,7 @@ export const fetchVerificationEndpoint = endpoint(
   (deps: VerificationEndpointDeps) => async (c) => {
     const { ServiceSid, Sid } = c.req.valid('param');
     const appId = c.get('principal').app.id;
-    const id = await resolveVerification(
-      deps,
-      appId,
-      Sid.startsWith('+') ? { to: Sid } : { sid: Sid },
-    );
+    const id = await resolveVerification(deps, appId, pathName(Sid));
     if (!id) return c.json(twilioError(20404), 404);
     const record = await getVerification(deps, { appId, id });
     const context = resourceContext(c, ServiceSid, deps);

@@ -74,8 +74,13 @@ export function resourceContext(
 export function resolveVerification(
   deps: VerificationEndpointDeps,
   appId: string,
-  name: { sid?: string | undefined; to?: string | undefined },
+  name: { sid: string } | { to: string },
 ): Promise<string | null> {
-  if (name.sid !== undefined) return Promise.resolve(verificationIdOf(name.sid));
-  return findPendingVerification(deps, { appId, purpose: TWILIO_PURPOSE, to: name.to ?? '' });
+  if ('sid' in name) return Promise.resolve(verificationIdOf(name.sid));
+  return findPendingVerification(deps, { appId, purpose: TWILIO_PURPOSE, to: name.to });
+}
+
+/** A path's `Sid`: Twilio takes the number of a pending verification there too. */
+export function pathName(sid: string): { sid: string } | { to: string } {
+  return sid.startsWith('+') ? { to: sid } : { sid };
 }

@@ -10,6 +10,7 @@ import {
 import { TwilioVerificationSchema, toTwilioVerification } from '../resource.ts';
 import { twilioError } from '../twilio-errors.ts';
 import {
+  pathName,
   resolveVerification,
   resourceContext,
   SECURITY,
@@ -55,11 +56,7 @@ export const updateVerificationEndpoint = endpoint(
       return c.json(twilioError(60204, 'Status=approved'), 400);
     }
     const actor = { app: c.get('principal').app, client: endUserAddress(c) };
-    const id = await resolveVerification(
-      deps,
-      actor.app.id,
-      Sid.startsWith('+') ? { to: Sid } : { sid: Sid },
-    );
+    const id = await resolveVerification(deps, actor.app.id, pathName(Sid));
     if (!id) return c.json(twilioError(20404), 404);
     const record = await cancelVerification(deps, { actor, id });
     const context = resourceContext(c, ServiceSid, deps);
