@@ -31,6 +31,12 @@ import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-endpoint.ts';
 import { type TotpDeps, totpEndpoints } from './totp/index.ts';
+import {
+  TWILIO_PATHS,
+  twilioErrors,
+  twilioMiddleware,
+  twilioVerifyEndpoints,
+} from './twilio-compat/index.ts';
 import { type VerificationEndpointDeps, verificationEndpoints } from './verification/index.ts';
 
 /** What the HTTP app serves, each module as its wire() built it. */
@@ -105,6 +111,8 @@ export function createApp(modules: AppModules) {
       'request',
     );
   });
+  // Outside the request limits, so that even their refusals (413) leave /v2 in Twilio's shape.
+  app.use(TWILIO_PATHS, twilioErrors());
   app.use(requestLimits());
   app.onError(createErrorHandler(modules.logger));
   app.notFound(() => problemResponse(404, 'not_found', 'No such endpoint.'));
@@ -150,6 +158,9 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(leadEndpoints, modules?.leads);
   place(consentEndpoints, modules?.consent);
   place(signatureEndpoints, modules?.signatures);
+  // Twilio Verify's shape over the same verbs: its own authentication and error body.
+  if (modules) app.use(TWILIO_PATHS, ...twilioMiddleware(modules.access));
+  place(twilioVerifyEndpoints, modules?.verification);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }
@@ -160,6 +171,12 @@ function emptyApp(): App {
     type: 'http',
     scheme: 'bearer',
     description: 'An API key created with `tessera keys create`.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'twilioBasic', {
+    type: 'http',
+    scheme: 'basic',
+    description:
+      'For the Twilio Verify surface: any user name (Twilio SDKs send an `AC…` account sid) and an API key as the password.',
   });
   return app;
 }

@@ -16,7 +16,7 @@ export {
   parseScopes,
   revokeApiKey,
 } from './api-keys.ts';
-export { authenticate } from './authenticate.ts';
+export { authenticate, authenticateBasic } from './authenticate.ts';
 export { ensureDevApiKey } from './ensure-dev-api-key.ts';
 export { createPostgresAccessStore } from './postgres-access-store.ts';
 export { RevocationUnannouncedError, redisRevocations } from './revocations.ts';

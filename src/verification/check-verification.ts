@@ -19,6 +19,9 @@ export interface CheckResult {
   valid: boolean;
   status: VerificationStatus;
   attemptsRemaining: number;
+  /** False when the code was not compared: the verification had ended (or ended meanwhile). */
+  evaluated: boolean;
+  record: VerificationRecord;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function checkVerification(
       await reservation.giveBackFailure();
       deps.metrics.codeChecked('closed');
       await audit('check.refused', 'refused', visibleStatus(closed, now), closed);
-      return answer(closed, now, false);
+      return answer(closed, now, false, false);
     };
 
     if (start.kind === 'closed') return await refuse(record);
@@ -136,7 +139,7 @@ export async function checkVerification(
         pumpingSubject(deps, appId, record.country, e164),
       ).catch(countLost(deps.metrics, 'approval_count'));
       deps.metrics.codeChecked('approved');
-      return answer(approval.record, now, true);
+      return answer(approval.record, now, true, true);
     }
 
     const wrong = auditEvent(
@@ -169,18 +172,25 @@ export async function checkVerification(
       .notify(record, 'wrong', now)
       .catch(countLost(deps.metrics, 'verification_observer'));
     deps.metrics.codeChecked('wrong');
-    return answer(record, now, false);
+    return answer(record, now, false, true);
   } catch (error) {
     await undo.run();
     throw error;
   }
 }
 
-function answer(record: VerificationRecord, now: number, valid: boolean): CheckResult {
+function answer(
+  record: VerificationRecord,
+  now: number,
+  valid: boolean,
+  evaluated: boolean,
+): CheckResult {
   return {
     id: record.id,
     valid,
     status: visibleStatus(record, now),
     attemptsRemaining: attemptsRemaining(record),
+    evaluated,
+    record,
   };
 }

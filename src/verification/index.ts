@@ -14,8 +14,20 @@ export type {
   VerificationObserver,
   VerificationObservers,
 } from './observers.ts';
-export type { Locale, Purpose, VerificationIdentity, VerificationRecord } from './record.ts';
+export {
+  cancelVerification,
+  findPendingVerification,
+  getVerification,
+} from './read-verification.ts';
+export type {
+  Locale,
+  Purpose,
+  VerificationIdentity,
+  VerificationRecord,
+  VerificationStatus,
+} from './record.ts';
 export { LOCALES, visibleStatus } from './record.ts';
+export { resendVerification } from './resend-verification.ts';
 export type { StartVerificationInput } from './start-verification.ts';
 export { startVerification } from './start-verification.ts';
 export type { VerificationInfra } from './wire.ts';

@@ -1,7 +1,8 @@
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { notFound } from '../kernel/errors.ts';
+import { normalizePhone } from '../kernel/phone.ts';
 import type { VerificationDeps } from './deps.ts';
-import type { VerificationRecord } from './record.ts';
+import type { Purpose, VerificationRecord } from './record.ts';
 
 export async function getVerification(
   deps: Pick<VerificationDeps, 'codes'>,
@@ -33,4 +34,22 @@ export async function cancelVerification(
     ]);
   }
   return record;
+}
+
+/**
+ * The id of the pending verification of this app, purpose and number (any spelling the send path
+ * takes), or null: for callers that name a verification by its number, as Twilio's API lets them.
+ * The number is matched through its per-app HMAC, as the code store keys it.
+ */
+export async function findPendingVerification(
+  deps: Pick<VerificationDeps, 'codes' | 'phones'>,
+  input: { appId: string; purpose: Purpose; to: string },
+): Promise<string | null> {
+  const phone = normalizePhone(input.to);
+  if (!phone.ok) return null;
+  return deps.codes.pendingFor(
+    input.appId,
+    input.purpose,
+    deps.phones.hmac(input.appId, phone.e164),
+  );
 }

@@ -13,6 +13,7 @@ export const CAPABILITY_MODULES = [
   'signatures',
   'sms',
   'totp',
+  'twilio-compat',
   'verification',
 ];
 
