@@ -1,19 +1,22 @@
 /**
- * `npm run bench:audit [-- --events N --verify-events M --samples K]`: the audit read side on a
- * large trail, over HTTP against the real server (src/launcher.cjs) on real Postgres and Redis.
+ * `npm run bench:audit [-- --events N --verify-events M --samples K --parallel P --keep
+ * --reuse NAME]`: the audit read side on a large trail, over HTTP against the real server
+ * (src/launcher.cjs) on real Postgres and Redis.
  *
  * 1. A throwaway database, migrated; 20 apps, each with an `audit:read` key.
  * 2. M events (default 100,000) appended through tessera_append_audit for one more app, so the
  *    chain is valid up to there: GET /v1/audit/verify for that app rehashes exactly those.
  * 3. N events (default 10 million) over 90 days for the 20 apps, by generate_series in SQL
  *    (verifications of 5 rows: created, sent, delivered or undelivered, approved or wrong, and a
- *    wrong check, a limit hit or a refusal), in chunks; the stats trigger fills the hourly table
- *    as it would for real appends. Their hash columns are placeholders (unique, not chained): the
- *    chain figure comes from step 2. Phone HMACs are the server's own, so `phone=` finds them.
- * 4. p50/p99 over K sequential requests of: stats over 30 and 90 days (per country and per hour),
- *    the query API's filters (phone, ip, type + range, verification) and the export (rows/s and
- *    the server's peak RSS) when this build serves them (a 404 is reported as "not in this
- *    build"), and one chain verification.
+ *    wrong check, a limit hit or a refusal), in chunks on P connections, bypassing the append
+ *    function and the triggers; the hourly stats, the Merkle leaves (real leaf hashes), every
+ *    complete subtree and each app's head are written in bulk as those would have. Chain hash
+ *    columns are placeholders (unique, not chained): the chain figure comes from step 2. Phone
+ *    HMACs are the server's own, so `phone=` finds them.
+ * 4. p50/p99 over K sequential requests of: stats over 30 and 90 days, the query API's filters
+ *    (phone, ip, type + range, verification), the export (rows/s and the server's peak RSS),
+ *    inclusion and consistency proofs, and one chain verification; each with the load average.
+ * --keep leaves the seeded database; --reuse NAME runs step 4 only on such a database.
  * Goals are printed beside the figures, not asserted: this is not a test.
  */
 
