@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { HASH_PROFILES, type HashProfileName } from '../../src/kernel/crypto/hash-profiles.ts';
+import { benchAuditVariants, type VariantResult } from './audit-variants.ts';
 import { type CpuShares, machineBusy, startCpuSampler } from './cpu.ts';
 import { ENDPOINTS, type Endpoint, runCycle, runFloorCycle } from './cycle.ts';
 import { BenchClient } from './http-client.ts';
@@ -58,6 +59,14 @@ const PROFILES = (process.env.BENCH_PROFILES ?? 'otp,owasp')
   .filter((name): name is HashProfileName => name in HASH_PROFILES);
 // What src/launcher.cjs gives the server; the argon2 ceiling gets the same.
 const THREADPOOL_SIZE = Math.max(2, os.availableParallelism());
+
+// The audit variants (audit-variants.ts): rounds of a closed loop per variant, interleaved.
+// BENCH_AUDIT_ROUNDS=0 skips them; BENCH_AUDIT_ONLY=1 runs only them.
+const AUDIT_ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 5);
+const AUDIT_ONLY = process.env.BENCH_AUDIT_ONLY === '1';
+const AUDIT_ROUND_MS = 6_000;
+const AUDIT_WARMUP_MS = 1_000;
+const MAX_AUDIT_SE = 0.025;
 
 /** Above this share of the machine used by other processes, the figures are flagged. */
 const BUSY_WARNING_PCT = 20;
@@ -379,6 +388,49 @@ function report(result: ProfileResult): void {
   }
 }
 
+/** Paired per round (same minute of the machine): the ratio of each round, then their mean. */
+function reportVariants(variants: VariantResult[], failures: Failures): void {
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const stdev = (values: number[]) => {
+    const m = mean(values);
+    return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1 || 1));
+  };
+  out();
+  out(
+    `otp cycles/s per audit write path (${variants[0]!.rounds.length} interleaved rounds)` +
+      `${failures.count > 0 ? `  -- ${failures.count} FAILED CYCLES, not a valid measurement` : ''}`,
+  );
+  for (const variant of variants) {
+    out(
+      `  ${variant.name.padEnd(36)} mean ${mean(variant.rounds).toFixed(1).padStart(6)}  rounds ${variant.rounds.map((r) => r.toFixed(0)).join(' ')}  (load ${variant.loads.map((l) => l.toFixed(1)).join(' ')})`,
+    );
+  }
+  // The spread is the standard error of the mean ratio: "within noise" is within two of it.
+  const paired = (a: VariantResult, b: VariantResult) => {
+    const ratios = a.rounds.map((r, i) => r / b.rounds[i]!);
+    return { ratio: mean(ratios), spread: stdev(ratios) / Math.sqrt(ratios.length) };
+  };
+  // Rounds this noisy (another process's load) cannot tell a few percent apart: no verdict then.
+  const verdict = ({ ratio, spread }: { ratio: number; spread: number }, goal: number) =>
+    spread > MAX_AUDIT_SE
+      ? `NOT RESOLVED (standard error above ${MAX_AUDIT_SE * 100}%)`
+      : mark(ratio >= goal - 2 * spread);
+  const [built, logOff, before] = variants as [VariantResult, VariantResult, VariantResult];
+  const log = paired(built, logOff);
+  out(
+    `  Merkle log on / off: ${log.ratio.toFixed(3)} ± ${log.spread.toFixed(3)} (standard error)  goal >= 0.95  ${verdict(log, 0.95)}`,
+  );
+  const api = paired(logOff, before);
+  out(
+    `  audit API write path (stats trigger, search indexes) / before it: ${api.ratio.toFixed(3)} ± ${api.spread.toFixed(3)}  goal: not lower within noise  ${verdict(api, 1)}`,
+  );
+  const all = paired(built, before);
+  out(`  as built / before both issues: ${all.ratio.toFixed(3)} ± ${all.spread.toFixed(3)}`);
+  if (failures.count > 0) {
+    for (const sample of failures.samples) out(`    ${sample}`);
+  }
+}
+
 function endpointLabel(endpoint: Endpoint): string {
   return {
     send: 'POST /v1/verify',
@@ -405,14 +457,37 @@ async function main(): Promise<void> {
     }
   }
   const results: ProfileResult[] = [];
-  for (const profile of PROFILES) {
+  for (const profile of AUDIT_ONLY ? [] : PROFILES) {
     out();
     out(`[${profile}]`);
     results.push(await benchProfile(profile));
   }
+  const auditFailures = new Failures();
+  let variants: VariantResult[] = [];
+  if (AUDIT_ROUNDS > 0 && (AUDIT_ONLY || PROFILES.includes('otp'))) {
+    out();
+    out(
+      `[otp, audit write path] ${AUDIT_ROUNDS} rounds of ${USERS} users, closed loop, ${AUDIT_WARMUP_MS / 1000} s warm-up + ${AUDIT_ROUND_MS / 1000} s per variant, interleaved`,
+    );
+    variants = await benchAuditVariants({
+      profile: 'otp',
+      users: USERS,
+      rounds: AUDIT_ROUNDS,
+      warmupMs: AUDIT_WARMUP_MS,
+      durationMs: AUDIT_ROUND_MS,
+      threadpoolSize: THREADPOOL_SIZE,
+      failures: auditFailures,
+      progress: out,
+    });
+  }
   out();
   out('='.repeat(100));
   for (const result of results) report(result);
+  if (variants.length > 0) reportVariants(variants, auditFailures);
+  if (AUDIT_ONLY) {
+    if (auditFailures.count > 0) process.exitCode = 1;
+    return;
+  }
   out();
   out('[smpp] one bound session to the local SMSC simulator, 32 submits in flight, 5 s');
   const smpp = await benchSmpp();
@@ -427,7 +502,7 @@ async function main(): Promise<void> {
       'what the ratio goal leaves for everything else on this machine.',
   );
   out('Goals are measured, not asserted: a MISS does not fail the run; a failed cycle does.');
-  const failed = results.reduce((sum, r) => sum + r.failures.count, 0);
+  const failed = results.reduce((sum, r) => sum + r.failures.count, auditFailures.count);
   if (failed > 0) {
     console.error(`bench: ${failed} cycles failed; the figures above are not a valid measurement`);
     process.exitCode = 1;

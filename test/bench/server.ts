@@ -16,25 +16,27 @@ export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a bench database even with connections left. */
+export const dropBenchDatabase = (name: string) =>
+  admin(`drop database if exists ${name} with (force)`);
+
 /** A fresh database for one profile's run; `drop` removes it even with connections left. */
 export async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `tessera_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
   await admin(`create database ${name}`);
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => admin(`drop database if exists ${name} with (force)`),
-  };
+  return { url: url.toString(), drop: () => dropBenchDatabase(name) };
 }
 
 /** A key prefix of its own; `drop` deletes every key under it. */
