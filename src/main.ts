@@ -7,7 +7,7 @@ import { createApp } from './app.ts';
 import { type Config, loadConfig } from './config/config.ts';
 import { describeStartupFailure, reasonOf, StartupError } from './config/startup-failure.ts';
 import { answerClientError } from './http/client-error.ts';
-import { drainHttp } from './http/drain.ts';
+import { drainable } from './http/drain.ts';
 import { buildRuntime, type Runtime } from './infra.ts';
 import { runShutdown, type ShutdownStep } from './kernel/shutdown.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
@@ -52,12 +52,14 @@ async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     logStartup(logger, config, runtime, `http://${config.host}:${server.port}`, devKeyPath);
     // Requests Node's parser refuses (oversize headers...) get problem+json too, not a bare line.
     server.server.on('clientError', answerClientError);
+    // listen() starts a plain HTTP/1.1 server.
+    const http = drainable(server.server as HttpServer);
 
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      const failed = await runShutdown(shutdownSteps(config, runtime, server.server), (outcome) =>
+      const failed = await runShutdown(shutdownSteps(config, runtime, http), (outcome) =>
         outcome.error === undefined
           ? logger.info({ step: outcome.step, ms: outcome.ms }, 'shutdown step done')
           : logger.error(
@@ -84,7 +86,11 @@ async function serve(env: NodeJS.ProcessEnv): Promise<void> {
  * in-flight requests finish; then the runtime's own steps (SMS routes, the audit trail) and the
  * stores.
  */
-function shutdownSteps(config: Config, runtime: Runtime, server: ServerType): ShutdownStep[] {
+function shutdownSteps(
+  config: Config,
+  runtime: Runtime,
+  http: ReturnType<typeof drainable>,
+): ShutdownStep[] {
   return [
     {
       name: 'announce not ready (SHUTDOWN_DELAY_MS)',
@@ -93,8 +99,7 @@ function shutdownSteps(config: Config, runtime: Runtime, server: ServerType): Sh
     {
       name: 'drain HTTP',
       run: async () => {
-        // listen() starts a plain HTTP/1.1 server.
-        const { cut } = await drainHttp(server as HttpServer, config.drainTimeoutMs);
+        const { cut } = await http.drain(config.drainTimeoutMs);
         if (cut) throw new Error('requests still running at DRAIN_TIMEOUT_MS were cut');
       },
     },
