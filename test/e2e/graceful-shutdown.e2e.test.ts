@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/chain-report.ts';
@@ -18,6 +19,7 @@ import {
   startTessera,
   wrongCode,
 } from '../helpers/spawned-tessera.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 afterEach(cleanUpSpawned);
 
@@ -191,6 +193,59 @@ describe.skipIf(!postgresUrl || !redisUrl)(
         expect(spool).toEqual([]);
       } finally {
         await cleanUpSpawned();
+        await smsc.close();
+        await keys.drop();
+        await database.drop();
+      }
+    }, 240_000);
+
+    it('SIGTERM with Postgres down: the audit rows it refused stay in the spool, and the exit says so', async () => {
+      const database = await createTestDatabase();
+      const keys = createTestRedisPrefix();
+      const smsc = await startSmscSimulator();
+      const target = new URL(database.url);
+      const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+      try {
+        const viaProxy = new URL(database.url);
+        viaProxy.hostname = '127.0.0.1';
+        viaProxy.port = String(proxy.port);
+        const d = deployment(
+          {
+            databaseUrl: viaProxy.toString(),
+            redisUrl: redisUrl as string,
+            redisKeyPrefix: keys.prefix,
+          },
+          smsc,
+        );
+        const tessera = await startTessera(d);
+        const sent = await tessera.call('POST', '/v1/verify', { to: '+33612345678' });
+        expect(sent.status, output(tessera.server)).toBe(201);
+        const { id } = (await sent.json()) as { id: string };
+
+        // The cancellation happens in Redis; its row can only be spooled.
+        await proxy.cut();
+        const canceled = await tessera.call('DELETE', `/v1/verify/${id}`);
+        expect(canceled.status, output(tessera.server)).toBe(200);
+
+        tessera.server.child.kill('SIGTERM');
+        const exit = await within(tessera.server.closed, 30_000, 'stopping after SIGTERM');
+        expect(exit, output(tessera.server)).toEqual({ code: 1, signal: null });
+        const failed = await waitForLog(tessera.server, 'shutdown step failed', 0);
+        expect(failed).toMatchObject({ step: 'flush audit trail' });
+        expect(JSON.stringify(failed.err)).toContain('1 audit rows stay in AUDIT_SPOOL_DIR');
+        expect(await waitForLog(tessera.server, 'stopped', 0)).toMatchObject({
+          failed: ['flush audit trail'],
+        });
+        // The row is on disk for the next start (test/audit/spool.e2e.test.ts: which commits it).
+        const spoolDir = join(tessera.dataDir, 'audit-spool');
+        const files = readdirSync(spoolDir).filter((name) => name.endsWith('.json'));
+        expect(files).toHaveLength(1);
+        expect(readFileSync(join(spoolDir, files[0] as string), 'utf8')).toContain(
+          'verification.canceled',
+        );
+      } finally {
+        await cleanUpSpawned();
+        await proxy.close();
         await smsc.close();
         await keys.drop();
         await database.drop();
