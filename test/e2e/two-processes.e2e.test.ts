@@ -60,6 +60,21 @@ describe.skipIf(!postgresUrl || !redisUrl)(
       return ((await sent.json()) as { id: string }).id;
     }
 
+    /**
+     * A check's answer: a verdict, or the number's failed-check budget refusing it. Each check
+     * reserves one failure of that budget (10 an hour) before it is evaluated and gives it back
+     * after, so more than 10 checks at once may see it spent: that refusal is the limit holding.
+     */
+    async function verdict(response: Response): Promise<{ valid: boolean; status?: string }> {
+      const body = (await response.json()) as { valid: boolean; status?: string; limit?: string };
+      if (response.status === 429) {
+        expect(body.limit).toBe('phone_failed_checks');
+        return { valid: false };
+      }
+      expect(response.status).toBe(200);
+      return body;
+    }
+
     async function auditCount(id: string, type: string): Promise<number> {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
@@ -88,12 +103,10 @@ describe.skipIf(!postgresUrl || !redisUrl)(
           code: wrongCode(code),
           client: { ip: `10.1.1.${i + 1}` },
         });
-        expect(response.status).toBe(200);
-        return (await response.json()) as { valid: boolean; status: string };
+        return verdict(response);
       });
       expect(answers.every((answer) => !answer.valid)).toBe(true);
       expect(await auditCount(id, 'check.wrong')).toBe(MAX_ATTEMPTS);
-      expect(await auditCount(id, 'check.refused')).toBe(20 - MAX_ATTEMPTS);
       // The right code now comes too late, on either process.
       for (const server of [a, b]) {
         const late = await server.call('POST', `/v1/verify/${id}/check`, {
@@ -113,8 +126,7 @@ describe.skipIf(!postgresUrl || !redisUrl)(
           code,
           client: { ip: `10.2.1.${i + 1}` },
         });
-        expect(response.status).toBe(200);
-        return (await response.json()) as { valid: boolean; status: string };
+        return verdict(response);
       });
       expect(answers.filter((answer) => answer.valid)).toHaveLength(1);
       expect(await auditCount(id, 'check.approved')).toBe(1);
