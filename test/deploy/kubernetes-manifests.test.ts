@@ -6,6 +6,7 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../helpers/spawn-server.ts';
@@ -29,6 +30,59 @@ type Manifest = {
   // biome-ignore lint/suspicious/noExplicitAny: untyped YAML, read by path; the schemas check it.
   [key: string]: any;
 };
+
+/** The same package's TypeScript type of each kind, for the unknown-field check below. */
+const TYPES: Record<string, [module: string, type: string]> = {
+  'apps/v1 Deployment': ['kubernetes-models/apps/v1/Deployment', 'IDeployment'],
+  'v1 Service': ['kubernetes-models/v1/Service', 'IService'],
+  'autoscaling/v2 HorizontalPodAutoscaler': [
+    'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
+    'IHorizontalPodAutoscaler',
+  ],
+  'policy/v1 PodDisruptionBudget': [
+    'kubernetes-models/policy/v1/PodDisruptionBudget',
+    'IPodDisruptionBudget',
+  ],
+  'batch/v1 Job': ['kubernetes-models/batch/v1/Job', 'IJob'],
+  'v1 Secret': ['kubernetes-models/v1/Secret', 'ISecret'],
+};
+
+/**
+ * Fields the schemas do not know. The bundled JSON schemas accept any extra field (as `kubectl
+ * apply` without strict validation does), so a misspelt `readOnlyRootFilesytem` would pass them;
+ * TypeScript's excess-property check against the package's types does not let it. Each document
+ * becomes a typed object literal in a file type-checked in memory; the answer is one line per error.
+ */
+function unknownFields(documents: readonly { file: string; manifest: Manifest }[]): string[] {
+  const path = join(ROOT, 'test/deploy/manifests.check.ts');
+  const lines = documents.map(({ manifest }, i) => {
+    const [module, type] = TYPES[`${manifest.apiVersion} ${manifest.kind}`] ?? [];
+    return `export const m${i}: import('${module}').${type} = ${JSON.stringify(manifest)};`;
+  });
+  const source = lines.join('\n');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists } = host;
+  host.getSourceFile = (name, language, ...rest) =>
+    name === path
+      ? ts.createSourceFile(name, source, language)
+      : getSourceFile(name, language, ...rest);
+  host.fileExists = (name) => name === path || fileExists(name);
+  const program = ts.createProgram([path], options, host);
+  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const line = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line ?? 0;
+    const where = documents[line];
+    return `${where?.file} ${where?.manifest.metadata.name}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+  });
+}
 
 function loadManifests(): { file: string; manifest: Manifest }[] {
   const files = readdirSync(DIR).filter(
@@ -72,6 +126,14 @@ describe('the Kubernetes manifests (deploy/kubernetes)', () => {
       ).not.toThrow();
     }
   });
+
+  it('no document has a field its kind does not know (a misspelling is caught)', () => {
+    const misspelt = structuredClone(deployment);
+    misspelt.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem = true;
+    const found = unknownFields([...manifests, { file: 'misspelt.yaml', manifest: misspelt }]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^misspelt\.yaml tessera: .*'"readOnlyRootFilesytem"' does not exist/);
+  }, 120_000);
 
   it('the validator refuses a broken manifest (it is not a no-op)', () => {
     const broken = structuredClone(deployment);
@@ -190,7 +252,7 @@ describe('the Kubernetes manifests (deploy/kubernetes)', () => {
         expect(names).not.toContain(secret);
       expect(container.envFrom).toEqual([{ secretRef: { name: 'tessera' } }]);
       const routes = spec.volumes.find((volume: { name: string }) => volume.name === 'sms-routes');
-      expect(routes.secret.secretName).toBe('tessera-sms-routes');
+      expect(routes.secret).toEqual({ secretName: 'tessera-sms-routes', defaultMode: 0o440 });
     }
   });
 
