@@ -15,6 +15,7 @@ import { createClosers } from './kernel/closers.ts';
 import { createArgon2CodeHasher } from './kernel/crypto/code-hasher.ts';
 import { deriveKeys } from './kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from './kernel/crypto/phone-protector.ts';
+import type { ShutdownStep } from './kernel/shutdown.ts';
 import * as leads from './leads/index.ts';
 import * as limits from './limits/index.ts';
 import * as signatures from './signatures/index.ts';
@@ -34,6 +35,8 @@ export interface Runtime {
     smsRoutes: string[];
     secretKey: 'config' | 'generated' | 'data-dir';
   };
+  /** What a graceful shutdown does, in order, once HTTP is drained and before close(). */
+  shutdownSteps: readonly ShutdownStep[];
   close(): Promise<void>;
 }
 
@@ -146,6 +149,19 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         smsRoutes: config.smsRoutes.map((route) => `${route.name} (${route.provider})`),
         secretKey: secret.source,
       },
+      // Routes first, so no receipt arrives once the trail is flushed; the trail last, as every
+      // step before it may still write to it.
+      shutdownSteps: [
+        { name: 'close SMS routes (unbind SMPP)', run: messaging.close },
+        {
+          name: 'flush audit trail',
+          run: async () => {
+            const left = await auditing.flush();
+            if (left > 0)
+              throw new Error(`${left} audit rows stay in AUDIT_SPOOL_DIR for the next start`);
+          },
+        },
+      ],
       close: closers.closeAll,
     };
   } catch (error) {

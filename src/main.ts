@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { type ServerType, serve as startServer } from '@hono/node-server';
 import { ensureDevApiKey } from './access/index.ts';
@@ -6,7 +7,9 @@ import { createApp } from './app.ts';
 import { type Config, loadConfig } from './config/config.ts';
 import { describeStartupFailure, reasonOf, StartupError } from './config/startup-failure.ts';
 import { answerClientError } from './http/client-error.ts';
+import { drainable } from './http/drain.ts';
 import { buildRuntime, type Runtime } from './infra.ts';
+import { runShutdown, type ShutdownStep } from './kernel/shutdown.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 
 /**
@@ -36,27 +39,73 @@ async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   const runtime = await buildRuntime(config, { logger });
   try {
     const devKeyPath = await prepareDevKey(config, runtime);
-    const app = createApp(runtime.modules);
+    let stopping = false;
+    // Once a shutdown starts, /readyz answers 503 so load balancers stop sending new requests.
+    const readiness = {
+      ...runtime.modules.readiness,
+      serving: async () => {
+        if (stopping) throw new Error('shutting down');
+      },
+    };
+    const app = createApp({ ...runtime.modules, readiness });
     const server = await listen(app.fetch, config);
     logStartup(logger, config, runtime, `http://${config.host}:${server.port}`, devKeyPath);
     // Requests Node's parser refuses (oversize headers...) get problem+json too, not a bare line.
     server.server.on('clientError', answerClientError);
+    // listen() starts a plain HTTP/1.1 server.
+    const http = drainable(server.server as HttpServer);
 
-    let stopping = false;
-    const stop = (signal: string) => {
+    const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      server.server.close(() => {
-        runtime.close().finally(() => logger.info('stopped'));
-      });
+      const failed = await runShutdown(shutdownSteps(config, runtime, http), (outcome) =>
+        outcome.error === undefined
+          ? logger.info({ step: outcome.step, ms: outcome.ms }, 'shutdown step done')
+          : logger.error(
+              { step: outcome.step, ms: outcome.ms, err: outcome.error },
+              'shutdown step failed',
+            ),
+      );
+      logger.info({ failed }, 'stopped');
+      process.exitCode = failed.length === 0 ? 0 : 1;
+      // Everything is closed; a handle some library left open must not hold the pod until SIGKILL.
+      setTimeout(() => process.exit(), 1000).unref();
     };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
   } catch (error) {
     await runtime.close();
     throw error;
   }
+}
+
+/**
+ * The graceful shutdown (README, Graceful shutdown): /readyz already says 503; requests are still
+ * served for SHUTDOWN_DELAY_MS while the load balancers notice, then the listener closes and
+ * in-flight requests finish; then the runtime's own steps (SMS routes, the audit trail) and the
+ * stores.
+ */
+function shutdownSteps(
+  config: Config,
+  runtime: Runtime,
+  http: ReturnType<typeof drainable>,
+): ShutdownStep[] {
+  return [
+    {
+      name: 'announce not ready (SHUTDOWN_DELAY_MS)',
+      run: () => new Promise((done) => setTimeout(done, config.shutdownDelayMs)),
+    },
+    {
+      name: 'drain HTTP',
+      run: async () => {
+        const { cut } = await http.drain(config.drainTimeoutMs);
+        if (cut) throw new Error('requests still running at DRAIN_TIMEOUT_MS were cut');
+      },
+    },
+    ...runtime.shutdownSteps,
+    { name: 'close stores', run: runtime.close },
+  ];
 }
 
 /** Listens on HOST:PORT; an address in use or not on this machine names the variable at fault. */

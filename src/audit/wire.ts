@@ -44,6 +44,8 @@ export interface AuditInfra {
 export interface AuditModule {
   /** How verbs record decisions (commit, or commit-or-spool). */
   trail: AuditTrail;
+  /** Commits what the spool holds now; resolves to the rows still in it (on disk, for the next start). */
+  flush(): Promise<number>;
   queries: AuditQueries;
   /** What the audit endpoints (and any reader of the trail for people) are given. */
   search: AuditSearchDeps;
@@ -141,6 +143,10 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
   infra.onClose(() => checkpointer.close());
   return {
     trail,
+    flush: async () => {
+      await trail.flush();
+      return trail.pending();
+    },
     queries: createPostgresAuditQueries(infra.database),
     search: {
       store: guardAvailability(

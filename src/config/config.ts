@@ -43,6 +43,10 @@ export interface Config {
   readonly codeHashProfileName: HashProfileName;
   readonly codeHashProfile: HashProfile;
   readonly logLevel: string;
+  /** After SIGTERM: /readyz answers 503 this long while requests are still served. */
+  readonly shutdownDelayMs: number;
+  /** Then in-flight requests get this long to finish before their connections are cut. */
+  readonly drainTimeoutMs: number;
   /** Apply migrations at start (MIGRATE_ON_START), else only check that none is missing. */
   readonly migrateOnStart: boolean;
 }
@@ -124,6 +128,8 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     codeHashProfileName: e.CODE_HASH_PROFILE.name,
     codeHashProfile: e.CODE_HASH_PROFILE.profile,
     logLevel: e.LOG_LEVEL,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     // Production runs as a role that cannot migrate: `tessera migrate` is a step of its own there.
     migrateOnStart:
       e.MIGRATE_ON_START === undefined

@@ -87,6 +87,15 @@ function portNumber(value: string): number {
   return port;
 }
 
+/** A duration in whole milliseconds, at most ten minutes (SHUTDOWN_DELAY_MS, DRAIN_TIMEOUT_MS). */
+function milliseconds(value: string): number {
+  const ms = Number(value);
+  if (!/^\d{1,6}$/.test(value.trim()) || ms > 600_000) {
+    throw new Error('must be a whole number of milliseconds from 0 to 600000');
+  }
+  return ms;
+}
+
 /** AUDIT_SIGNING_KEY's bytes: an Ed25519 private key (its 32-byte seed); never echoed. */
 function auditSigningKeyBytes(value: string): Buffer {
   const text = value.trim();
@@ -207,6 +216,16 @@ export const envSchema = z
     ),
     // Unset: on outside production, off in production (README, Database roles).
     MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+    // Graceful shutdown (README, Graceful shutdown): how long /readyz says 503 before the listener
+    // closes, then how long in-flight requests get to finish.
+    SHUTDOWN_DELAY_MS: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform(parsedBy(milliseconds)).default(0),
+    ),
+    DRAIN_TIMEOUT_MS: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform(parsedBy(milliseconds)).default(8000),
+    ),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -23,11 +23,11 @@ export const readinessOperation = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['Operations'],
-  summary: 'The code store and the database answer',
+  summary: 'The code store and the database answer, and no shutdown has begun',
   responses: {
     200: { description: 'Ready.', content: { 'application/json': { schema: ReadinessSchema } } },
     503: {
-      description: 'A store does not answer.',
+      description: 'A store does not answer, or the process is shutting down.',
       content: { 'application/json': { schema: ReadinessSchema } },
     },
   },

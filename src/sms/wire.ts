@@ -49,6 +49,8 @@ export interface SmsModule {
   outbox: DevOutbox | null;
   /** Replies from phones, for the modules that act on them (consent subscribes). */
   replies: InboundReplies;
+  /** Closes every route: SMPP sessions unbind, so the SMSC stops routing receipts to this process. */
+  close(): Promise<void>;
 }
 
 /** The SMS routes of SMS_ROUTES with their providers, and the receipts that come back. */
@@ -101,6 +103,7 @@ export async function wire(infra: SmsInfra): Promise<SmsModule> {
     deliveries,
     outbox,
     replies,
+    close: () => route.close(),
     receipts: {
       ...recording,
       inbound,

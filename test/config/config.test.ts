@@ -77,6 +77,18 @@ describe('loadConfig defaults', () => {
     });
   });
 
+  it('reads the graceful shutdown durations, 0 s of delay and 8 s of drain by default', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownDelayMs: 0, drainTimeoutMs: 8000 });
+    expect(loadConfig({ SHUTDOWN_DELAY_MS: '5000', DRAIN_TIMEOUT_MS: '20000' })).toMatchObject({
+      shutdownDelayMs: 5000,
+      drainTimeoutMs: 20000,
+    });
+    for (const bad of ['5s', '-1', '1.5', '600001']) {
+      const error = configError({ SHUTDOWN_DELAY_MS: bad, DRAIN_TIMEOUT_MS: bad });
+      expect(fieldsOf(error)).toEqual(['DRAIN_TIMEOUT_MS', 'SHUTDOWN_DELAY_MS']);
+    }
+  });
+
   it('the config object is frozen: nothing can rewrite it after start-up', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

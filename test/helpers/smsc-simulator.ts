@@ -62,6 +62,8 @@ export interface Simulator {
   readonly binds: BindAttempt[];
   readonly deliverAcks: DeliverAck[];
   readonly enquireLinks: number;
+  /** unbind PDUs received: an ESME that leaves politely. */
+  readonly unbinds: number;
   /** How a destination (E.164, '+' optional) is treated; others get the default ('deliver'). */
   behave(destination: string, behaviour: SmscBehaviour): void;
   setDefaultBehaviour(behaviour: SmscBehaviour): void;
@@ -93,6 +95,7 @@ export async function startSmscSimulator(
   let defaultBehaviour: SmscBehaviour = { kind: 'deliver' };
   let answerEnquire = true;
   let enquireLinks = 0;
+  let unbinds = 0;
   let nextId = 0;
   const bound = new Set<Session>();
   const timers = new Set<NodeJS.Timeout>();
@@ -141,6 +144,7 @@ export async function startSmscSimulator(
     });
 
     session.on('unbind', (pdu: PDU) => {
+      unbinds++;
       bound.delete(session);
       session.send(pdu.response());
       session.close();
@@ -265,6 +269,9 @@ export async function startSmscSimulator(
     deliverAcks,
     get enquireLinks() {
       return enquireLinks;
+    },
+    get unbinds() {
+      return unbinds;
     },
     behave(destination, behaviour) {
       behaviours.set(destination.replace(/^\+/, ''), behaviour);
