@@ -55,7 +55,7 @@ export interface AppModules {
   console: ConsoleDeps;
 }
 
-export const OPENAPI_INFO = {
+export const OPENAPI_INFO: Parameters<App['getOpenAPI31Document']>[0] = {
   openapi: '3.1.0',
   info: {
     title: 'Tessera',
@@ -63,7 +63,10 @@ export const OPENAPI_INFO = {
     description:
       'Self-hosted OTP / 2FA verification: send a one-time code by SMS and check it, or verify TOTP codes of authenticator apps. Errors are RFC 9457 problem+json with a stable `code`.',
   },
-} as const;
+  // Relative: it resolves against wherever the document was fetched from, so /docs and generated
+  // clients aim at this Tessera behind any proxy or host name, and the committed file stays the same.
+  servers: [{ url: '/', description: 'The Tessera that serves this document' }],
+};
 
 /** Paths that take an API key; provider callbacks and operations do not. */
 const AUTHENTICATED_PATHS = [
