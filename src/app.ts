@@ -1,4 +1,3 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
@@ -13,6 +12,7 @@ import { type ConsoleDeps, consoleRoutes } from './console/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
+import { docsRoutes } from './http/docs.ts';
 import { describeEndpoint, type Endpoint } from './http/endpoint.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { healthEndpoints, type ReadinessProbe } from './http/health.ts';
@@ -112,7 +112,7 @@ export function createApp(modules: AppModules) {
   // HTML pages with their own session and CSRF rules, not API operations: not in the document.
   app.route('/console', consoleRoutes(modules.console));
   app.doc31('/openapi.json', OPENAPI_INFO);
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/docs', docsRoutes());
   return app;
 }
 
