@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createTesseraClient, type TesseraClient } from '@tessera/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCode, sendLoginCode } from '../../openapi/client/examples/quickstart.ts';
 import { generateClientSchema, SCHEMA_FILE } from '../../openapi/client/generate-schema.ts';
 import { describeApi } from '../../src/app.ts';
 import { type Served, serveOverTcp } from '../helpers/serve-over-tcp.ts';
@@ -12,6 +13,18 @@ describe('@tessera/client (openapi/client)', () => {
   it('is generated from the route definitions (run `npm run openapi` after changing a route)', async () => {
     const committed = readFileSync(SCHEMA_FILE, 'utf8');
     expect(committed).toBe(await generateClientSchema(describeApi()));
+  });
+
+  it("is what README's TypeScript example shows (openapi/client/examples/quickstart.ts)", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = readme.match(
+      /<!-- client-example -->\n```ts\n([\s\S]*?)```\n<!-- \/client-example -->/,
+    );
+    const example = readFileSync(
+      new URL('../../openapi/client/examples/quickstart.ts', import.meta.url),
+      'utf8',
+    );
+    expect(block?.[1]).toBe(example);
   });
 
   for (const backend of BACKENDS) {
@@ -58,6 +71,19 @@ describe('@tessera/client (openapi/client)', () => {
 
         const read = await tessera.GET('/v1/verify/{id}', { params: { path: { id } } });
         expect(read.data?.status).toBe('approved');
+      });
+
+      it("runs README's example: send a login code, check it wrong then right", async () => {
+        const endUser = { ip: '203.0.113.7', user_agent: 'README example' };
+        const id = await sendLoginCode(tessera, '06 98 76 54 32', endUser);
+        const code = await testApp.lastCode('+33698765432');
+        expect(await checkCode(tessera, id, code === '000000' ? '111111' : '000000', endUser)).toBe(
+          false,
+        );
+        expect(await checkCode(tessera, id, code, endUser)).toBe(true);
+        await expect(sendLoginCode(tessera, '12', endUser)).rejects.toThrow(
+          /^invalid_phone_number: /,
+        );
       });
 
       it('hands a refusal back as the typed problem+json, not as data', async () => {
