@@ -1,4 +1,3 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { type AccessStore, authenticate } from './access/index.ts';
@@ -13,6 +12,7 @@ import { type ConsoleDeps, consoleRoutes } from './console/index.ts';
 import type { App, AppEnv } from './http/app-env.ts';
 import { clientAddress } from './http/client-address.ts';
 import type { TrustPolicy } from './http/client-ip.ts';
+import { docsRoutes } from './http/docs.ts';
 import { describeEndpoint, type Endpoint } from './http/endpoint.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { healthEndpoints, type ReadinessProbe } from './http/health.ts';
@@ -63,7 +63,7 @@ export interface AppModules {
   console: ConsoleDeps;
 }
 
-export const OPENAPI_INFO = {
+export const OPENAPI_INFO: Parameters<App['getOpenAPI31Document']>[0] = {
   openapi: '3.1.0',
   info: {
     title: 'Tessera',
@@ -71,7 +71,10 @@ export const OPENAPI_INFO = {
     description:
       'Self-hosted OTP / 2FA verification: send a one-time code by SMS and check it, or verify TOTP codes of authenticator apps. Errors are RFC 9457 problem+json with a stable `code`.',
   },
-} as const;
+  // Relative: it resolves against wherever the document was fetched from, so /docs and generated
+  // clients aim at this Tessera behind any proxy or host name, and the committed file stays the same.
+  servers: [{ url: '/', description: 'The Tessera that serves this document' }],
+};
 
 /** Paths that take an API key; provider callbacks and operations do not. */
 const AUTHENTICATED_PATHS = [
@@ -121,7 +124,7 @@ export function createApp(modules: AppModules) {
   // HTML pages with their own session and CSRF rules, not API operations: not in the document.
   app.route('/console', consoleRoutes(modules.console));
   app.doc31('/openapi.json', OPENAPI_INFO);
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/docs', docsRoutes());
   return app;
 }
 

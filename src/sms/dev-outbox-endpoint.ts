@@ -38,7 +38,9 @@ export const devOutboxOperation = createRoute({
   tags: ['Development'],
   summary: 'Messages the console route sent (development only)',
   description:
-    'Newest first, only this app’s messages. Process memory only; not registered in production.',
+    'Development only: this operation does not exist in production (`NODE_ENV=production` answers 404), and a client must not depend on it. Newest first, only this app’s messages. Process memory only.',
+  // A vendor extension (OpenAPI 3.1, 4.9) tools and generated clients can filter on.
+  'x-dev-only': true,
   security: [{ apiKey: [] }],
   middleware: [requireScope('verify')] as const,
   request: { query: OutboxQuery },

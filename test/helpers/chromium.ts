@@ -17,9 +17,10 @@ export const chromiumRequired =
 
 /**
  * Headless Chromium as the notes on this machine describe it: no sandbox (containers), and none of
- * the background traffic (updates, sync, metrics) a test must not depend on or cause.
+ * the background traffic (updates, sync, metrics) a test must not depend on or cause. A test adds
+ * its own flags (host mapping, secure origins) in `extraArgs`.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -30,6 +31,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

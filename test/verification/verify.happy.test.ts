@@ -216,7 +216,7 @@ describe.each(BACKENDS)('verifications, happy paths: $name', (backend) => {
     expect(metrics).toMatch(/tessera_audit_batch_events_count [1-9]/);
     const docs = await t.call('GET', '/docs', { key: null });
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(await docs.text()).toContain('/docs/assets/swagger-ui-bundle.js');
   });
 });
 
