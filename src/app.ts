@@ -31,6 +31,7 @@ import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-endpoint.ts';
 import { type TotpDeps, totpEndpoints } from './totp/index.ts';
 import { type VerificationEndpointDeps, verificationEndpoints } from './verification/index.ts';
+import { type WebhooksDeps, webhookEndpoints } from './webhooks/index.ts';
 
 /** What the HTTP app serves, each module as its wire() built it. */
 export interface AppModules {
@@ -49,6 +50,8 @@ export interface AppModules {
   auditLog: AuditLog;
   leads: LeadsDeps;
   consent: ConsentDeps;
+  /** Webhook endpoints and their delivery log (README, Events (webhooks)). */
+  webhooks: WebhooksDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -75,6 +78,8 @@ const AUTHENTICATED_PATHS = [
   '/v1/leads/*',
   '/v1/consents',
   '/v1/consents/*',
+  '/v1/webhooks',
+  '/v1/webhooks/*',
   '/v1/dev/*',
 ];
 
@@ -145,6 +150,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(auditLogEndpoints, modules?.auditLog);
   place(leadEndpoints, modules?.leads);
   place(consentEndpoints, modules?.consent);
+  place(webhookEndpoints, modules?.webhooks);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

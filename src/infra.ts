@@ -22,9 +22,15 @@ import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import * as totp from './totp/index.ts';
 import * as verification from './verification/index.ts';
+import * as webhooks from './webhooks/index.ts';
 
 export interface Runtime {
   modules: AppModules;
+  /**
+   * Webhook events: `publish` is what a module whose events have no audit row is given (in its
+   * wire) to queue one; the dispatcher is the worker delivering them.
+   */
+  events: Pick<webhooks.WebhooksModule, 'publish' | 'dispatcher'>;
   /** What the start-up log reports. */
   describe: {
     codeStore: 'redis' | 'in-process';
@@ -93,6 +99,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     const auditing = await audit.wire(infra);
     const withAudit = { ...infra, audit: auditing.trail, auditQueries: auditing.queries };
     const apps = await access.wire(infra);
+    // Fed by the audit trail (a trigger queues the events of its rows) and by `publish`.
+    const events = webhooks.wire(infra);
     const codes = verification.openCodeStore(stores);
     const limiting = limits.wire(infra);
     const messaging = await sms.wire({ ...withAudit, codes });
@@ -133,9 +141,11 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       }),
       leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),
       consent: consenting.deps,
+      webhooks: events.deps,
     };
     return {
       modules,
+      events: { publish: events.publish, dispatcher: events.dispatcher },
       describe: {
         codeStore: redis ? 'redis' : 'in-process',
         database: database.kind,

@@ -43,6 +43,8 @@ export interface Config {
   readonly codeHashProfileName: HashProfileName;
   readonly codeHashProfile: HashProfile;
   readonly logLevel: string;
+  /** Which addresses webhook deliveries may reach besides public unicast ones over https. */
+  readonly webhooks: { readonly allowLoopback: boolean; readonly allowPrivate: boolean };
   /** Apply migrations at start (MIGRATE_ON_START), else only check that none is missing. */
   readonly migrateOnStart: boolean;
 }
@@ -124,6 +126,10 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     codeHashProfileName: e.CODE_HASH_PROFILE.name,
     codeHashProfile: e.CODE_HASH_PROFILE.profile,
     logLevel: e.LOG_LEVEL,
+    webhooks: {
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK === 'true',
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
+    },
     // Production runs as a role that cannot migrate: `tessera migrate` is a step of its own there.
     migrateOnStart:
       e.MIGRATE_ON_START === undefined

@@ -29,6 +29,8 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   lead_not_found: 404,
   invalid_cursor: 400,
   invalid_consent: 422,
+  webhook_not_found: 404,
+  webhook_url_refused: 422,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

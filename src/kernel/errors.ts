@@ -25,7 +25,9 @@ export type RefusalCode =
   | 'checkpoint_not_found'
   | 'lead_not_found'
   | 'invalid_cursor'
-  | 'invalid_consent';
+  | 'invalid_consent'
+  | 'webhook_not_found'
+  | 'webhook_url_refused';
 
 /**
  * What a refusal names besides its code: the limit hit (a 429's limit name, or the bound of the

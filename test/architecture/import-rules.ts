@@ -13,6 +13,7 @@ export const CAPABILITY_MODULES = [
   'sms',
   'totp',
   'verification',
+  'webhooks',
 ];
 
 export interface Violation {
