@@ -99,9 +99,12 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     const auditing = await audit.wire(infra);
     const withAudit = { ...infra, audit: auditing.trail, auditQueries: auditing.queries };
     const apps = await access.wire(infra);
-    // Fed by the audit trail (a trigger queues the events of its rows) and by `publish`.
-    const events = webhooks.wire(infra);
     const codes = verification.openCodeStore(stores);
+    // Fed by the audit trail (a trigger queues the events of its rows) and by `publish`.
+    const events = webhooks.wire({
+      ...infra,
+      readVerification: (appId, id) => codes.get(appId, id),
+    });
     const limiting = limits.wire(infra);
     const messaging = await sms.wire({ ...withAudit, codes });
     const verifying = verification.wire({

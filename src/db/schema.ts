@@ -378,8 +378,10 @@ export const webhookOutbox = pgTable(
     type: text('type'),
     data: jsonb('data').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** When the entry is looked at: null at once, or a verification's expiry (see the trigger). */
+    dueAt: timestamp('due_at', { withTimezone: true }),
   },
-  (table) => [index('webhook_outbox_seq_idx').on(table.seq)],
+  (table) => [index('webhook_outbox_due_idx').on(table.dueAt, table.seq)],
 );
 
 /**

@@ -1,3 +1,4 @@
+import { type VerificationRecord, visibleStatus } from '../verification/index.ts';
 import { isWebhookEventType, type WebhookEventType } from './event-types.ts';
 import type { EventOfOutbox } from './store.ts';
 
@@ -78,17 +79,43 @@ export function eventOfAudit(
   }
 }
 
+/** Reads a verification (the code store), for the events that depend on its state at a time. */
+export type ReadVerification = (appId: string, id: string) => Promise<VerificationRecord | null>;
+
 /**
- * What an outbox entry becomes: a published event as it was given, an audit row as mapped above.
- * The payload's time is the event's: the audit row's, or the publication's.
+ * What an outbox entry becomes: a published event as it was given, an audit row as mapped above,
+ * and a verification.created row (queued for the code's expiry) verification.expired if the
+ * verification is expired now, a look again at its new expiry if it was resent meanwhile, and
+ * nothing if it ended otherwise or is gone. The payload's time is the event's.
  */
-export const eventOfOutbox: EventOfOutbox = (entry) => {
-  const { published, audit } = entry;
-  if (published) {
-    return isWebhookEventType(published.type)
-      ? { type: published.type, data: published.data, at: entry.createdAt }
-      : null;
-  }
-  const event = audit ? eventOfAudit(audit) : null;
-  return event && audit ? { ...event, at: audit.createdAt } : null;
-};
+export function eventOfOutbox(read: ReadVerification): EventOfOutbox {
+  return async (entry, now) => {
+    const { published, audit } = entry;
+    if (published) {
+      return isWebhookEventType(published.type)
+        ? { type: published.type, data: published.data, at: entry.createdAt }
+        : null;
+    }
+    if (!audit) return null;
+    if (audit.type === 'verification.created') {
+      const record = audit.verificationId ? await read(entry.appId, audit.verificationId) : null;
+      if (!record) return null;
+      const status = visibleStatus(record, now.getTime());
+      if (status === 'pending') return { later: new Date(record.expiresAt) };
+      if (status !== 'expired') return null;
+      return {
+        type: 'verification.expired',
+        data: {
+          verification_id: record.id,
+          purpose: record.purpose,
+          phone_masked: record.phoneMasked,
+          audit_event_id: audit.id,
+          status: 'expired',
+        },
+        at: new Date(record.expiresAt),
+      };
+    }
+    const event = eventOfAudit(audit);
+    return event && { ...event, at: audit.createdAt };
+  };
+}

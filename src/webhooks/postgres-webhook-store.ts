@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { auditEvents, webhookDeliveries, webhookEndpoints, webhookOutbox } from '../db/schema.ts';
 import { newId } from '../kernel/ids.ts';
@@ -112,6 +112,7 @@ export function createPostgresWebhookStore(database: Database): WebhookStore {
           .select({ outbox: webhookOutbox, audit: auditEvents })
           .from(webhookOutbox)
           .leftJoin(auditEvents, eq(auditEvents.id, webhookOutbox.auditId))
+          .where(or(isNull(webhookOutbox.dueAt), lte(webhookOutbox.dueAt, now)))
           .orderBy(asc(webhookOutbox.seq))
           .limit(limit);
         if (entries.length === 0) return 0;
@@ -126,15 +127,27 @@ export function createPostgresWebhookStore(database: Database): WebhookStore {
           .where(inArray(webhookEndpoints.appId, appIds))
           .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id));
         const deliveries: (typeof webhookDeliveries.$inferInsert)[] = [];
+        const done: string[] = [];
         for (const { outbox, audit } of entries) {
           const { type, data } = outbox;
-          const event = eventOf({
-            id: outbox.id,
-            appId: outbox.appId,
-            createdAt: outbox.createdAt,
-            published: type && data ? { type, data } : null,
-            audit,
-          });
+          const event = await eventOf(
+            {
+              id: outbox.id,
+              appId: outbox.appId,
+              createdAt: outbox.createdAt,
+              published: type && data ? { type, data } : null,
+              audit,
+            },
+            now,
+          );
+          if (event && 'later' in event) {
+            await tx
+              .update(webhookOutbox)
+              .set({ dueAt: event.later })
+              .where(eq(webhookOutbox.id, outbox.id));
+            continue;
+          }
+          done.push(outbox.id);
           if (!event) continue;
           const payload = webhookPayload({ ...event, messageId: outbox.id, appId: outbox.appId });
           for (const endpoint of endpoints) {
@@ -156,12 +169,7 @@ export function createPostgresWebhookStore(database: Database): WebhookStore {
         if (deliveries.length > 0) {
           await tx.insert(webhookDeliveries).values(deliveries).onConflictDoNothing();
         }
-        await tx.delete(webhookOutbox).where(
-          inArray(
-            webhookOutbox.id,
-            entries.map((entry) => entry.outbox.id),
-          ),
-        );
+        if (done.length > 0) await tx.delete(webhookOutbox).where(inArray(webhookOutbox.id, done));
         return entries.length;
       }),
     claimDue: (now, leaseUntil, limit) =>

@@ -45,10 +45,16 @@ export type AttemptOutcome =
   | { kind: 'retry'; at: Date; status: number | null; error: string | null; nextAttemptAt: Date }
   | { kind: 'failed'; at: Date; status: number | null; error: string | null };
 
-/** Expands an outbox entry into its event: null when it stands for none. */
+/**
+ * What an outbox entry becomes: an event, nothing (null), or a look again later (a verification
+ * whose code was resent before it expired).
+ */
 export type EventOfOutbox = (
   entry: OutboxEntry,
-) => { type: WebhookEventType; data: Record<string, unknown>; at: Date } | null;
+  now: Date,
+) => Promise<
+  { type: WebhookEventType; data: Record<string, unknown>; at: Date } | { later: Date } | null
+>;
 
 /** An outbox row with its audit row, when it has one. */
 export interface OutboxEntry {
@@ -91,7 +97,7 @@ export interface WebhookStore {
   /** Queues an event that has no audit row (the outbox, like the audit trigger does). */
   publish(event: WebhookEvent): Promise<void>;
   /**
-   * Turns outbox entries into one delivery per subscribed endpoint, oldest first, in one
+   * Turns due outbox entries into one delivery per subscribed endpoint, oldest first, in one
    * transaction, one worker at a time (so deliveries are numbered in the order of the events).
    * Returns how many entries it took.
    */

@@ -5,7 +5,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { DerivedKeys } from '../kernel/crypto/derive-keys.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { eventOfOutbox } from './audit-to-event.ts';
+import { eventOfOutbox, type ReadVerification } from './audit-to-event.ts';
 import type { WebhooksDeps } from './deps.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { postPinned, type Resolver, systemResolver } from './egress.ts';
@@ -19,6 +19,8 @@ export interface WebhooksInfra {
   config: Pick<Config, 'webhooks'>;
   keys: Pick<DerivedKeys, 'webhookSecretKey'>;
   onClose(close: () => Promise<void>): void;
+  /** The code store's read of a verification: verification.expired is decided with it. */
+  readVerification: ReadVerification;
   /** Host name resolution (the system's by default). */
   resolve?: Resolver;
 }
@@ -60,7 +62,7 @@ export function wire(infra: WebhooksInfra): WebhooksModule {
     resolve,
     post: postPinned,
     secretKey: infra.keys.webhookSecretKey,
-    eventOf: eventOfOutbox,
+    eventOf: eventOfOutbox(infra.readVerification),
     onError: (error) => logger.warn({ err: error }, 'webhook round failed; the next one retries'),
   });
   dispatcher.start(POLL_MS);

@@ -266,4 +266,35 @@ describe.each(BACKENDS)('webhooks: $name', (backend) => {
     expect(mine.id).not.toBe(theirs.body.id);
     await other.close();
   });
+
+  test('a code left to expire is an expired event at its expiry; an approved one is not', async () => {
+    const endpoint = await register(['verification.expired']);
+    const lapsing = await send(nextNumber());
+    const approved = await send(nextNumber());
+    expect((await check(approved, await t.lastCode(lastNumber()))).status).toBe(200);
+    // Not before the code's 600 s are over (by the service's clock, which earlier tests moved on)...
+    clock.advance(590_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.received).toHaveLength(0);
+    // ...then once, for the lapsed one only.
+    clock.advance(15_000);
+    const [request] = await receiver.waitFor(1);
+    if (!request) throw new Error('no request');
+    // The clock is days ahead here: checked against what the secret signs for its timestamp, since
+    // standardwebhooks' verify compares the timestamp with the real time.
+    const signedAt = new Date(Number(request.headers['webhook-timestamp']) * 1000);
+    expect(request.headers['webhook-signature']).toBe(
+      new Webhook(endpoint.secret).sign(
+        String(request.headers['webhook-id']),
+        signedAt,
+        request.body,
+      ),
+    );
+    expect(JSON.parse(request.body)).toMatchObject({
+      type: 'verification.expired',
+      data: { verification_id: lapsing, status: 'expired' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.received).toHaveLength(1);
+  });
 });

@@ -35,7 +35,8 @@ CREATE TABLE "webhook_outbox" (
 	"audit_id" text,
 	"type" text,
 	"data" jsonb,
-	"created_at" timestamp with time zone NOT NULL
+	"created_at" timestamp with time zone NOT NULL,
+	"due_at" timestamp with time zone
 );
 --> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_endpoint_id_webhook_endpoints_id_fk" FOREIGN KEY ("endpoint_id") REFERENCES "public"."webhook_endpoints"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -44,21 +45,26 @@ CREATE UNIQUE INDEX "webhook_deliveries_message_endpoint_idx" ON "webhook_delive
 CREATE INDEX "webhook_deliveries_endpoint_seq_idx" ON "webhook_deliveries" USING btree ("endpoint_id","seq");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "webhook_deliveries"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "webhook_endpoints_app_idx" ON "webhook_endpoints" USING btree ("app_id","created_at");--> statement-breakpoint
-CREATE INDEX "webhook_outbox_seq_idx" ON "webhook_outbox" USING btree ("seq");--> statement-breakpoint
+CREATE INDEX "webhook_outbox_due_idx" ON "webhook_outbox" USING btree ("due_at","seq");--> statement-breakpoint
 -- The webhook outbox is filled in the transaction that appends the audit rows (README, Events
 -- (webhooks)): an event committed to the trail is never without its outbox row, and a rolled-back
 -- append leaves none. Only the audit types some webhook event comes from, and only for apps that
 -- have an endpoint; src/webhooks/audit-to-event.ts decides what each row becomes. The outbox id is
 -- the event's Standard Webhooks message id, derived from the audit row's id, so a receiver can
 -- look the event up in the trail. One insert per appending statement (transition table), so the
--- group commit stays one round trip.
+-- group commit stays one round trip. A verification.created row is queued for when the code
+-- expires (its ttl_seconds later): at that time the worker reads the verification's status, sends
+-- verification.expired if it is expired, and looks again at the new expiry after a resend.
 CREATE OR REPLACE FUNCTION "tessera_webhook_outbox_add"() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  INSERT INTO "public"."webhook_outbox" ("id", "app_id", "audit_id", "created_at")
-  SELECT 'msg_' || a.id, a.app_id, a.id, a.created_at
+  INSERT INTO "public"."webhook_outbox" ("id", "app_id", "audit_id", "created_at", "due_at")
+  SELECT 'msg_' || a.id, a.app_id, a.id, a.created_at,
+         CASE WHEN a.type = 'verification.created'
+              THEN a.created_at + make_interval(secs => coalesce((a.detail ->> 'ttl_seconds')::int, 0))
+         END
     FROM added a
-   WHERE a.type IN ('check.approved', 'check.wrong', 'verification.canceled', 'sms.delivered',
+   WHERE a.type IN ('verification.created', 'check.approved', 'check.wrong', 'verification.canceled', 'sms.delivered',
                     'sms.undelivered', 'pumping.trip', 'lead.verified')
      AND EXISTS (SELECT 1 FROM "public"."webhook_endpoints" e WHERE e.app_id = a.app_id)
    ORDER BY a.seq
