@@ -72,6 +72,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let running: Promise<number> | null = null;
   let again = false;
   let closed = false;
+  let interval = 1000;
 
   const attempt = async (delivery: ClaimedDelivery): Promise<void> => {
     const at = new Date(clock.now());
@@ -124,7 +125,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }, ms);
     timer.unref();
   };
-  let interval = 1000;
 
   return {
     runOnce,
