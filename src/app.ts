@@ -38,6 +38,7 @@ import {
   twilioVerifyEndpoints,
 } from './twilio-compat/index.ts';
 import { type VerificationEndpointDeps, verificationEndpoints } from './verification/index.ts';
+import { type WebhooksDeps, webhookEndpoints } from './webhooks/index.ts';
 
 /** What the HTTP app serves, each module as its wire() built it. */
 export interface AppModules {
@@ -57,6 +58,8 @@ export interface AppModules {
   leads: LeadsDeps;
   consent: ConsentDeps;
   signatures: SignaturesDeps;
+  /** Webhook endpoints and their delivery log (README, Events (webhooks)). */
+  webhooks: WebhooksDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -88,6 +91,8 @@ const AUTHENTICATED_PATHS = [
   '/v1/consents/*',
   '/v1/signatures',
   '/v1/signatures/*',
+  '/v1/webhooks',
+  '/v1/webhooks/*',
   '/v1/dev/*',
 ];
 
@@ -164,6 +169,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   // Twilio Verify's shape over the same verbs: its own authentication and error body.
   if (modules) app.use(TWILIO_PATHS, ...twilioMiddleware(modules.access));
   place(twilioVerifyEndpoints, modules?.verification);
+  place(webhookEndpoints, modules?.webhooks);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

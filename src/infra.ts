@@ -24,9 +24,15 @@ import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import * as totp from './totp/index.ts';
 import * as verification from './verification/index.ts';
+import * as webhooks from './webhooks/index.ts';
 
 export interface Runtime {
   modules: AppModules;
+  /**
+   * Webhook events: `publish` is what a module whose events have no audit row is given (in its
+   * wire) to queue one; the dispatcher is the worker delivering them.
+   */
+  events: Pick<webhooks.WebhooksModule, 'publish' | 'dispatcher'>;
   /** What the start-up log reports. */
   describe: {
     codeStore: 'redis' | 'in-process';
@@ -98,6 +104,11 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     const withAudit = { ...infra, audit: auditing.trail, auditQueries: auditing.queries };
     const apps = await access.wire(infra);
     const codes = verification.openCodeStore(stores);
+    // Fed by the audit trail (a trigger queues the events of its rows) and by `publish`.
+    const events = webhooks.wire({
+      ...infra,
+      readVerification: (appId, id) => codes.get(appId, id),
+    });
     const limiting = limits.wire(infra);
     const messaging = await sms.wire({ ...withAudit, codes });
     const verifying = verification.wire({
@@ -138,10 +149,29 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       }),
       leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),
       consent: consenting.deps,
-      signatures: signatures.wire({ ...withAudit, log: auditing.log, verification: verifying }),
+      signatures: signatures.wire(
+        { ...withAudit, log: auditing.log, verification: verifying },
+        // signature.signed has a richer payload than its audit row: the document and the evidence.
+        {
+          onSigned: (signature, evidenceSha256) =>
+            events.publish(signature.appId, 'signature.signed', {
+              signature_id: signature.id,
+              verification_id: signature.verificationId,
+              signer_ref: signature.signerRef,
+              phone_masked: signature.phoneMasked,
+              document_id: signature.documentId,
+              document_sha256: signature.documentSha256,
+              signed_at: signature.signedAt?.toISOString() ?? null,
+              evidence_sha256: evidenceSha256,
+              status: 'signed',
+            }),
+        },
+      ),
+      webhooks: events.deps,
     };
     return {
       modules,
+      events: { publish: events.publish, dispatcher: events.dispatcher },
       describe: {
         codeStore: redis ? 'redis' : 'in-process',
         database: database.kind,
@@ -153,6 +183,9 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       // step before it may still write to it.
       shutdownSteps: [
         { name: 'close SMS routes (unbind SMPP)', run: messaging.close },
+        // The queue is Postgres itself: stopping the worker lets its round in flight record its
+        // attempts; what is still due is sent by the next process (at least once).
+        { name: 'stop webhook worker', run: () => events.dispatcher.close() },
         {
           name: 'flush audit trail',
           run: async () => {

@@ -47,6 +47,8 @@ export interface Config {
   readonly shutdownDelayMs: number;
   /** Then in-flight requests get this long to finish before their connections are cut. */
   readonly drainTimeoutMs: number;
+  /** Which addresses webhook deliveries may reach besides public unicast ones over https. */
+  readonly webhooks: { readonly allowLoopback: boolean; readonly allowPrivate: boolean };
   /** Apply migrations at start (MIGRATE_ON_START), else only check that none is missing. */
   readonly migrateOnStart: boolean;
 }
@@ -130,6 +132,10 @@ export function loadConfig(given: Record<string, string | undefined> = process.e
     logLevel: e.LOG_LEVEL,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+    webhooks: {
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK === 'true',
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
+    },
     // Production runs as a role that cannot migrate: `tessera migrate` is a step of its own there.
     migrateOnStart:
       e.MIGRATE_ON_START === undefined

@@ -214,6 +214,10 @@ export const envSchema = z
         .default('otp')
         .transform((name) => ({ name, profile: HASH_PROFILES[name] })),
     ),
+    // Webhook egress (README, Events (webhooks)): loopback and private ranges are refused unless
+    // these say otherwise, so that a webhook URL cannot reach the deployment's own services.
+    WEBHOOK_ALLOW_LOOPBACK: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+    WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
     // Unset: on outside production, off in production (README, Database roles).
     MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
     // Graceful shutdown (README, Graceful shutdown): how long /readyz says 503 before the listener

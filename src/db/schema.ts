@@ -393,3 +393,84 @@ export const signatureEvidence = pgTable('signature_evidence', {
   sha256: text('sha256').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Where an app's events are delivered (README, Events (webhooks)). The signing secret rests only
+ * AES-256-GCM sealed with the endpoint id as associated data; after a rotation the previous one
+ * still signs beside the new one until `previous_secret_until`.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    url: text('url').notNull(),
+    description: text('description'),
+    events: text('events').array().notNull(),
+    secretSealed: text('secret_sealed').notNull(),
+    previousSecretSealed: text('previous_secret_sealed'),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('webhook_endpoints_app_idx').on(table.appId, table.createdAt)],
+);
+
+/**
+ * Events waiting to be turned into deliveries: filled by a trigger on audit_events in the
+ * transaction that appends the event (migration webhooks), or by `publish` for events that have
+ * no audit row of their own. `audit_id` points at the event's audit row; `type` and `data` are
+ * set only for published events.
+ */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    id: text('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    appId: text('app_id').notNull(),
+    auditId: text('audit_id'),
+    type: text('type'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** When the entry is looked at: null at once, or a verification's expiry (see the trigger). */
+    dueAt: timestamp('due_at', { withTimezone: true }),
+  },
+  (table) => [index('webhook_outbox_due_idx').on(table.dueAt, table.seq)],
+);
+
+/**
+ * The durable delivery queue and its log: one row per event and endpoint, attempted in `seq`
+ * order per endpoint. `next_attempt_at` is also the lease of a worker that claimed the row.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    appId: text('app_id').notNull(),
+    /** The Standard Webhooks `webhook-id`: the same for every endpoint and every attempt. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The exact bytes signed and sent, so every attempt sends the same body. */
+    payload: text('payload').notNull(),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('webhook_deliveries_message_endpoint_idx').on(table.messageId, table.endpointId),
+    index('webhook_deliveries_endpoint_seq_idx').on(table.endpointId, table.seq),
+    index('webhook_deliveries_due_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'pending'`),
+  ],
+);

@@ -32,6 +32,8 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   signature_not_found: 404,
   document_mismatch: 409,
   evidence_not_ready: 503,
+  webhook_not_found: 404,
+  webhook_url_refused: 422,
 };
 
 /** The one place where errors become HTTP: refusals keep their code, faults never leak internals. */

@@ -28,7 +28,9 @@ export type RefusalCode =
   | 'invalid_consent'
   | 'signature_not_found'
   | 'document_mismatch'
-  | 'evidence_not_ready';
+  | 'evidence_not_ready'
+  | 'webhook_not_found'
+  | 'webhook_url_refused';
 
 /**
  * What a refusal names besides its code: the limit hit (a 429's limit name, or the bound of the

@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'ver' | 'lead' | 'sig' | 'tot' | 'evt' | 'app' | 'key';
+export type IdPrefix =
+  | 'ver'
+  | 'lead'
+  | 'sig'
+  | 'tot'
+  | 'evt'
+  | 'app'
+  | 'key'
+  | 'whk'
+  | 'msg'
+  | 'dlv';
 
 /** Opaque, unguessable ids: a type prefix and 128 random bits (api.md, Conventions). */
 export function newId(prefix: IdPrefix): string {

@@ -88,7 +88,9 @@ export async function confirmSignature(
     throw error;
   });
   // After the fact, like the other verification observers: signing stands whatever a hook does.
-  await deps.onSigned(current).catch(countLost(deps.verification.metrics, 'signature_hook'));
+  await deps
+    .onSigned(current, evidence?.sha256 ?? null)
+    .catch(countLost(deps.verification.metrics, 'signature_hook'));
   return {
     signature: current,
     status: 'signed',

@@ -9,7 +9,8 @@ import type { SignatureStore } from './store.ts';
  * Told once a signature is signed and its row committed (after the check's step: a failure here
  * never unsigns it). Where a `signature.signed` webhook publisher plugs in (wire.ts hooks).
  */
-export type OnSigned = (signature: SignatureRecord) => Promise<void>;
+/** Called once a signature is signed, with its evidence file's SHA-256 when it could be built. */
+export type OnSigned = (signature: SignatureRecord, evidenceSha256: string | null) => Promise<void>;
 
 /** What the signature use cases are given; built once by wire(). */
 export interface SignaturesDeps {

@@ -145,7 +145,13 @@ export async function checkVerification(
     const wrong = auditEvent(
       actor,
       'check.wrong',
-      { verification: record, outcome: 'refused', reason: 'wrong_code' },
+      {
+        verification: record,
+        outcome: 'refused',
+        reason: 'wrong_code',
+        // 0 means this attempt was the last: the verification.max_attempts event comes from it.
+        detail: { attempts_remaining: attemptsRemaining(record) },
+      },
       now,
     );
     // The failure that reaches the number's threshold locks it: recorded with the verdict, so a

@@ -15,6 +15,7 @@ export const CAPABILITY_MODULES = [
   'totp',
   'twilio-compat',
   'verification',
+  'webhooks',
 ];
 
 export interface Violation {

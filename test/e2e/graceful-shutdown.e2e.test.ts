@@ -183,6 +183,7 @@ describe.skipIf(!postgresUrl || !redisUrl)(
           ['announce not ready (SHUTDOWN_DELAY_MS)', 'shutdown step done'],
           ['drain HTTP', 'shutdown step done'],
           ['close SMS routes (unbind SMPP)', 'shutdown step done'],
+          ['stop webhook worker', 'shutdown step done'],
           ['flush audit trail', 'shutdown step done'],
           ['close stores', 'shutdown step done'],
         ]);

@@ -130,6 +130,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   auditCursorKey: 'audit-cursor',
   auditSigningSeed: 'audit-checkpoint-ed25519',
   listCursorKey: 'list-cursor',
+  webhookSecretKey: 'webhook-secret',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

@@ -23,6 +23,8 @@ export interface DerivedKeys {
   readonly auditSigningSeed: Buffer;
   /** HMAC key for list cursors: a client cannot forge one that reads past its filters or app. */
   readonly listCursorKey: Buffer;
+  /** AES-256-GCM key sealing webhook endpoints' signing secrets (they must be read to sign). */
+  readonly webhookSecretKey: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -42,6 +44,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     auditCursorKey: derive(secretKey, 'audit-cursor'),
     auditSigningSeed: derive(secretKey, 'audit-checkpoint-ed25519'),
     listCursorKey: derive(secretKey, 'list-cursor'),
+    webhookSecretKey: derive(secretKey, 'webhook-secret'),
   });
 }
 
