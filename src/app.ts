@@ -26,6 +26,7 @@ import {
   type ReceiptDeps,
   receiptEndpoints,
 } from './sms/index.ts';
+import { type SubjectsDeps, subjectEndpoints } from './subjects/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-endpoint.ts';
@@ -49,6 +50,8 @@ export interface AppModules {
   auditLog: AuditLog;
   leads: LeadsDeps;
   consent: ConsentDeps;
+  /** Erasure of a person's data (README, Subjects and erasure). */
+  subjects: SubjectsDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -75,6 +78,7 @@ const AUTHENTICATED_PATHS = [
   '/v1/leads/*',
   '/v1/consents',
   '/v1/consents/*',
+  '/v1/subjects/*',
   '/v1/dev/*',
 ];
 
@@ -145,6 +149,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   place(auditLogEndpoints, modules?.auditLog);
   place(leadEndpoints, modules?.leads);
   place(consentEndpoints, modules?.consent);
+  place(subjectEndpoints, modules?.subjects);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

@@ -39,6 +39,7 @@ import { openRedis } from '../db/redis.ts';
 import { grantRuntimeRole } from '../db/runtime-role.ts';
 import { apps as appsTable } from '../db/schema.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
+import { systemClock } from '../kernel/clock.ts';
 import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import { maskPhone, normalizePhone } from '../kernel/phone.ts';
@@ -48,6 +49,7 @@ import {
   numberLockStatus,
   unlockNumber,
 } from '../limits/index.ts';
+import * as subjects from '../subjects/index.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -163,7 +165,12 @@ export async function runCli(
         return await work(
           {
             phoneLocks: createRedisPhoneLocks({ redis, keyPrefix: config.redisKeyPrefix }),
-            phones: createPhoneProtector(keys),
+            subjects: subjects.wire({
+              database,
+              clock: systemClock,
+              phones: createPhoneProtector(keys),
+              keys,
+            }).hmacs,
             commit,
             now: Date.now,
           },

@@ -3,10 +3,11 @@ import type { ConsentDeps } from './deps.ts';
 import { type ConsentRecord, currentState, sha256Hex } from './record.ts';
 
 /** A number's consent in one app: its state, whether it is opposed, and every record. */
-export async function readConsent(deps: ConsentDeps, appId: string, phoneHmac: string) {
+export async function readConsent(deps: ConsentDeps, appId: string, e164: string) {
+  const hmacs = await deps.subjects.lookupHmacs(appId, e164);
   const [history, opposedSince] = await Promise.all([
-    deps.store.history(appId, phoneHmac),
-    deps.store.opposedSince(appId, phoneHmac),
+    deps.store.history(appId, hmacs),
+    deps.store.opposedSince(appId, hmacs),
   ]);
   return { ...currentState(history), opposedSince, history };
 }

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { LeadHooks } from '../leads/index.ts';
 import type { InboundReplies } from '../sms/index.ts';
 import type { ConsentDeps } from './deps.ts';
@@ -15,6 +16,7 @@ export interface ConsentInfra {
   database: Database;
   clock: Clock;
   phones: PhoneProtector;
+  subjects: SubjectHmacs;
   audit: AuditTrail;
   /** Replies from phones: a STOP withdraws consent (subscribed here). */
   sms: { replies: InboundReplies };
@@ -36,6 +38,7 @@ export function wire(infra: ConsentInfra): ConsentModule {
       isPostgresOutage,
     ),
     phones: infra.phones,
+    subjects: infra.subjects,
     audit: infra.audit,
   };
   infra.sms.replies.add(withdrawOnStop(deps));
@@ -45,7 +48,7 @@ export function wire(infra: ConsentInfra): ConsentModule {
       onVerified: (lead, at) => recordLeadConsent(deps, lead, at),
       consentOf: async (lead) =>
         lead.consentRequest
-          ? leadConsentView(lead, await deps.store.history(lead.appId, lead.phoneHmac))
+          ? leadConsentView(lead, await deps.store.history(lead.appId, [lead.phoneHmac]))
           : null,
     },
   };

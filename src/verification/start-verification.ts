@@ -67,7 +67,10 @@ export async function startVerification(
     throw new RefusedError('invalid_phone_number', `The number ${PHONE_REFUSALS[phone.reason]}.`);
   }
   const fields = {
-    phone: { masked: maskPhone(phone.e164), hmac: deps.phones.hmac(actor.app.id, phone.e164) },
+    phone: {
+      masked: maskPhone(phone.e164),
+      hmac: await deps.subjects.hmac(actor.app.id, phone.e164),
+    },
     purpose: input.purpose,
     detail: { country: phone.country },
   };

@@ -10,7 +10,9 @@ export const CAPABILITY_MODULES = [
   'consent',
   'leads',
   'limits',
+  'retention',
   'sms',
+  'subjects',
   'totp',
   'verification',
 ];

@@ -130,6 +130,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   auditCursorKey: 'audit-cursor',
   auditSigningSeed: 'audit-checkpoint-ed25519',
   listCursorKey: 'list-cursor',
+  subjectKeyWrap: 'subject-key-wrap',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

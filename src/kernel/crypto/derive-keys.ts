@@ -23,6 +23,11 @@ export interface DerivedKeys {
   readonly auditSigningSeed: Buffer;
   /** HMAC key for list cursors: a client cannot forge one that reads past its filters or app. */
   readonly listCursorKey: Buffer;
+  /**
+   * AES-256-GCM key wrapping each person's subject key at rest (subjects/), so a copy of the
+   * subject_keys table alone cannot be used to test guessed numbers against their HMACs.
+   */
+  readonly subjectKeyWrap: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -42,6 +47,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     auditCursorKey: derive(secretKey, 'audit-cursor'),
     auditSigningSeed: derive(secretKey, 'audit-checkpoint-ed25519'),
     listCursorKey: derive(secretKey, 'list-cursor'),
+    subjectKeyWrap: derive(secretKey, 'subject-key-wrap'),
   });
 }
 
