@@ -35,6 +35,8 @@ export interface Runtime {
     smsRoutes: string[];
     secretKey: 'config' | 'generated' | 'data-dir';
   };
+  /** One pass of the retention job now (the timer runs it hourly; tests call it by hand). */
+  runRetention(): Promise<retention.RetentionReport>;
   close(): Promise<void>;
 }
 
@@ -124,13 +126,11 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     });
     const consenting = consent.wire({ ...withAudit, sms: messaging });
     const leading = leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks);
-    // What an erasure deletes and what the retention job expires, module by module.
+    // What an erasure deletes, module by module.
     people.holders.add(leads.subjectData(leading));
     people.holders.add(consent.subjectData(consenting.deps));
     people.holders.add(limits.subjectData(limiting));
     const retaining = retention.wire(withAudit);
-    retaining.rules.add(leads.retentionRule(leading));
-    retaining.rules.add(consent.retentionRule(consenting.deps));
     retention.schedule(retaining, { logger, intervalMs: options.retentionIntervalMs, onClose });
     const modules: AppModules = {
       logger,
@@ -171,6 +171,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         smsRoutes: config.smsRoutes.map((route) => `${route.name} (${route.provider})`),
         secretKey: secret.source,
       },
+      runRetention: () => retention.runRetention(retaining),
       close: closers.closeAll,
     };
   } catch (error) {

@@ -1,6 +1,8 @@
+import type { Database } from '../db/database.ts';
 import type { RetentionRule } from '../retention/index.ts';
 import type { SubjectDataHolder } from '../subjects/index.ts';
 import type { LeadsDeps } from './deps.ts';
+import { createPostgresLeadStore } from './postgres-lead-store.ts';
 
 /** An erasure deletes the person's leads and, with them, their qualification history. */
 export function subjectData(deps: LeadsDeps): SubjectDataHolder {
@@ -8,10 +10,11 @@ export function subjectData(deps: LeadsDeps): SubjectDataHolder {
 }
 
 /** Leads are kept `leadsDays` after their last contact with the person (a send or a check). */
-export function retentionRule(deps: LeadsDeps): RetentionRule {
+export function retentionRule(database: Database): RetentionRule {
+  const store = createPostgresLeadStore(database);
   return {
     recordType: 'leads',
     setting: 'leadsDays',
-    expire: (appId, before) => deps.store.expire(appId, before),
+    expire: (appId, before) => store.expire(appId, before),
   };
 }

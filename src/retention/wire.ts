@@ -3,7 +3,8 @@ import type { Database } from '../db/database.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { postgresApps } from './postgres-apps.ts';
-import { createRetentionRules, type RetentionRules } from './rules.ts';
+import { registerRecordTypes } from './record-types.ts';
+import { createRetentionRules } from './rules.ts';
 import type { RetentionDeps } from './run-retention.ts';
 import { scheduleRetention } from './schedule.ts';
 
@@ -13,27 +14,17 @@ export interface RetentionInfra {
   audit: AuditTrail;
 }
 
-export interface RetentionModule {
-  /** Where the record types register (infra.ts). */
-  rules: RetentionRules;
-  deps: RetentionDeps;
-}
-
-/** The retention job over every app, with an empty register of record types. */
-export function wire(infra: RetentionInfra): RetentionModule {
+/** The retention job over every app and every registered record type. */
+export function wire(infra: RetentionInfra): RetentionDeps {
   const rules = createRetentionRules();
-  return {
-    rules,
-    deps: { clock: infra.clock, audit: infra.audit, rules, apps: postgresApps(infra.database) },
-  };
+  registerRecordTypes(rules, infra.database);
+  return { clock: infra.clock, audit: infra.audit, rules, apps: postgresApps(infra.database) };
 }
 
 /** Starts the in-process timer; the closer stops it and waits for a pass under way. */
 export function schedule(
-  module: RetentionModule,
+  deps: RetentionDeps,
   options: { logger: Logger; intervalMs?: number; onClose(close: () => Promise<void>): void },
 ): void {
-  options.onClose(
-    scheduleRetention({ ...module.deps, logger: options.logger }, options.intervalMs),
-  );
+  options.onClose(scheduleRetention({ ...deps, logger: options.logger }, options.intervalMs));
 }

@@ -1,5 +1,6 @@
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { notFound } from '../kernel/errors.ts';
+import { countLost } from '../telemetry/lost-write.ts';
 import type { VerificationDeps } from './deps.ts';
 import type { VerificationRecord } from './record.ts';
 
@@ -14,7 +15,7 @@ export async function getVerification(
 
 /** Cancels a pending verification; one that already ended is returned as it stands. */
 export async function cancelVerification(
-  deps: Pick<VerificationDeps, 'codes' | 'clock' | 'audit'>,
+  deps: Pick<VerificationDeps, 'codes' | 'clock' | 'audit' | 'observers' | 'metrics'>,
   input: { actor: Actor; id: string },
 ): Promise<VerificationRecord> {
   const now = deps.clock.now();
@@ -31,6 +32,23 @@ export async function cancelVerification(
         now,
       ),
     ]);
+    await deps.observers
+      .notify(record, 'canceled', now)
+      .catch(countLost(deps.metrics, 'verification_observer'));
   }
   return record;
+}
+
+/** Tells the observers that a newer verification superseded this one (start-verification.ts). */
+export async function notifySuperseded(
+  deps: Pick<VerificationDeps, 'codes' | 'observers' | 'metrics'>,
+  appId: string,
+  id: string,
+  at: number,
+): Promise<void> {
+  const ended = await deps.codes.get(appId, id);
+  if (ended?.status !== 'canceled') return;
+  await deps.observers
+    .notify(ended, 'canceled', at)
+    .catch(countLost(deps.metrics, 'verification_observer'));
 }

@@ -17,6 +17,7 @@ import { countLost } from '../telemetry/lost-write.ts';
 import { generateCode } from './code.ts';
 import { applyCodePolicy } from './code-policy.ts';
 import type { VerificationDeps } from './deps.ts';
+import { notifySuperseded } from './read-verification.ts';
 import {
   identityOf,
   type Locale,
@@ -226,6 +227,7 @@ export async function startVerification(
     if (actual && actual !== (await predicted)) {
       await deps.audit.commitOrSpool([supersededEvent(actor, record, actual, deps.clock.now())]);
     }
+    if (actual) await notifySuperseded(deps, actor.app.id, actual, now);
     deps.metrics.verificationStarted(input.purpose);
     return await sendCode(deps, actor, record, phone.e164, code, undo);
   } catch (error) {
