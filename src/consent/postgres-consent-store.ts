@@ -106,8 +106,9 @@ export function createPostgresConsentStore(database: Database): ConsentStore {
                 where app_id = ${appId}
                 group by phone_hmac
                having max(created_at) filter (where action = 'withdrawn') < ${before.toISOString()}::timestamptz
-                  and coalesce(max(created_at) filter (where action = 'granted'), '-infinity')
-                      < max(created_at) filter (where action = 'withdrawn'))
+                  -- Rows in the order they were appended: a grant and a STOP in one millisecond.
+                  and coalesce(max(id) filter (where action = 'granted'), 0)
+                      < max(id) filter (where action = 'withdrawn'))
           returning id`);
         return rows.rows.length;
       });

@@ -12,6 +12,24 @@ export async function readConsent(deps: ConsentDeps, appId: string, e164: string
   return { ...currentState(history), opposedSince, history };
 }
 
+/** The consent views of leads of one app, their histories read in one query. */
+export async function leadConsentViews(
+  deps: ConsentDeps,
+  leads: readonly LeadRecord[],
+): Promise<(LeadConsentView | null)[]> {
+  const asking = leads.filter((lead) => lead.consentRequest);
+  const first = asking[0];
+  if (!first) return leads.map(() => null);
+  const history = await deps.store.history(first.appId, [
+    ...new Set(asking.map((lead) => lead.phoneHmac)),
+  ]);
+  const byHmac = new Map<string, ConsentRecord[]>();
+  for (const record of history) {
+    byHmac.set(record.phoneHmac, [...(byHmac.get(record.phoneHmac) ?? []), record]);
+  }
+  return leads.map((lead) => leadConsentView(lead, byHmac.get(lead.phoneHmac) ?? []));
+}
+
 /**
  * The consent a lead asked for, as its view shows it: granted once its code was approved (and not
  * blocked by an opposition), withdrawn_at from the first withdrawal after that grant.

@@ -20,4 +20,6 @@ export interface LeadsDeps {
   cursorKey: Buffer;
   /** The lead's marketing consent as its view shows it (consent/ answers); null when none. */
   consentOf(lead: LeadRecord): Promise<LeadConsentView | null>;
+  /** The same for a page or an export batch of one app's leads, in one read, in their order. */
+  consentsOf(leads: readonly LeadRecord[]): Promise<(LeadConsentView | null)[]>;
 }

@@ -25,6 +25,7 @@ export interface LeadsInfra {
 export interface LeadHooks {
   onVerified: OnLeadVerified;
   consentOf: LeadsDeps['consentOf'];
+  consentsOf: LeadsDeps['consentsOf'];
 }
 
 /** Leads on Postgres, kept in step with their verifications. */
@@ -38,6 +39,7 @@ export function wire(infra: LeadsInfra, hooks: LeadHooks): LeadsDeps {
     verification: infra.verification,
     cursorKey: infra.keys.listCursorKey,
     consentOf: hooks.consentOf,
+    consentsOf: hooks.consentsOf,
   };
   infra.verification.observers.add(leadObserver(deps, hooks.onVerified));
   return deps;
