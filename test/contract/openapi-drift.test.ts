@@ -60,6 +60,7 @@ describe('openapi/openapi.json', () => {
         'POST /v1/leads/{id}/qualification',
         'GET /v1/consents',
         'POST /v1/consents/withdraw',
+        'POST /v1/subjects/erase',
         'GET /v1/dev/outbox',
         'POST /v1/providers/{route}/receipts',
         'GET /v1/providers/{route}/receipts',
