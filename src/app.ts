@@ -27,6 +27,7 @@ import {
   type ReceiptDeps,
   receiptEndpoints,
 } from './sms/index.ts';
+import { type SubjectsDeps, subjectEndpoints } from './subjects/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { registerMetrics } from './telemetry/metrics-endpoint.ts';
@@ -60,6 +61,8 @@ export interface AppModules {
   signatures: SignaturesDeps;
   /** Webhook endpoints and their delivery log (README, Events (webhooks)). */
   webhooks: WebhooksDeps;
+  /** Erasure of a person's data (README, Subjects and erasure). */
+  subjects: SubjectsDeps;
   /** The dev outbox, outside production only. */
   outbox: DevOutbox | null;
   /** The security console at /console (README, Console). */
@@ -93,6 +96,7 @@ const AUTHENTICATED_PATHS = [
   '/v1/signatures/*',
   '/v1/webhooks',
   '/v1/webhooks/*',
+  '/v1/subjects/*',
   '/v1/dev/*',
 ];
 
@@ -170,6 +174,7 @@ function addEndpoints(app: App, modules: AppModules | null): void {
   if (modules) app.use(TWILIO_PATHS, ...twilioMiddleware(modules.access));
   place(twilioVerifyEndpoints, modules?.verification);
   place(webhookEndpoints, modules?.webhooks);
+  place(subjectEndpoints, modules?.subjects);
   // The dev outbox exists outside production only; the document always lists it.
   if (!modules || modules.outbox) place([devOutboxEndpoint], modules?.outbox ?? undefined);
 }

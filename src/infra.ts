@@ -18,8 +18,10 @@ import { createPhoneProtector } from './kernel/crypto/phone-protector.ts';
 import type { ShutdownStep } from './kernel/shutdown.ts';
 import * as leads from './leads/index.ts';
 import * as limits from './limits/index.ts';
+import * as retention from './retention/index.ts';
 import * as signatures from './signatures/index.ts';
 import * as sms from './sms/index.ts';
+import * as subjects from './subjects/index.ts';
 import type { Logger } from './telemetry/logger.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import * as totp from './totp/index.ts';
@@ -43,6 +45,8 @@ export interface Runtime {
   };
   /** What a graceful shutdown does, in order, once HTTP is drained and before close(). */
   shutdownSteps: readonly ShutdownStep[];
+  /** One pass of the retention job now (the timer runs it hourly; tests call it by hand). */
+  runRetention(): Promise<retention.RetentionReport>;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,13 @@ export interface BuildOptions {
   refusalFloorMs?: number;
   /** How long start-up waits for Redis (or for Sentinel to name its master); default 10 s. */
   redisStartTimeoutMs?: number;
+  /**
+   * False only for `npm run bench`'s comparison: numbers HMAC'd under the app's key as before
+   * subject keys, which no erasure can make unlinkable (README, Subjects and erasure).
+   */
+  perSubjectKeys?: boolean;
+  /** How often the retention job runs in this process (retention.RETENTION_INTERVAL_MS). */
+  retentionIntervalMs?: number;
 }
 
 /**
@@ -86,6 +97,14 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
     onClose(() => database.close());
     await (config.migrateOnStart ? migrateDatabase : assertMigrated)(database);
     const stores = chooseStores(redis, config.redisKeyPrefix, onClose);
+    const phones = createPhoneProtector(keys);
+    const people = subjects.wire({
+      database,
+      clock,
+      phones,
+      keys,
+      perSubjectKeys: options.perSubjectKeys,
+    });
     const infra = {
       config,
       clock,
@@ -96,7 +115,8 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       stores,
       keys,
       onClose,
-      phones: createPhoneProtector(keys),
+      phones,
+      subjects: people.hmacs,
       hasher: createArgon2CodeHasher(config.codeHashProfile, keys.codePepper),
       print: options.print,
     };
@@ -120,6 +140,13 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
       refusalFloorMs: options.refusalFloorMs,
     });
     const consenting = consent.wire({ ...withAudit, sms: messaging });
+    const leading = leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks);
+    // What an erasure deletes, module by module.
+    people.holders.add(leads.subjectData(leading));
+    people.holders.add(consent.subjectData(consenting.deps));
+    people.holders.add(limits.subjectData(limiting));
+    const retaining = retention.wire(withAudit);
+    retention.schedule(retaining, { logger, intervalMs: options.retentionIntervalMs, onClose });
     const modules: AppModules = {
       logger,
       metrics: infra.metrics,
@@ -147,7 +174,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         auditStats: auditing.stats,
         limiter: limiting.limiter,
       }),
-      leads: leads.wire({ ...withAudit, verification: verifying }, consenting.leadHooks),
+      leads: leading,
       consent: consenting.deps,
       signatures: signatures.wire(
         { ...withAudit, log: auditing.log, verification: verifying },
@@ -168,6 +195,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
         },
       ),
       webhooks: events.deps,
+      subjects: people.erasure(auditing.trail),
     };
     return {
       modules,
@@ -195,6 +223,7 @@ export async function buildRuntime(config: Config, options: BuildOptions): Promi
           },
         },
       ],
+      runRetention: () => retention.runRetention(retaining),
       close: closers.closeAll,
     };
   } catch (error) {

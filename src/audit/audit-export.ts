@@ -30,7 +30,7 @@ export async function exportAuditEvents(
   input: AuditSearchInput,
 ): Promise<AuditExport> {
   const { limit: _limit, cursor: _cursor, ...filters } = input;
-  const search = parseAuditSearch(deps, appId, filters);
+  const search = await parseAuditSearch(deps, appId, filters);
   const throughSeq = await deps.store.headSeq(appId);
   const { store } = deps;
   async function* batches(): AsyncGenerator<AuditRecord[]> {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { normalizeIp } from '../http/client-ip.ts';
 import { canonicalJson } from '../kernel/canonical-json.ts';
-import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import { invalidFilter } from '../kernel/errors.ts';
 import { hasIdShape } from '../kernel/ids.ts';
 import { normalizePhone } from '../kernel/phone.ts';
@@ -75,7 +75,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/;
 const EVENT_TYPES = new Set<string>(AUDIT_EVENT_TYPES);
 
 export interface AuditFilterDeps {
-  phones: Pick<PhoneProtector, 'lookupHmacs'>;
+  phones: Pick<SubjectHmacs, 'lookupHmacs'>;
   cursors: AuditCursorCodec;
 }
 
@@ -84,12 +84,12 @@ export interface AuditFilterDeps {
  * naming its parameter (422), never ignored: a security team must not read "no rows" for a
  * filter that was not applied.
  */
-export function parseAuditSearch(
+export async function parseAuditSearch(
   deps: AuditFilterDeps,
   appId: string,
   input: AuditSearchInput,
-): AuditSearch {
-  const filter = parseAuditFilter(deps, appId, input);
+): Promise<AuditSearch> {
+  const filter = await parseAuditFilter(deps, appId, input);
   const order = parseOrder(input.order);
   const limit = parseLimit(input.limit);
   const cursorScope = canonicalJson({ appId, order, filter });
@@ -107,11 +107,11 @@ export function parseAuditSearch(
 }
 
 /** The filter part of a search alone (an export has no page). */
-export function parseAuditFilter(
+export async function parseAuditFilter(
   deps: Pick<AuditFilterDeps, 'phones'>,
   appId: string,
   input: AuditSearchInput,
-): AuditFilter {
+): Promise<AuditFilter> {
   const since = parseInstant('since', input.since);
   const until = parseInstant('until', input.until);
   if (since && until && since.getTime() > until.getTime()) {
@@ -126,7 +126,7 @@ export function parseAuditFilter(
     outcome: parseText('outcome', input.outcome),
     reason: parseText('reason', input.reason),
     purpose: parseText('purpose', input.purpose),
-    phoneHmacs: parsePhoneFilter(deps.phones, appId, input),
+    phoneHmacs: await parsePhoneFilter(deps.phones, appId, input),
     ip: parseIpFilter(input.ip),
     verificationId,
     since,
@@ -168,11 +168,11 @@ function parseText(field: string, value: string | undefined): string | null {
   return text;
 }
 
-function parsePhoneFilter(
-  phones: Pick<PhoneProtector, 'lookupHmacs'>,
+async function parsePhoneFilter(
+  phones: Pick<SubjectHmacs, 'lookupHmacs'>,
   appId: string,
   input: AuditSearchInput,
-): string[] | null {
+): Promise<string[] | null> {
   const hmac = given(input.phone_hmac);
   if (hmac === null) return parsePhone(phones, appId, input.phone, input.country);
   if (given(input.phone) !== null) {
@@ -184,12 +184,12 @@ function parsePhoneFilter(
   return [hmac];
 }
 
-function parsePhone(
-  phones: Pick<PhoneProtector, 'lookupHmacs'>,
+async function parsePhone(
+  phones: Pick<SubjectHmacs, 'lookupHmacs'>,
   appId: string,
   value: string | undefined,
   countryValue: string | undefined,
-): string[] | null {
+): Promise<string[] | null> {
   const country = given(countryValue);
   if (country !== null && !/^[A-Za-z]{2}$/.test(country)) {
     throw invalidFilter('country', '`country` is not an ISO 3166-1 alpha-2 code.');
@@ -206,7 +206,7 @@ function parsePhone(
         : '`phone` is not a mobile number.',
     );
   }
-  return [...phones.lookupHmacs(appId, parsed.e164)];
+  return [...(await phones.lookupHmacs(appId, parsed.e164))];
 }
 
 /** An address or a CIDR range, as an inet literal in the canonical spelling stored rows use. */

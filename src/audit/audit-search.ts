@@ -1,4 +1,4 @@
-import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import { hasIdShape } from '../kernel/ids.ts';
 import type { AuditCursorCodec } from './audit-cursor.ts';
@@ -34,7 +34,7 @@ export interface AuditSearchStore {
 
 export interface AuditSearchDeps {
   store: AuditSearchStore;
-  phones: Pick<PhoneProtector, 'lookupHmacs'>;
+  phones: Pick<SubjectHmacs, 'lookupHmacs'>;
   cursors: AuditCursorCodec;
 }
 
@@ -53,7 +53,7 @@ export async function searchAuditEvents(
   appId: string,
   input: AuditSearchInput,
 ): Promise<AuditPage> {
-  const search = parseAuditSearch(deps, appId, input);
+  const search = await parseAuditSearch(deps, appId, input);
   const rows = await deps.store.find({ ...search, throughSeq: null, limit: search.limit + 1 });
   const events = rows.slice(0, search.limit);
   const last = events[events.length - 1];
@@ -88,7 +88,7 @@ export async function verificationTimeline(
   verificationId: string,
 ): Promise<VerificationTimeline> {
   const filter = hasIdShape('ver', verificationId)
-    ? parseAuditFilter(deps, appId, { verification_id: verificationId })
+    ? await parseAuditFilter(deps, appId, { verification_id: verificationId })
     : null;
   const events = filter
     ? await deps.store.find({

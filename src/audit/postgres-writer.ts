@@ -211,11 +211,13 @@ export function auditAppendStatement(events: readonly AuditEvent[]): SQL {
 /** The AuditQueries port on the audit table. */
 export function createPostgresAuditQueries(database: Database): AuditQueries {
   return {
-    // Each app HMACs a number under its own key, so the number is looked up app by app: the apps
+    // Each app HMACs a number under its own subject key, so the number is looked up app by app: the apps
     // of the trail, then every (app, HMAC) pair in one query on the (app_id, phone_hmac) index.
     async appsThatMessaged(hmacsOf) {
-      const pairs = (await auditedApps(database)).flatMap((app_id) =>
-        hmacsOf(app_id).map((phone_hmac) => ({ app_id, phone_hmac })),
+      const apps = await auditedApps(database);
+      const hmacs = await Promise.all(apps.map(hmacsOf));
+      const pairs = apps.flatMap((app_id, i) =>
+        (hmacs[i] ?? []).map((phone_hmac) => ({ app_id, phone_hmac })),
       );
       if (pairs.length === 0) return [];
       const rows = await database.db

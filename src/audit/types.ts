@@ -46,6 +46,9 @@ export const AUDIT_EVENT_TYPES = [
   'signature.failed',
   'signature.document_mismatch',
   'signature.evidence_built',
+  // README, Subjects and erasure / Retention: no number in either, only what was removed.
+  'subject.erased',
+  'retention.applied',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -93,8 +96,9 @@ export interface AuditTrail {
 export interface AuditQueries {
   /**
    * Apps that sent an SMS to a number: the ones an inbound reply concerns. Each app's rows carry
-   * the number's HMAC under that app's key (or, written before per-app keys, the legacy one), so
-   * `hmacsOf(appId)` gives every HMAC the number may carry in that app's rows.
+   * the number's HMAC under its subject key in that app (or, written before subject keys, the
+   * app's key or the legacy one), so `hmacsOf(appId)` gives every HMAC the number may carry in
+   * that app's rows.
    */
-  appsThatMessaged(hmacsOf: (appId: string) => readonly string[]): Promise<string[]>;
+  appsThatMessaged(hmacsOf: (appId: string) => Promise<readonly string[]>): Promise<string[]>;
 }

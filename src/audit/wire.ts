@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { DerivedKeys } from '../kernel/crypto/derive-keys.ts';
-import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { createAuditCursorCodec } from './audit-cursor.ts';
 import type { AuditSearchDeps } from './audit-search.ts';
@@ -33,8 +33,8 @@ export interface AuditInfra {
     auditSpooled(pending: number): void;
   };
   config: Pick<Config, 'auditSpoolDir' | 'auditLog'>;
-  /** Phone filters of searches are matched through the app's HMACs. */
-  phones: PhoneProtector;
+  /** Phone filters of searches are matched through every HMAC the number may carry. */
+  subjects: SubjectHmacs;
   keys: Pick<DerivedKeys, 'auditCursorKey' | 'auditSigningSeed'>;
   clock: Clock;
   /** Closers run in reverse order of registration when the runtime closes. */
@@ -154,7 +154,7 @@ export async function wire(infra: AuditInfra): Promise<AuditModule> {
         'postgres',
         isPostgresOutage,
       ),
-      phones: infra.phones,
+      phones: infra.subjects,
       cursors: createAuditCursorCodec(infra.keys.auditCursorKey),
     },
     stats: createPostgresStatsReader(infra.database),

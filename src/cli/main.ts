@@ -39,6 +39,7 @@ import { openRedis } from '../db/redis.ts';
 import { grantRuntimeRole } from '../db/runtime-role.ts';
 import { apps as appsTable } from '../db/schema.ts';
 import { parseAppSettings } from '../kernel/app-settings.ts';
+import { systemClock } from '../kernel/clock.ts';
 import { deriveKeys } from '../kernel/crypto/derive-keys.ts';
 import { createPhoneProtector } from '../kernel/crypto/phone-protector.ts';
 import { maskPhone, normalizePhone } from '../kernel/phone.ts';
@@ -48,7 +49,10 @@ import {
   numberLockStatus,
   unlockNumber,
 } from '../limits/index.ts';
+import * as retention from '../retention/index.ts';
+import { runRetention } from '../retention/index.ts';
 import { evidenceSummary, verifyEvidence } from '../signatures/index.ts';
+import * as subjects from '../subjects/index.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -122,6 +126,13 @@ export async function runCli(
       return work(createPostgresAccessStore(database, hasher));
     });
 
+  /** Audit rows the CLI writes, appended in a transaction of their own: no trail, no spool. */
+  const commitTo = (database: Database) => async (events: AuditEvent[]) => {
+    await database.transaction((tx) => tx.execute(auditAppendStatement(events)), {
+      isolationLevel: 'read committed',
+    });
+  };
+
   /**
    * A number of an app, as the API sees it: normalised the same way (any spelling, or national with
    * --country) and HMAC'd under the app's key, with the app's lock threshold and the locks in
@@ -156,15 +167,16 @@ export async function runCli(
       if (!app) throw new CliFailure(`no app named ${options.app}`, EXIT_FAILURE);
       const redis = await openRedis(redisTarget, REDIS_OPEN_TIMEOUT_MS);
       try {
-        const commit = async (events: AuditEvent[]) => {
-          await database.transaction((tx) => tx.execute(auditAppendStatement(events)), {
-            isolationLevel: 'read committed',
-          });
-        };
+        const commit = commitTo(database);
         return await work(
           {
             phoneLocks: createRedisPhoneLocks({ redis, keyPrefix: config.redisKeyPrefix }),
-            phones: createPhoneProtector(keys),
+            subjects: subjects.wire({
+              database,
+              clock: systemClock,
+              phones: createPhoneProtector(keys),
+              keys,
+            }).hmacs,
             commit,
             now: Date.now,
           },
@@ -391,6 +403,32 @@ export async function runCli(
         );
       },
     );
+
+  program
+    .command('retention')
+    .description('retention of leads and consent proof (README, Retention)')
+    .command('run')
+    .description(
+      'delete now what each app keeps past its retention settings (idempotent; audited as retention.applied)',
+    )
+    .action(async () => {
+      const report = await withDatabase((database) => {
+        const commit = commitTo(database);
+        return runRetention(
+          retention.wire({
+            database,
+            clock: systemClock,
+            audit: { commit, commitOrSpool: commit },
+          }),
+        );
+      });
+      if (report.removed.length === 0) io.out('nothing was due');
+      for (const entry of report.removed) {
+        io.out(
+          `app ${entry.appId}: ${entry.removed} ${entry.recordType} removed (last kept from ${entry.before.toISOString()})`,
+        );
+      }
+    });
 
   // Set by a command whose finding is a failure though it ran as asked (a broken chain).
   let verdict = 0;

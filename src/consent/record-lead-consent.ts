@@ -18,6 +18,11 @@ export async function recordLeadConsent(
 ): Promise<void> {
   const request = lead.consentRequest;
   if (!request) return;
+  // An opposition written before subject keys carries another HMAC of the number: it counts too.
+  const hmacs = await deps.subjects.lookupHmacs(
+    lead.appId,
+    deps.phones.open(lead.phoneSealed, lead.id),
+  );
   const record = await deps.store.grant(
     {
       appId: lead.appId,
@@ -36,6 +41,7 @@ export async function recordLeadConsent(
       createdAt: new Date(at),
     },
     request.reOptIn,
+    hmacs,
   );
   await deps.audit.commitOrSpool([consentEvent(systemActor(lead.appId), record)]);
 }

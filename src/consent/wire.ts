@@ -3,18 +3,20 @@ import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
-import type { LeadHooks } from '../leads/index.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
+import type { LeadHooks, LeadRecord } from '../leads/index.ts';
 import type { InboundReplies } from '../sms/index.ts';
 import type { ConsentDeps } from './deps.ts';
 import { withdrawOnStop } from './on-reply.ts';
 import { createPostgresConsentStore } from './postgres-consent-store.ts';
-import { leadConsentView } from './read-consent.ts';
+import { leadConsentViews } from './read-consent.ts';
 import { recordLeadConsent } from './record-lead-consent.ts';
 
 export interface ConsentInfra {
   database: Database;
   clock: Clock;
   phones: PhoneProtector;
+  subjects: SubjectHmacs;
   audit: AuditTrail;
   /** Replies from phones: a STOP withdraws consent (subscribed here). */
   sms: { replies: InboundReplies };
@@ -36,17 +38,17 @@ export function wire(infra: ConsentInfra): ConsentModule {
       isPostgresOutage,
     ),
     phones: infra.phones,
+    subjects: infra.subjects,
     audit: infra.audit,
   };
   infra.sms.replies.add(withdrawOnStop(deps));
+  const consentsOf = (leads: readonly LeadRecord[]) => leadConsentViews(deps, leads);
   return {
     deps,
     leadHooks: {
       onVerified: (lead, at) => recordLeadConsent(deps, lead, at),
-      consentOf: async (lead) =>
-        lead.consentRequest
-          ? leadConsentView(lead, await deps.store.history(lead.appId, lead.phoneHmac))
-          : null,
+      consentOf: async (lead) => (await consentsOf([lead]))[0] ?? null,
+      consentsOf,
     },
   };
 }

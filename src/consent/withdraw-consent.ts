@@ -23,7 +23,7 @@ export async function withdrawConsent(
   const { actor } = input;
   const record = await deps.store.withdraw({
     appId: actor.app.id,
-    phoneHmac: deps.phones.hmac(actor.app.id, input.e164),
+    phoneHmac: await deps.subjects.hmac(actor.app.id, input.e164),
     phoneMasked: maskPhone(input.e164),
     leadId: null,
     method: input.method,

@@ -474,3 +474,20 @@ export const webhookDeliveries = pgTable(
       .where(sql`${table.status} = 'pending'`),
   ],
 );
+
+/**
+ * One random key per person and app (README, Subjects and erasure): the HMAC every row about a
+ * number carries is computed under it. `lookup` is the number's HMAC under the app's key, only to
+ * find the row; `key_sealed` the key wrapped under SECRET_KEY (AES-GCM bound to app and lookup).
+ * Erasure deletes the row, and every HMAC made with the key then points at nobody.
+ */
+export const subjectKeys = pgTable(
+  'subject_keys',
+  {
+    appId: text('app_id').notNull(),
+    lookup: text('lookup').notNull(),
+    keySealed: text('key_sealed').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appId, table.lookup] })],
+);

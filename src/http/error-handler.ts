@@ -27,7 +27,6 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = {
   audit_event_not_found: 404,
   checkpoint_not_found: 404,
   lead_not_found: 404,
-  invalid_cursor: 400,
   invalid_consent: 422,
   signature_not_found: 404,
   document_mismatch: 409,

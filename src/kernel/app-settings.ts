@@ -19,6 +19,9 @@ export const TTL_SECONDS = { min: 60, max: 1800, default: 600 } as const;
  */
 export const MAX_PHONE_LOCK_FAILURES = 100;
 
+/** At least a day, at most a century: a typo of 0 must not delete everything on the next run. */
+const retentionDays = (fallback: number) => z.number().int().min(1).max(36_500).default(fallback);
+
 export const AppSettingsSchema = z.object({
   limits: z
     .object({
@@ -84,6 +87,18 @@ export const AppSettingsSchema = z.object({
       linkVerifiedWithinSeconds: z.number().int().min(0).max(31_536_000).default(0),
     })
     .prefault({}),
+  /**
+   * How many days each kind of record is kept (README, Retention), counted from: a lead's last
+   * contact (a send or a check), a consent's withdrawal, a signature. Enforced by the retention
+   * job; 3, 5 and 10 years by default (365-day years).
+   */
+  retention: z
+    .object({
+      leadsDays: retentionDays(3 * 365),
+      consentProofDays: retentionDays(5 * 365),
+      signatureEvidenceDays: retentionDays(10 * 365),
+    })
+    .prefault({}),
   pumping: z
     .object({
       /** Report what would be blocked without blocking (audit events and metrics only). */
@@ -117,6 +132,7 @@ export const AppSettingsSchema = z.object({
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 export type LimitSettings = AppSettings['limits'];
 export type CodePolicy = AppSettings['codePolicy'];
+export type RetentionSettings = AppSettings['retention'];
 
 export const DEFAULT_APP_SETTINGS: AppSettings = AppSettingsSchema.parse({});
 

@@ -24,7 +24,6 @@ export type RefusalCode =
   | 'audit_event_not_found'
   | 'checkpoint_not_found'
   | 'lead_not_found'
-  | 'invalid_cursor'
   | 'invalid_consent'
   | 'signature_not_found'
   | 'document_mismatch'

@@ -42,7 +42,7 @@ export async function createLead(
   const base = {
     id,
     appId,
-    phoneHmac: deps.phones.hmac(appId, phone.e164),
+    phoneHmac: await deps.subjects.hmac(appId, phone.e164),
     phoneMasked: maskPhone(phone.e164),
     phoneSealed: deps.phones.seal(phone.e164, id),
     country: phone.country,

@@ -2,7 +2,7 @@ import { type Actor, auditEvent } from '../audit/index.ts';
 import { csvRow } from '../kernel/csv.ts';
 import type { LeadsDeps } from './deps.ts';
 import { type LeadRecord, secondsToVerify, visibleLeadStatus } from './lead.ts';
-import { leadView } from './lead-view.ts';
+import { type LeadConsentView, leadView } from './lead-view.ts';
 import type { LeadFilters, LeadPosition } from './store.ts';
 
 export type ExportFormat = 'csv' | 'ndjson';
@@ -28,9 +28,13 @@ const CSV_COLUMNS = [
   'attempts',
   'seconds_to_verify',
   'attributes',
+  'consent_granted',
+  'consent_version',
+  'consent_at',
+  'consent_withdrawn_at',
 ] as const;
 
-function csvLine(lead: LeadRecord, now: number): string {
+function csvLine(lead: LeadRecord, now: number, consent: LeadConsentView | null): string {
   const visible = visibleLeadStatus(lead, now);
   return csvRow([
     lead.id,
@@ -50,6 +54,11 @@ function csvLine(lead: LeadRecord, now: number): string {
     lead.attempts,
     secondsToVerify(lead),
     JSON.stringify(lead.attributes),
+    // Empty when the form asked for no consent; false until the code confirmed it (or if blocked).
+    consent?.granted,
+    consent?.version,
+    consent?.at,
+    consent?.withdrawn_at,
   ]);
 }
 
@@ -60,7 +69,7 @@ function csvLine(lead: LeadRecord, now: number): string {
  * audit row (who took which leads out, and how many).
  */
 export function exportLeads(
-  deps: Pick<LeadsDeps, 'clock' | 'store' | 'audit'>,
+  deps: Pick<LeadsDeps, 'clock' | 'store' | 'audit' | 'consentsOf'>,
   input: { actor: Actor; filters: LeadFilters; format: ExportFormat },
 ): ReadableStream<Uint8Array> {
   const { actor, filters, format } = input;
@@ -70,8 +79,10 @@ export function exportLeads(
   let after: LeadPosition | null = null;
   let exported = 0;
   let started = false;
-  const line = (lead: LeadRecord) =>
-    format === 'csv' ? csvLine(lead, now) : `${JSON.stringify(leadView(lead, now, null))}\n`;
+  const line = (lead: LeadRecord, consent: LeadConsentView | null) =>
+    format === 'csv'
+      ? csvLine(lead, now, consent)
+      : `${JSON.stringify(leadView(lead, now, consent))}\n`;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -81,7 +92,11 @@ export function exportLeads(
           if (format === 'csv') text += csvRow(CSV_COLUMNS);
         }
         const batch = await deps.store.page(appId, filters, after, EXPORT_BATCH, new Date(now));
-        for (const lead of batch) text += line(lead);
+        // The batch's consent in one read: the export stays one query per thousand leads, plus one.
+        const consents = await deps.consentsOf(batch);
+        batch.forEach((lead, i) => {
+          text += line(lead, consents[i] ?? null);
+        });
         exported += batch.length;
         const last = batch.at(-1);
         if (last) after = { createdAt: last.createdAt, id: last.id };

@@ -18,8 +18,11 @@ export interface Qualification {
   at: Date;
 }
 
-/** Why a lead is unverified: its code expired, every attempt was wrong. */
-export type UnverifiedReason = 'expired' | 'max_attempts_reached';
+/**
+ * Why a lead is unverified: its code expired, every attempt was wrong, or its verification was
+ * canceled (DELETE /v1/verify/{id}, or a newer verification for the number superseded it).
+ */
+export type UnverifiedReason = 'expired' | 'max_attempts_reached' | 'canceled';
 
 /** The marketing consent a form asked for, kept until the lead's code confirms it. */
 export interface ConsentRequest {

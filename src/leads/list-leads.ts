@@ -1,4 +1,4 @@
-import { RefusedError } from '../kernel/errors.ts';
+import { invalidFilter } from '../kernel/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { LeadsDeps } from './deps.ts';
 import type { LeadRecord } from './lead.ts';
@@ -16,9 +16,10 @@ export async function listLeads(
   if (input.cursor !== undefined) {
     after = decodeCursor(deps.cursorKey, appId, filters, input.cursor);
     if (!after) {
-      throw new RefusedError(
-        'invalid_cursor',
-        'This cursor is malformed, or was given for other filters.',
+      // Well formed but wrong: a 422 naming the parameter, as the audit search answers (api.md).
+      throw invalidFilter(
+        'cursor',
+        'This cursor was not issued for this list: it is altered, or the filters changed.',
       );
     }
   }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { leadQualifications, leads } from '../db/schema.ts';
 import type { LeadRecord, Qualification } from './lead.ts';
@@ -67,6 +67,23 @@ export function createPostgresLeadStore(database: Database): LeadStore {
         .where(and(eq(leads.appId, appId), eq(leads.id, id)))
         .limit(1);
       return rows[0] ? toLead(rows[0]) : null;
+    },
+
+    // Qualifications go with their lead (on delete cascade, migration 0011_leads).
+    async forget(appId, hmacs) {
+      const rows = await db
+        .delete(leads)
+        .where(and(eq(leads.appId, appId), inArray(leads.phoneHmac, [...hmacs])))
+        .returning({ id: leads.id });
+      return rows.length;
+    },
+
+    async expire(appId, before) {
+      const rows = await db
+        .delete(leads)
+        .where(and(eq(leads.appId, appId), lt(leads.lastContactAt, before)))
+        .returning({ id: leads.id });
+      return rows.length;
     },
 
     async byVerification(appId, verificationId) {

@@ -1,7 +1,7 @@
 import { systemActor } from '../audit/index.ts';
 import type { VerificationObserver, VerificationRecord } from '../verification/index.ts';
 import type { LeadsDeps } from './deps.ts';
-import type { LeadRecord } from './lead.ts';
+import type { LeadRecord, UnverifiedReason } from './lead.ts';
 import { leadEvent } from './lead-audit.ts';
 import type { LeadSignals } from './store.ts';
 
@@ -20,7 +20,7 @@ function signalsOf(record: VerificationRecord, at: number): LeadSignals {
 /**
  * Keeps each lead in step with its verification (subscribed in wire.ts): the right code makes it
  * verified, and what `onVerified` records happens in the check's own step (a failure reverts the
- * approval, README, Leads); the last wrong attempt makes it unverified; every change refreshes its
+ * approval, README, Leads); the last wrong attempt, or a cancellation, makes it unverified; every change refreshes its
  * signals. Expiry needs no event: leads/lead.ts derives it from the stored expiry.
  */
 export function leadObserver(deps: LeadsDeps, onVerified: OnLeadVerified): VerificationObserver {
@@ -44,16 +44,17 @@ export function leadObserver(deps: LeadsDeps, onVerified: OnLeadVerified): Verif
       ]);
       return;
     }
-    if (change === 'wrong' && record.attempts >= record.maxAttempts) {
-      const closed = await deps.store.markUnverified(
-        lead.id,
-        new Date(at),
-        'max_attempts_reached',
-        signals,
-      );
+    const ended: UnverifiedReason | null =
+      change === 'canceled'
+        ? 'canceled'
+        : change === 'wrong' && record.attempts >= record.maxAttempts
+          ? 'max_attempts_reached'
+          : null;
+    if (ended) {
+      const closed = await deps.store.markUnverified(lead.id, new Date(at), ended, signals);
       if (closed) {
         await deps.audit.commitOrSpool([
-          leadEvent(actor, 'lead.unverified', closed, { reason: 'max_attempts_reached' }, at),
+          leadEvent(actor, 'lead.unverified', closed, { reason: ended }, at),
         ]);
       }
       return;

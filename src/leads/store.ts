@@ -48,6 +48,10 @@ export interface LeadStore {
   qualify(appId: string, id: string, qualification: Qualification): Promise<LeadRecord | null>;
   /** A lead's qualifications, oldest first. */
   qualifications(leadId: string): Promise<Qualification[]>;
+  /** An erasure: deletes this app's leads under any of these HMACs (and their qualifications). */
+  forget(appId: string, hmacs: readonly string[]): Promise<number>;
+  /** Retention: deletes this app's leads last in touch before `before`; how many. */
+  expire(appId: string, before: Date): Promise<number>;
   /** Up to `limit` leads after `after`, newest first; `now` decides which pending ones expired. */
   page(
     appId: string,

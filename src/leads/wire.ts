@@ -4,6 +4,7 @@ import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { DerivedKeys } from '../kernel/crypto/derive-keys.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { VerificationEndpointDeps } from '../verification/index.ts';
 import type { LeadsDeps } from './deps.ts';
 import { createPostgresLeadStore } from './postgres-lead-store.ts';
@@ -13,6 +14,7 @@ export interface LeadsInfra {
   database: Database;
   clock: Clock;
   phones: PhoneProtector;
+  subjects: SubjectHmacs;
   audit: AuditTrail;
   keys: Pick<DerivedKeys, 'listCursorKey'>;
   /** The lead's code goes through verification; leads subscribe to its changes here. */
@@ -23,6 +25,7 @@ export interface LeadsInfra {
 export interface LeadHooks {
   onVerified: OnLeadVerified;
   consentOf: LeadsDeps['consentOf'];
+  consentsOf: LeadsDeps['consentsOf'];
 }
 
 /** Leads on Postgres, kept in step with their verifications. */
@@ -31,10 +34,12 @@ export function wire(infra: LeadsInfra, hooks: LeadHooks): LeadsDeps {
     clock: infra.clock,
     store: guardAvailability(createPostgresLeadStore(infra.database), 'postgres', isPostgresOutage),
     phones: infra.phones,
+    subjects: infra.subjects,
     audit: infra.audit,
     verification: infra.verification,
     cursorKey: infra.keys.listCursorKey,
     consentOf: hooks.consentOf,
+    consentsOf: hooks.consentsOf,
   };
   infra.verification.observers.add(leadObserver(deps, hooks.onVerified));
   return deps;

@@ -14,6 +14,7 @@ export { refuseForLimit } from './refuse-limit.ts';
 export { reserveCheck } from './reserve-check.ts';
 export type { SendCooldowns } from './send-cooldowns/send-cooldowns.ts';
 export { spendLimits, spendSendLimits } from './spend-limits.ts';
+export { subjectData } from './subject-data.ts';
 export type { TrafficCounters } from './traffic-counters/traffic-counters.ts';
 export { type NumberLockStatus, numberLockStatus, unlockNumber } from './unlock-number.ts';
 export type { LimitsInfra, LimitsModule } from './wire.ts';

@@ -1,7 +1,7 @@
 import type { AuditQueries, AuditTrail } from '../audit/index.ts';
 import type { Config } from '../config/config.ts';
 import type { Clock } from '../kernel/clock.ts';
-import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { StoreChoice } from '../kernel/store-choice.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
@@ -33,7 +33,7 @@ export interface SmsInfra {
   stores: StoreChoice;
   audit: AuditTrail;
   auditQueries: AuditQueries;
-  phones: PhoneProtector;
+  subjects: SubjectHmacs;
   /** The verifications a receipt updates (their delivery status). */
   codes: CodeStore;
   onClose(close: () => Promise<void>): void;
@@ -63,7 +63,7 @@ export async function wire(infra: SmsInfra): Promise<SmsModule> {
   const replies = createInboundReplies();
   const inbound = {
     audit: infra.audit,
-    phones: infra.phones,
+    subjects: infra.subjects,
     clock,
     queries: infra.auditQueries,
     replies,

@@ -2,6 +2,7 @@ import type { AuditTrail } from '../audit/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { Limiter, PhoneLocks, SendCooldowns, TrafficCounters } from '../limits/index.ts';
 import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
 import type { ServiceMetrics } from '../telemetry/service-metrics.ts';
@@ -14,6 +15,8 @@ export interface VerificationDeps {
   codes: CodeStore;
   hasher: CodeHasher;
   phones: PhoneProtector;
+  /** The HMAC rows and limit keys about a number carry (its subject key, README). */
+  subjects: SubjectHmacs;
   sms: SmsRoute;
   limiter: Limiter;
   /** The time between two sends to one number, new verification or resend. */

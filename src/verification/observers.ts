@@ -2,9 +2,10 @@ import type { VerificationRecord } from './record.ts';
 
 /**
  * What happened to a verification: `approved` (the right code), `wrong` (an attempt spent; the
- * record says whether any are left), `resent` (a new code, a new expiry).
+ * record says whether any are left), `resent` (a new code, a new expiry), `canceled` (by DELETE,
+ * or superseded by a newer one for the same app, number and purpose).
  */
-export type VerificationChange = 'approved' | 'wrong' | 'resent';
+export type VerificationChange = 'approved' | 'wrong' | 'resent' | 'canceled';
 
 /** A module that keeps its own state about verifications (a lead and its signals). */
 export type VerificationObserver = (

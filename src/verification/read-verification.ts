@@ -1,6 +1,7 @@
 import { type Actor, auditEvent } from '../audit/index.ts';
 import { notFound } from '../kernel/errors.ts';
 import { normalizePhone } from '../kernel/phone.ts';
+import { countLost } from '../telemetry/lost-write.ts';
 import type { VerificationDeps } from './deps.ts';
 import type { Purpose, VerificationRecord } from './record.ts';
 
@@ -15,7 +16,7 @@ export async function getVerification(
 
 /** Cancels a pending verification; one that already ended is returned as it stands. */
 export async function cancelVerification(
-  deps: Pick<VerificationDeps, 'codes' | 'clock' | 'audit'>,
+  deps: Pick<VerificationDeps, 'codes' | 'clock' | 'audit' | 'observers' | 'metrics'>,
   input: { actor: Actor; id: string },
 ): Promise<VerificationRecord> {
   const now = deps.clock.now();
@@ -32,6 +33,9 @@ export async function cancelVerification(
         now,
       ),
     ]);
+    await deps.observers
+      .notify(record, 'canceled', now)
+      .catch(countLost(deps.metrics, 'verification_observer'));
   }
   return record;
 }
@@ -52,4 +56,18 @@ export async function findPendingVerification(
     input.purpose,
     deps.phones.hmac(input.appId, phone.e164),
   );
+}
+
+/** Tells the observers that a newer verification superseded this one (start-verification.ts). */
+export async function notifySuperseded(
+  deps: Pick<VerificationDeps, 'codes' | 'observers' | 'metrics'>,
+  appId: string,
+  id: string,
+  at: number,
+): Promise<void> {
+  const ended = await deps.codes.get(appId, id);
+  if (ended?.status !== 'canceled') return;
+  await deps.observers
+    .notify(ended, 'canceled', at)
+    .catch(countLost(deps.metrics, 'verification_observer'));
 }

@@ -17,6 +17,7 @@ import { countLost } from '../telemetry/lost-write.ts';
 import { boundCode, generateCode } from './code.ts';
 import { applyCodePolicy } from './code-policy.ts';
 import type { VerificationDeps } from './deps.ts';
+import { notifySuperseded } from './read-verification.ts';
 import {
   identityOf,
   type Locale,
@@ -71,7 +72,10 @@ export async function startVerification(
     throw new RefusedError('invalid_phone_number', `The number ${PHONE_REFUSALS[phone.reason]}.`);
   }
   const fields = {
-    phone: { masked: maskPhone(phone.e164), hmac: deps.phones.hmac(actor.app.id, phone.e164) },
+    phone: {
+      masked: maskPhone(phone.e164),
+      hmac: await deps.subjects.hmac(actor.app.id, phone.e164),
+    },
     purpose: input.purpose,
     detail: { country: phone.country },
   };
@@ -229,6 +233,7 @@ export async function startVerification(
     if (actual && actual !== (await predicted)) {
       await deps.audit.commitOrSpool([supersededEvent(actor, record, actual, deps.clock.now())]);
     }
+    if (actual) await notifySuperseded(deps, actor.app.id, actual, now);
     deps.metrics.verificationStarted(input.purpose);
     return await sendCode(deps, actor, record, phone.e164, code, undo);
   } catch (error) {

@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { CodeHasher } from '../kernel/crypto/code-hasher.ts';
 import type { DerivedKeys } from '../kernel/crypto/derive-keys.ts';
 import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { StoreChoice } from '../kernel/store-choice.ts';
 import type { LimitsModule } from '../limits/index.ts';
 import type { DeliveryIndex, SmsRoute } from '../sms/index.ts';
@@ -33,6 +34,7 @@ export interface VerificationInfra {
   codes: CodeStore;
   hasher: CodeHasher;
   phones: PhoneProtector;
+  subjects: SubjectHmacs;
   limits: LimitsModule;
   sms: { route: SmsRoute; deliveries: DeliveryIndex };
   audit: AuditTrail;
@@ -52,6 +54,7 @@ export function wire(infra: VerificationInfra): VerificationEndpointDeps {
     codes: infra.codes,
     hasher: infra.hasher,
     phones: infra.phones,
+    subjects: infra.subjects,
     audit: infra.audit,
     metrics: infra.metrics,
     idempotency: infra.idempotency,

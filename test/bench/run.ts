@@ -43,6 +43,7 @@ import {
   startFloorServer,
 } from './server.ts';
 import { benchSmpp } from './smpp.ts';
+import { benchSubjectKeys } from './subject-keys.ts';
 
 const USERS = 32;
 const WARMUP_MS = 2_000;
@@ -494,6 +495,21 @@ async function main(): Promise<void> {
   out(
     `  submits/s ${smpp.messagesPerSecond.toFixed(1)} (${smpp.sent} sent, ${smpp.failed} failed); ` +
       `submit to receipt p50 / p99 ${smpp.receiptP50Ms.toFixed(1)} ms / ${smpp.receiptP99Ms.toFixed(1)} ms`,
+  );
+  out();
+  out(
+    `[subject keys] POST /v1/verify in process, with and without subject keys, alternating rounds`,
+  );
+  const keyed = await benchSubjectKeys();
+  for (const f of keyed.figures) {
+    out(
+      `  ${f.variant.padEnd(22)} ${f.kind.padEnd(17)} ${f.sendsPerSecond.toFixed(1).padStart(7)} sends/s  ` +
+        `p50 / p99 ${ms(f.p50Ms)} / ${ms(f.p99Ms)}`,
+    );
+  }
+  out(
+    `  load average ${keyed.loadAverage.map((l) => l.toFixed(2)).join(' ')}` +
+      `${keyed.failures > 0 ? `; ${keyed.failures} FAILED SENDS` : ''}`,
   );
   out();
   out(

@@ -70,6 +70,7 @@ describe('openapi/openapi.json', () => {
         'DELETE /v1/webhooks/{id}',
         'POST /v1/webhooks/{id}/rotate-secret',
         'GET /v1/webhooks/{id}/deliveries',
+        'POST /v1/subjects/erase',
         'GET /v1/dev/outbox',
         'POST /v1/providers/{route}/receipts',
         'GET /v1/providers/{route}/receipts',

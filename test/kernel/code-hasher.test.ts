@@ -131,6 +131,7 @@ const LABELS: Record<keyof DerivedKeys, string> = {
   auditSigningSeed: 'audit-checkpoint-ed25519',
   listCursorKey: 'list-cursor',
   webhookSecretKey: 'webhook-secret',
+  subjectKeyWrap: 'subject-key-wrap',
 };
 
 describe('key derivation (derive-keys.ts)', () => {

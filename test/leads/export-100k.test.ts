@@ -54,8 +54,15 @@ describe.each(DATABASE_BACKENDS)('export of 100,000 leads, streamed ($name)', (b
       commit: async (e) => void events.push(...e),
       commitOrSpool: async (e) => void events.push(...e),
     };
+    // These leads asked for no consent (consent views: test/leads/leads.test.ts); what counts here
+    // is that a batch's consent is one read, not one per lead.
+    let consentReads = 0;
+    const consentsOf = async (batch: readonly unknown[]) => {
+      consentReads++;
+      return batch.map(() => null);
+    };
     const stream = exportLeads(
-      { clock: { now: () => Date.parse('2026-06-01') }, store, audit },
+      { clock: { now: () => Date.parse('2026-06-01') }, store, audit, consentsOf },
       {
         actor: { app: { id: APP } as AppRecord, client: { ip: null, userAgent: null } },
         filters: {},
@@ -99,6 +106,7 @@ describe.each(DATABASE_BACKENDS)('export of 100,000 leads, streamed ($name)', (b
     expect(rest).toBe('');
     expect(ids.size).toBe(LEADS);
     expect(formulas).toBe(LEADS / 10);
+    expect(consentReads).toBe(pagesRead);
     expect(events.map((e) => [e.type, e.detail.rows])).toEqual([['lead.exported', LEADS]]);
   }, 300_000);
 });

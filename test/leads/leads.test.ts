@@ -155,11 +155,14 @@ describe.each(BACKENDS)('leads: $name', (backend) => {
       if (pages === 1) {
         const c = cursor as string;
         const forged = `${Buffer.from(JSON.stringify({ t: 0, i: 'lead_x' })).toString('base64url')}.${c.split('.')[1]}`;
-        expect((await call('GET', `/v1/leads?source=paging&cursor=${forged}`)).status).toBe(400);
-        expect((await call('GET', `/v1/leads?source=other&cursor=${c}`)).status).toBe(400);
+        const refused = { status: 422, body: { code: 'invalid_filter', field: 'cursor' } };
+        expect(await call('GET', `/v1/leads?source=paging&cursor=${forged}`)).toMatchObject(
+          refused,
+        );
+        expect(await call('GET', `/v1/leads?source=other&cursor=${c}`)).toMatchObject(refused);
         expect(
-          (await call('GET', `/v1/leads?source=paging&cursor=${c}`, undefined, t.keys.b)).status,
-        ).toBe(400);
+          await call('GET', `/v1/leads?source=paging&cursor=${c}`, undefined, t.keys.b),
+        ).toMatchObject(refused);
       }
     } while (cursor);
     expect(pages).toBe(3);
@@ -225,7 +228,57 @@ describe.each(BACKENDS)('leads: $name', (backend) => {
       .map((l) => JSON.parse(l) as Json);
     expect(lines).toHaveLength(1);
     expect(lines[0]?.form).toBe('=HYPERLINK("http://evil.example","x")');
+    expect(lines[0]?.consent).toBeNull();
     expect(events.some((e) => e.type === 'lead.exported' && e.detail.rows === 1)).toBe(true);
+  });
+
+  test('export: each lead carries its consent, granted then withdrawn, in CSV and NDJSON', async () => {
+    const phone = nextNumber();
+    const created = await createLead({
+      phone,
+      source: 'export-consent',
+      marketing_consent: { granted: true, version: 'v7', text: 'Offres SMS. STOP au 36123.' },
+    });
+    await check(verification(created.body).id, await t.lastCode(phone));
+    const exported = async (format: string) =>
+      (await t.call('GET', `/v1/leads/export?format=${format}&source=export-consent`)).text();
+    const ndjson = JSON.parse((await exported('ndjson')).trim()) as Json;
+    expect(ndjson.consent).toMatchObject({ granted: true, version: 'v7', withdrawn_at: null });
+    expect((await call('POST', '/v1/consents/withdraw', { phone })).status).toBe(200);
+    const [header, row] = (await exported('csv')).split('\r\n');
+    const cells = Object.fromEntries(
+      (header?.split(',') ?? []).map((name, i) => [name, row?.split(',')[i]]),
+    );
+    expect(cells).toMatchObject({ consent_granted: 'false', consent_version: 'v7' });
+    expect(cells.consent_withdrawn_at).toMatch(/^\d{4}-/);
+  });
+
+  test('a lead follows its verification when it is canceled or superseded', async () => {
+    const phone = nextNumber();
+    const first = await createLead({ phone, source: 'cancel' });
+    const canceled = await call('DELETE', `/v1/verify/${verification(first.body).id}`);
+    expect(canceled.body.status).toBe('canceled');
+    expect((await call('GET', `/v1/leads/${first.body.id}`)).body).toMatchObject({
+      status: 'unverified',
+    });
+    clock.advance(60_000);
+    const second = await createLead({ phone, source: 'cancel' });
+    clock.advance(60_000);
+    const third = await createLead({ phone, source: 'cancel' });
+    expect((await call('GET', `/v1/leads/${second.body.id}`)).body).toMatchObject({
+      status: 'unverified',
+    });
+    expect((await call('GET', `/v1/leads/${third.body.id}`)).body).toMatchObject({
+      status: 'pending_verification',
+    });
+    const reasons = events
+      .filter(
+        (e) =>
+          e.type === 'lead.unverified' &&
+          [first.body.id, second.body.id].includes(e.detail.lead_id as string),
+      )
+      .map((e) => e.reason);
+    expect(reasons).toEqual(['canceled', 'canceled']);
   });
 
   test('an invalid number is refused before anything is sent', async () => {

@@ -89,8 +89,8 @@ describe.each(BACKENDS)('the lasting lock of a number: $name', (backend) => {
   }
   /** The number's failed checks without a success, as the lock store holds them. */
   const failuresOf = async (to: string) => {
-    const { phoneLocks, phones } = t.runtime.modules.verification;
-    const counted = await phoneLocks.read(`${appId}:${phones.hmac(appId, to)}`);
+    const { phoneLocks, subjects } = t.runtime.modules.verification;
+    const counted = await phoneLocks.read(`${appId}:${await subjects.hmac(appId, to)}`);
     return counted?.failures ?? 0;
   };
   const rowsOf = (type: string, from: number) =>
@@ -202,7 +202,7 @@ describe.each(BACKENDS)('the lasting lock of a number: $name', (backend) => {
     const unlocked = await unlockNumber(
       {
         phoneLocks: deps.phoneLocks,
-        phones: deps.phones,
+        subjects: deps.subjects,
         commit: (events) => deps.audit.commit(events),
         now: clock.now,
       },
@@ -213,7 +213,7 @@ describe.each(BACKENDS)('the lasting lock of a number: $name', (backend) => {
     expect(row).toMatchObject({
       appId,
       outcome: 'ok',
-      phoneHmac: deps.phones.hmac(appId, to),
+      phoneHmac: await deps.subjects.hmac(appId, to),
       phoneMasked: `+33 6•• •• •• ${national.slice(-2)}`,
       detail: { operator: 'alice@support', note: 'ticket 42', failed_checks: 5 },
     });
@@ -224,7 +224,7 @@ describe.each(BACKENDS)('the lasting lock of a number: $name', (backend) => {
     const again = await unlockNumber(
       {
         phoneLocks: deps.phoneLocks,
-        phones: deps.phones,
+        subjects: deps.subjects,
         commit: (events) => deps.audit.commit(events),
         now: clock.now,
       },
@@ -289,7 +289,7 @@ describe.each(BACKENDS)('the lasting lock of a number: $name', (backend) => {
         const { rows } = await client.query<{ type: string; phone_hmac: string; detail: object }>(
           `select type, phone_hmac, detail from audit_events
             where type in ('phone.locked', 'phone.unlocked') and phone_hmac = $1 order by seq`,
-          [t.runtime.modules.verification.phones.hmac(appId, to)],
+          [await t.runtime.modules.verification.subjects.hmac(appId, to)],
         );
         expect(rows.map((r) => r.type)).toEqual(['phone.locked', 'phone.unlocked']);
         expect(rows[1]?.detail).toMatchObject({ operator: 'bob', note: 'T-7', failed_checks: 5 });

@@ -8,10 +8,13 @@ import {
   type PostgresAuditWriter,
 } from '../../src/audit/postgres-writer.ts';
 import { type Database, migrateDatabase } from '../../src/db/database.ts';
+import { systemClock } from '../../src/kernel/clock.ts';
 import { createPhoneProtector } from '../../src/kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../../src/kernel/crypto/subject-hmacs.ts';
 import { maskPhone } from '../../src/kernel/phone.ts';
 import { createInboundReplies } from '../../src/sms/receipts/inbound-replies.ts';
 import { INBOUND_KEYWORDS, recordInbound } from '../../src/sms/receipts/record-inbound.ts';
+import { wire as wireSubjects } from '../../src/subjects/index.ts';
 import { DATABASE_BACKENDS } from '../helpers/database-backends.ts';
 
 const FROM = '+33612345679';
@@ -28,9 +31,10 @@ describe.each(DATABASE_BACKENDS)('an inbound reply stores no free text: $name', 
     phoneHmacKey: randomBytes(32),
     phoneEncryptionKey: randomBytes(32),
   });
+  let subjectHmacs: SubjectHmacs;
   const deps = () => ({
     audit: { commit: writer.append, commitOrSpool: writer.append },
-    phones,
+    subjects: subjectHmacs,
     clock: { now: () => Date.now() },
     queries: createPostgresAuditQueries(database),
     replies: createInboundReplies(),
@@ -42,8 +46,14 @@ describe.each(DATABASE_BACKENDS)('an inbound reply stores no free text: $name', 
     ({ database, drop } = await backend.open());
     await migrateDatabase(database);
     writer = createPostgresAuditWriter(database);
+    subjectHmacs = wireSubjects({
+      database,
+      clock: systemClock,
+      phones,
+      keys: { subjectKeyWrap: randomBytes(32) },
+    }).hmacs;
     // The app sent an SMS to the number, so a reply from it concerns that app.
-    const hmac = phones.hmac('app_inbound', FROM);
+    const hmac = await subjectHmacs.hmac('app_inbound', FROM);
     await writer.append([
       auditEvent(
         systemActor('app_inbound'),

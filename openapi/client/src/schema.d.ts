@@ -348,7 +348,7 @@ export interface paths {
                     reason?: string;
                     /** @description created_at at or after this instant (RFC 3339, or a date). */
                     since?: string;
-                    /** @description Event types; repeat the parameter or separate them with commas. One of: verification.created, verification.refused, verification.resent, verification.canceled, sms.sent, sms.failed, sms.delivered, sms.undelivered, sms.inbound, check.approved, check.wrong, check.refused, limit.hit, pumping.trip, phone.locked, phone.unlocked, key.created, key.revoked, app.updated, totp.enrolled, totp.confirmed, totp.verified, totp.failed, totp.deleted, totp.listed, console.signed_in, console.signin_failed, console.signed_out, audit.exported, lead.created, lead.verified, lead.unverified, lead.qualified, lead.exported, consent.granted, consent.withdrawn, consent.blocked, signature.requested, signature.signed, signature.canceled, signature.failed, signature.document_mismatch, signature.evidence_built. */
+                    /** @description Event types; repeat the parameter or separate them with commas. One of: verification.created, verification.refused, verification.resent, verification.canceled, sms.sent, sms.failed, sms.delivered, sms.undelivered, sms.inbound, check.approved, check.wrong, check.refused, limit.hit, pumping.trip, phone.locked, phone.unlocked, key.created, key.revoked, app.updated, totp.enrolled, totp.confirmed, totp.verified, totp.failed, totp.deleted, totp.listed, console.signed_in, console.signin_failed, console.signed_out, audit.exported, lead.created, lead.verified, lead.unverified, lead.qualified, lead.exported, consent.granted, consent.withdrawn, consent.blocked, signature.requested, signature.signed, signature.canceled, signature.failed, signature.document_mismatch, signature.evidence_built, subject.erased, retention.applied. */
                     type?: string | string[];
                     /** @description created_at before this instant (RFC 3339, or a date). */
                     until?: string;
@@ -624,7 +624,7 @@ export interface paths {
                     reason?: string;
                     /** @description created_at at or after this instant (RFC 3339, or a date). */
                     since?: string;
-                    /** @description Event types; repeat the parameter or separate them with commas. One of: verification.created, verification.refused, verification.resent, verification.canceled, sms.sent, sms.failed, sms.delivered, sms.undelivered, sms.inbound, check.approved, check.wrong, check.refused, limit.hit, pumping.trip, phone.locked, phone.unlocked, key.created, key.revoked, app.updated, totp.enrolled, totp.confirmed, totp.verified, totp.failed, totp.deleted, totp.listed, console.signed_in, console.signin_failed, console.signed_out, audit.exported, lead.created, lead.verified, lead.unverified, lead.qualified, lead.exported, consent.granted, consent.withdrawn, consent.blocked, signature.requested, signature.signed, signature.canceled, signature.failed, signature.document_mismatch, signature.evidence_built. */
+                    /** @description Event types; repeat the parameter or separate them with commas. One of: verification.created, verification.refused, verification.resent, verification.canceled, sms.sent, sms.failed, sms.delivered, sms.undelivered, sms.inbound, check.approved, check.wrong, check.refused, limit.hit, pumping.trip, phone.locked, phone.unlocked, key.created, key.revoked, app.updated, totp.enrolled, totp.confirmed, totp.verified, totp.failed, totp.deleted, totp.listed, console.signed_in, console.signin_failed, console.signed_out, audit.exported, lead.created, lead.verified, lead.unverified, lead.qualified, lead.exported, consent.granted, consent.withdrawn, consent.blocked, signature.requested, signature.signed, signature.canceled, signature.failed, signature.document_mismatch, signature.evidence_built, subject.erased, retention.applied. */
                     type?: string | string[];
                     /** @description created_at before this instant (RFC 3339, or a date). */
                     until?: string;
@@ -1248,6 +1248,15 @@ export interface paths {
                 };
                 /** @description The key lacks the scope this endpoint needs (`forbidden`). */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Well-formed values that are wrong (e.g. `invalid_phone_number`). */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2238,6 +2247,103 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subjects/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person's data (GDPR art. 17)
+         * @description Deletes the number's leads, qualifications, consent records, opposition entry and failed-check lock in the app, then its subject key: every HMAC rows about it carry (audit rows included) then points at nobody, while the audit chain and Merkle proofs still verify. Idempotent: erasing again removes nothing more. Recorded as `subject.erased`, without the number.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EraseSubject"];
+                };
+            };
+            responses: {
+                /** @description What was removed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Erasure"];
+                    };
+                };
+                /** @description The body is not JSON, nests deeper than 32 levels or breaks the schema (`invalid_request`). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or unknown API key (`unauthorized`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this endpoint needs (`forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than 64 KiB (`payload_too_large`). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Well-formed values that are wrong (e.g. `invalid_phone_number`). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A store or the SMS route is unavailable (`service_unavailable`, `delivery_unavailable`); nothing was changed. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4441,6 +4547,29 @@ export interface components {
             label?: string;
             /** @example user_42 */
             user_ref: string;
+        };
+        EraseSubject: {
+            country?: string;
+            /** @example +33612345678 */
+            phone: string;
+        };
+        Erasure: {
+            /** @enum {boolean} */
+            erased: true;
+            /** @example +33 6•• •• •• 78 */
+            phone: string;
+            /**
+             * @example {
+             *       "leads": 2,
+             *       "consent_records": 3,
+             *       "consent_oppositions": 1,
+             *       "phone_locks": 0
+             *     }
+             */
+            removed: {
+                [key: string]: number;
+            };
+            subject_key: boolean;
         };
         Health: {
             /** @enum {string} */

@@ -46,7 +46,7 @@ export const getConsentEndpoint = endpoint(
     const query = c.req.valid('query');
     const e164 = phoneOrRefuse(query.phone, query.country);
     const appId = c.get('principal').app.id;
-    const consent = await readConsent(deps, appId, deps.phones.hmac(appId, e164));
+    const consent = await readConsent(deps, appId, e164);
     return c.json(toConsentResponse(maskPhone(e164), consent), 200);
   },
 );

@@ -52,14 +52,14 @@ export const withdrawConsentEndpoint = endpoint(
     const body = c.req.valid('json');
     const e164 = phoneOrRefuse(body.phone, body.country);
     const actor = { app: c.get('principal').app, client: endUserAddress(c, body.client) };
-    const record = await withdrawConsent(deps, {
+    await withdrawConsent(deps, {
       actor,
       e164,
       method: 'api',
       reason: body.reason ?? null,
       route: null,
     });
-    const consent = await readConsent(deps, actor.app.id, record.phoneHmac);
+    const consent = await readConsent(deps, actor.app.id, e164);
     return c.json(toConsentResponse(maskPhone(e164), consent), 200);
   },
 );

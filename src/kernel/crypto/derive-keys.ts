@@ -25,6 +25,11 @@ export interface DerivedKeys {
   readonly listCursorKey: Buffer;
   /** AES-256-GCM key sealing webhook endpoints' signing secrets (they must be read to sign). */
   readonly webhookSecretKey: Buffer;
+  /**
+   * AES-256-GCM key wrapping each person's subject key at rest (subjects/), so a copy of the
+   * subject_keys table alone cannot be used to test guessed numbers against their HMACs.
+   */
+  readonly subjectKeyWrap: Buffer;
 }
 
 const SALT = Buffer.from('tessera/v1');
@@ -45,6 +50,7 @@ export function deriveKeys(secretKey: Buffer): DerivedKeys {
     auditSigningSeed: derive(secretKey, 'audit-checkpoint-ed25519'),
     listCursorKey: derive(secretKey, 'list-cursor'),
     webhookSecretKey: derive(secretKey, 'webhook-secret'),
+    subjectKeyWrap: derive(secretKey, 'subject-key-wrap'),
   });
 }
 

@@ -42,7 +42,7 @@ export const listLeadsOperation = createRoute({
   request: { query: ListQuery },
   responses: {
     200: { description: 'One page.', content: { 'application/json': { schema: LeadPageSchema } } },
-    ...errorResponses(400, 401, 403, 503),
+    ...errorResponses(400, 401, 403, 422, 503),
   },
 });
 
@@ -55,8 +55,7 @@ export const listLeadsEndpoint = endpoint(listLeadsOperation, (deps: LeadsDeps) 
     limit: query.limit,
   });
   const now = deps.clock.now();
-  const leads = await Promise.all(
-    page.leads.map(async (lead) => leadView(lead, now, await deps.consentOf(lead))),
-  );
+  const consents = await deps.consentsOf(page.leads);
+  const leads = page.leads.map((lead, i) => leadView(lead, now, consents[i] ?? null));
   return c.json({ leads, next_cursor: page.nextCursor }, 200);
 });

@@ -1,7 +1,7 @@
 import type { AuditQueries, AuditTrail } from '../../audit/index.ts';
 import { auditEvent, systemActor } from '../../audit/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import type { PhoneProtector } from '../../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../../kernel/crypto/subject-hmacs.ts';
 import { maskPhone, normalizePhone } from '../../kernel/phone.ts';
 import type { InboundReplies } from './inbound-replies.ts';
 
@@ -46,15 +46,15 @@ export function inboundKeyword(text: string): string {
 /**
  * An inbound SMS (a reply such as "STOP") received on a route: one `sms.inbound` audit row for
  * each app that sent to that number, with its keyword (INBOUND_KEYWORDS, else `other`) and whether
- * it is an opt-out, for the consent work to act on. The number rests only as its HMAC (each app's
- * own) and mask; the text is not kept. Sends recorded before per-app HMACs are found by their
- * legacy HMAC. A route whose short code or sender id belongs to one app (`inboundApp`) narrows the
+ * it is an opt-out, for the consent work to act on. The number rests only as its HMAC (under its
+ * subject key in each app) and mask; the text is not kept. Sends recorded before subject keys are
+ * found by the HMACs they were written with. A route whose short code or sender id belongs to one app (`inboundApp`) narrows the
  * reply to that app. Once recorded, the reply is handed to the modules that act on it (consent).
  */
 export async function recordInbound(
   deps: {
     audit: AuditTrail;
-    phones: PhoneProtector;
+    subjects: SubjectHmacs;
     clock: Clock;
     queries: AuditQueries;
     replies: InboundReplies;
@@ -69,17 +69,17 @@ export async function recordInbound(
   const routeApp = deps.routeApps.get(input.route);
   const appIds = routeApp
     ? [routeApp]
-    : await deps.queries.appsThatMessaged((appId) => deps.phones.lookupHmacs(appId, e164));
+    : await deps.queries.appsThatMessaged((appId) => deps.subjects.lookupHmacs(appId, e164));
   const keyword = inboundKeyword(input.text);
   const kind = INBOUND_KEYWORDS.get(keyword) ?? null;
   const now = deps.clock.now();
-  await deps.audit.commit(
-    appIds.map((appId) =>
+  const events = await Promise.all(
+    appIds.map(async (appId) =>
       auditEvent(
         systemActor(appId),
         'sms.inbound',
         {
-          phone: { masked: maskPhone(e164), hmac: deps.phones.hmac(appId, e164) },
+          phone: { masked: maskPhone(e164), hmac: await deps.subjects.hmac(appId, e164) },
           outcome: 'ok',
           reason: kind === 'opt_out' ? 'opt_out' : null,
           detail: { route: input.route, keyword },
@@ -88,6 +88,7 @@ export async function recordInbound(
       ),
     ),
   );
+  await deps.audit.commit(events);
   await deps.replies.notify({ route: input.route, e164, keyword, kind, appIds, at: now });
   return { apps: appIds.length };
 }
