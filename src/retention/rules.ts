@@ -2,7 +2,7 @@ import type { RetentionSettings } from '../kernel/app-settings.ts';
 
 /**
  * One kind of record a retention period applies to. Registered by the composition root, so the
- * job knows no table: leads and consent proof now, signature evidence when signatures/ lands.
+ * job knows no table: leads, consent proof and signature evidence.
  */
 export interface RetentionRule {
   /** As the audit row names it: `leads`, `consent_proof`, `signature_evidence`. */

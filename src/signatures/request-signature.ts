@@ -32,7 +32,7 @@ export async function requestSignature(
   if (!phone.ok) throw new RefusedError('invalid_phone_number', 'The number is not valid.');
   const id = newId('sig');
   const documentSha256 = document.sha256.toLowerCase();
-  const phoneHmac = deps.phones.hmac(appId, phone.e164);
+  const phoneHmac = await deps.subjects.hmac(appId, phone.e164);
   const earlier = await deps.store.pendingFor(appId, {
     signerRef: signer.ref,
     documentSha256,

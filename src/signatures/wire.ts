@@ -2,7 +2,7 @@ import type { AuditLog, AuditTrail } from '../audit/index.ts';
 import type { Database } from '../db/database.ts';
 import { guardAvailability, isPostgresOutage } from '../kernel/availability.ts';
 import type { Clock } from '../kernel/clock.ts';
-import type { PhoneProtector } from '../kernel/crypto/phone-protector.ts';
+import type { SubjectHmacs } from '../kernel/crypto/subject-hmacs.ts';
 import type { VerificationEndpointDeps } from '../verification/index.ts';
 import type { OnSigned, SignaturesDeps } from './deps.ts';
 import { createPostgresSignatureStore } from './postgres-signature-store.ts';
@@ -11,7 +11,7 @@ import { signatureObserver } from './settle-signature.ts';
 export interface SignaturesInfra {
   database: Database;
   clock: Clock;
-  phones: PhoneProtector;
+  subjects: SubjectHmacs;
   audit: AuditTrail;
   /** The app's Merkle log the evidence proves its events against. */
   log: AuditLog;
@@ -39,7 +39,7 @@ export function wire(infra: SignaturesInfra, hooks: SignatureHooks = NO_HOOKS): 
       'postgres',
       isPostgresOutage,
     ),
-    phones: infra.phones,
+    subjects: infra.subjects,
     audit: infra.audit,
     log: infra.log,
     verification: infra.verification,

@@ -43,19 +43,20 @@ export async function cancelVerification(
 /**
  * The id of the pending verification of this app, purpose and number (any spelling the send path
  * takes), or null: for callers that name a verification by its number, as Twilio's API lets them.
- * The number is matched through its per-app HMAC, as the code store keys it.
+ * The number is matched through its HMACs as a lookup sees them (its subject key's, then the older
+ * app-key ones), as the code store keys it; a lookup never makes a subject key.
  */
 export async function findPendingVerification(
-  deps: Pick<VerificationDeps, 'codes' | 'phones'>,
+  deps: Pick<VerificationDeps, 'codes' | 'subjects'>,
   input: { appId: string; purpose: Purpose; to: string },
 ): Promise<string | null> {
   const phone = normalizePhone(input.to);
   if (!phone.ok) return null;
-  return deps.codes.pendingFor(
-    input.appId,
-    input.purpose,
-    deps.phones.hmac(input.appId, phone.e164),
-  );
+  for (const hmac of await deps.subjects.lookupHmacs(input.appId, phone.e164)) {
+    const id = await deps.codes.pendingFor(input.appId, input.purpose, hmac);
+    if (id) return id;
+  }
+  return null;
 }
 
 /** Tells the observers that a newer verification superseded this one (start-verification.ts). */
