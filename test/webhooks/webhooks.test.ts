@@ -161,6 +161,43 @@ describe.each(BACKENDS)('webhooks: $name', (backend) => {
     ]);
   });
 
+  test('a signature signed is an event with its document and evidence hash, no code or number', async () => {
+    const endpoint = await register(['signature.signed']);
+    const phone = nextNumber();
+    const documentSha256 = 'ab'.repeat(32);
+    const created = await t.call('POST', '/v1/signatures', {
+      body: {
+        signer: { ref: 'signer-1', name: 'Ana Lima', phone },
+        document: { id: 'doc-1', title: 'Contract', sha256: documentSha256 },
+        consent_text: 'I sign this contract.',
+      },
+    });
+    expect(created.status).toBe(201);
+    const signature = (await created.json()) as { id: string; verification: { id: string } };
+    const code = await t.lastCode(phone);
+    const confirmed = await t.call('POST', `/v1/signatures/${signature.id}/confirm`, {
+      body: { code, document_sha256: documentSha256 },
+    });
+    const { evidence_sha256 } = (await confirmed.json()) as { evidence_sha256: string };
+    const [request] = await receiver.waitFor(1);
+    if (!request) throw new Error('no request');
+    expect(verified(endpoint.secret, request as never)).toMatchObject({
+      type: 'signature.signed',
+      data: {
+        signature_id: signature.id,
+        verification_id: signature.verification.id,
+        signer_ref: 'signer-1',
+        document_id: 'doc-1',
+        document_sha256: documentSha256,
+        evidence_sha256,
+        status: 'signed',
+      },
+    });
+    expect(evidence_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(request.body).not.toContain(code);
+    expect(request.body).not.toContain(phone.slice(3));
+  });
+
   test('max attempts and cancel are events; only subscribed types are sent', async () => {
     const endpoint = await register(['verification.max_attempts', 'verification.canceled']);
     const phone = nextNumber();
