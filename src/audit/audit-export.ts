@@ -19,10 +19,10 @@ export interface AuditExport {
 
 /**
  * Every row of a search, read in keyset batches (seq after the last row of the previous batch),
- * so memory holds two batches (one read ahead) whatever the export's size, on Postgres and PGlite alike, and no
- * connection or snapshot is held while the client is slow to read. The end is fixed when the
- * export starts: an export is a consistent cut (every matching row up to one seq) and ends even
- * while rows keep coming. `limit` and `cursor` do not apply.
+ * so memory holds two batches (one read ahead) whatever the export's size, on Postgres and
+ * PGlite alike, and no connection or snapshot is held while the client is slow to read. The end
+ * is fixed when the export starts: an export is a consistent cut (every matching row up to one
+ * seq) and ends even while rows keep coming. `limit` and `cursor` do not apply.
  */
 export async function exportAuditEvents(
   deps: AuditSearchDeps,
