@@ -13,16 +13,16 @@ export const EXPORT_BATCH = 2000;
 export interface AuditExport {
   /** The highest seq the export includes: rows appended after it started are left out. */
   throughSeq: number;
-  /** The matching rows in the search's order, one batch at a time, read only when asked for. */
+  /** The matching rows in the search's order, one batch at a time, at most one read ahead. */
   batches: AsyncIterable<AuditRecord[]>;
 }
 
 /**
  * Every row of a search, read in keyset batches (seq after the last row of the previous batch),
- * so memory holds one batch whatever the export's size, on Postgres and PGlite alike, and no
- * connection or snapshot is held while the client is slow to read. The end is fixed when the
- * export starts: an export is a consistent cut (every matching row up to one seq) and ends even
- * while rows keep coming. `limit` and `cursor` do not apply.
+ * so memory holds two batches (one read ahead) whatever the export's size, on Postgres and
+ * PGlite alike, and no connection or snapshot is held while the client is slow to read. The end
+ * is fixed when the export starts: an export is a consistent cut (every matching row up to one
+ * seq) and ends even while rows keep coming. `limit` and `cursor` do not apply.
  */
 export async function exportAuditEvents(
   deps: AuditSearchDeps,
@@ -33,13 +33,22 @@ export async function exportAuditEvents(
   const search = await parseAuditSearch(deps, appId, filters);
   const throughSeq = await deps.store.headSeq(appId);
   const { store } = deps;
+  const read = (afterSeq: number | null) =>
+    store.find({ ...search, afterSeq, throughSeq, limit: EXPORT_BATCH });
+  // One batch read ahead: the next read runs while the caller encodes and writes this one, so
+  // the database and the socket overlap and memory holds two batches at most.
   async function* batches(): AsyncGenerator<AuditRecord[]> {
-    let afterSeq: number | null = null;
-    for (;;) {
-      const rows = await store.find({ ...search, afterSeq, throughSeq, limit: EXPORT_BATCH });
-      if (rows.length > 0) yield rows;
-      if (rows.length < EXPORT_BATCH) return;
-      afterSeq = rows[rows.length - 1]!.seq;
+    let ahead: Promise<AuditRecord[]> | null = read(null);
+    try {
+      while (ahead) {
+        const rows: AuditRecord[] = await ahead;
+        ahead = rows.length === EXPORT_BATCH ? read(rows[rows.length - 1]!.seq) : null;
+        if (rows.length > 0) yield rows;
+      }
+    } finally {
+      // A caller that stops early (a cancelled stream) leaves the read ahead unawaited: its
+      // failure then has no one to tell and must not surface as an unhandled rejection.
+      ahead?.catch(() => {});
     }
   }
   return { throughSeq, batches: batches() };

@@ -66,8 +66,9 @@ function trailerLine(format: ExportFormat, trailer: ExportTrailer): string {
 }
 
 /**
- * The export as a byte stream that reads a batch only when the client has taken the previous one
- * (a pull source with no buffer ahead: back-pressure from the socket reaches the database reads).
+ * The export as a byte stream that asks for a batch only when the client has taken the previous
+ * one (a pull source with no buffer ahead: back-pressure from the socket reaches the database
+ * reads, which run at most one batch ahead, see exportAuditEvents).
  * It ends with the trailer line; if a read fails the stream errors without it, and a client that
  * goes away cancels the reads. `onComplete` runs before the trailer is sent (the export's own audit
  * row): an export the client holds whole is always on record.

@@ -185,8 +185,6 @@ async function seed(url: string, client: pg.Client): Promise<Seeded> {
     await worker.connect();
     await worker.query('set session_replication_role = replica');
     await worker.query(`set maintenance_work_mem = '256MB'`);
-    // tessera_inet (in an index) catches an exception, which a parallel worker cannot.
-    await worker.query('set max_parallel_maintenance_workers = 0');
     workers.push(worker);
   }
   /** Runs `task` for each item, each worker taking the next item when done with its own. */
