@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm';
-import { auditEvents } from '../db/schema.ts';
 import { RefusedError } from '../kernel/errors.ts';
 import type { StoredCheckpoint } from './checkpoints.ts';
 import { type ExportLine, exportLine } from './export-line.ts';
-import type { AuditEventType } from './types.ts';
+import { consistencyRanges, inclusionRanges } from './merkle.ts';
 import type { AuditLog } from './wire.ts';
 
 /**
@@ -44,43 +42,61 @@ export interface InclusionProof {
   checkpoint: StoredCheckpoint | null;
 }
 
-/** RFC 9162 §2.1.3: the event is leaf `leafIndex` of the tree of `size` (default: newest checkpoint). */
+/**
+ * The newest checkpoint, re-signed first when the log grew past it; `newest` is the one already
+ * read alongside the other reads of the request (the common case: the log has not grown, and no
+ * further query is needed).
+ */
+async function currentCheckpoint(
+  log: AuditLog,
+  appId: string,
+  newest: StoredCheckpoint | null,
+  logSize: number,
+): Promise<StoredCheckpoint> {
+  return newest && newest.size >= logSize ? newest : findCheckpoint(log, appId);
+}
+
+/**
+ * RFC 9162 §2.1.3: the event is leaf `leafIndex` of the tree of `size` (default: newest checkpoint).
+ * Two sequential reads when the newest checkpoint is current: the event with its leaf and the
+ * log's size beside the checkpoint, then the path's and the root's stored subtrees in one query.
+ */
 export async function proveInclusion(
   log: AuditLog,
   appId: string,
   eventId: string,
   size?: number,
 ): Promise<InclusionProof> {
-  const leaf = await log.reader.leafOf(eventId);
+  const [leaf, stored] = await Promise.all([
+    log.reader.locate(appId, eventId),
+    log.checkpointer.find(appId, size),
+  ]);
   // Another app's event is as unknown as a missing one.
-  if (!leaf || leaf.appId !== appId) {
+  if (!leaf) {
     throw new RefusedError('audit_event_not_found', 'No audit event of this app has this id.');
   }
-  const checkpoint = size === undefined ? await findCheckpoint(log, appId) : null;
+  const checkpoint =
+    size === undefined ? await currentCheckpoint(log, appId, stored, leaf.logSize) : stored;
   const treeSize = checkpoint?.size ?? size!;
-  await assertWithinLog(log, appId, treeSize);
+  assertWithinLog(leaf.logSize, treeSize);
   if (leaf.index >= treeSize) {
     throw new RefusedError(
       'invalid_request',
       `The event is leaf ${leaf.index}: a tree of ${treeSize} events does not hold it yet.`,
     );
   }
-  const [rows, path, root] = await Promise.all([
-    log.database.db.select().from(auditEvents).where(eq(auditEvents.id, eventId)),
-    log.reader.inclusionProof(appId, leaf.index, treeSize),
-    log.reader.root(appId, treeSize),
+  const hashes = await log.reader.hashes(appId, [
+    ...inclusionRanges(leaf.index, treeSize),
+    { begin: 0, end: treeSize },
   ]);
-  const row = rows[0];
-  if (!row)
-    throw new RefusedError('audit_event_not_found', 'No audit event of this app has this id.');
   return {
-    event: exportLine({ ...row, type: row.type as AuditEventType }, leaf.index),
+    event: exportLine(leaf.event, leaf.index),
     leafIndex: leaf.index,
     treeSize,
     leafHash: leaf.hash,
-    path,
-    root,
-    checkpoint: checkpoint ?? (await log.checkpointer.find(appId, treeSize)),
+    path: hashes.slice(0, -1),
+    root: hashes[hashes.length - 1]!,
+    checkpoint,
   };
 }
 
@@ -100,34 +116,38 @@ export async function proveConsistency(
   from: number,
   to?: number,
 ): Promise<ConsistencyProof> {
-  const newest = to === undefined ? await findCheckpoint(log, appId) : null;
-  const toSize = newest?.size ?? to!;
-  await assertWithinLog(log, appId, toSize);
+  const [logSize, stored, fromCheckpoint] = await Promise.all([
+    log.reader.size(appId),
+    log.checkpointer.find(appId, to),
+    log.checkpointer.find(appId, from),
+  ]);
+  const toCheckpoint =
+    to === undefined ? await currentCheckpoint(log, appId, stored, logSize) : stored;
+  const toSize = toCheckpoint?.size ?? to!;
+  assertWithinLog(logSize, toSize);
   if (from < 1 || from > toSize) {
     throw new RefusedError(
       'invalid_request',
       `"from" must be between 1 and the later size (${toSize}).`,
     );
   }
-  const [path, fromRoot, toRoot, fromCheckpoint, toCheckpoint] = await Promise.all([
-    log.reader.consistencyProof(appId, from, toSize),
-    log.reader.root(appId, from),
-    log.reader.root(appId, toSize),
-    log.checkpointer.find(appId, from),
-    newest ?? log.checkpointer.find(appId, toSize),
+  const hashes = await log.reader.hashes(appId, [
+    ...consistencyRanges(from, toSize),
+    { begin: 0, end: from },
+    { begin: 0, end: toSize },
   ]);
   return {
     from,
     to: toSize,
-    fromRoot,
-    toRoot,
-    path,
+    fromRoot: hashes[hashes.length - 2]!,
+    toRoot: hashes[hashes.length - 1]!,
+    path: hashes.slice(0, -2),
     checkpoints: { from: fromCheckpoint, to: toCheckpoint },
   };
 }
 
-async function assertWithinLog(log: AuditLog, appId: string, size: number): Promise<void> {
-  const current = await log.reader.size(appId);
+/** A size a proof may name: from 1 to the log's size now. */
+function assertWithinLog(current: number, size: number): void {
   if (size < 1 || size > current) {
     throw new RefusedError(
       'invalid_request',

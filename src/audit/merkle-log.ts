@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
-import { auditEvents, auditTreeHeads, auditTreeLeaves } from '../db/schema.ts';
+import { auditEvents, auditTreeHeads, auditTreeLeaves, auditTreeNodes } from '../db/schema.ts';
 import { canonicalEvent } from './hash-chain.ts';
 import {
   consistencyRanges,
@@ -12,6 +12,7 @@ import {
   type NodeId,
   nodesOf,
 } from './merkle.ts';
+import { type AuditRecord, fromRow } from './postgres-writer.ts';
 import type { AuditEventType } from './types.ts';
 
 /**
@@ -25,6 +26,16 @@ export interface MerkleLogReader {
   root(appId: string, size: number): Promise<Buffer>;
   /** Where an event is in its app's log, or null for an event of no log (or none at all). */
   leafOf(eventId: string): Promise<{ appId: string; index: number; hash: Buffer } | null>;
+  /**
+   * One of the app's events with its leaf and the log's size now, in one read (null for another
+   * app's event, or none): what an inclusion proof starts from.
+   */
+  locate(
+    appId: string,
+    eventId: string,
+  ): Promise<{ event: AuditRecord; index: number; hash: Buffer; logSize: number } | null>;
+  /** The hash of each range of the app's leaves, all read in one query (for a proof and its roots). */
+  hashes(appId: string, ranges: LeafRange[]): Promise<Buffer[]>;
   /** RFC 9162 §2.1.3 proof of leaf `index` in the app's tree of `size` leaves. */
   inclusionProof(appId: string, index: number, size: number): Promise<Buffer[]>;
   /** RFC 9162 §2.1.4 proof that the tree of `from` leaves is a prefix of that of `to`. */
@@ -58,6 +69,31 @@ export function createMerkleLogReader(database: Database): MerkleLogReader {
 
   return {
     size,
+    hashes: hashesOf,
+    async locate(appId, eventId) {
+      const [row] = await database.db
+        .select({
+          event: auditEvents,
+          index: auditTreeLeaves.leafIndex,
+          hash: auditTreeNodes.hash,
+          logSize: auditTreeHeads.size,
+        })
+        .from(auditTreeLeaves)
+        .innerJoin(auditEvents, eq(auditEvents.id, auditTreeLeaves.eventId))
+        .innerJoin(
+          auditTreeNodes,
+          and(
+            eq(auditTreeNodes.appId, auditTreeLeaves.appId),
+            eq(auditTreeNodes.level, 0),
+            eq(auditTreeNodes.nodeIndex, auditTreeLeaves.leafIndex),
+          ),
+        )
+        .innerJoin(auditTreeHeads, eq(auditTreeHeads.appId, auditTreeLeaves.appId))
+        .where(and(eq(auditTreeLeaves.eventId, eventId), eq(auditTreeLeaves.appId, appId)));
+      return row
+        ? { event: fromRow(row.event), index: row.index, hash: row.hash, logSize: row.logSize }
+        : null;
+    },
     async root(appId, treeSize) {
       const [root] = await hashesOf(appId, [{ begin: 0, end: treeSize }]);
       return root!;
