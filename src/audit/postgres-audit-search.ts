@@ -1,8 +1,12 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { auditEvents } from '../db/schema.ts';
+import type { AuditOrder } from './audit-filter.ts';
 import type { AuditSearchStore } from './audit-search.ts';
-import { fromRow } from './postgres-writer.ts';
+import { type AuditRecord, fromRow } from './postgres-writer.ts';
+
+// Above any seq (bigint identity from 1): the open end of a range.
+const LAST_SEQ = Number.MAX_SAFE_INTEGER;
 
 /**
  * Searches on audit_events. Every read is led by app_id, and every filter has an index led by
@@ -11,8 +15,46 @@ import { fromRow } from './postgres-writer.ts';
  */
 export function createPostgresAuditSearchStore(database: Database): AuditSearchStore {
   const { db } = database;
+
+  /**
+   * The app's rows with lower < seq <= upper, bounded by row comparisons on (app_id, seq) and
+   * ordered by both, rather than `app_id = $1 ... order by seq`: given that equality the planner
+   * may walk audit_events_seq_unique (every app's rows in seq order) and filter, which reads 20
+   * rows for 1 of an app with a 20th of the trail and the whole table for a small app. Only
+   * (app_id, seq) serves this order, and the bounds start and stop its scan exactly.
+   */
+  async function appRows(
+    appId: string,
+    lower: number,
+    upper: number,
+    order: AuditOrder,
+    limit: number,
+  ): Promise<AuditRecord[]> {
+    const direction = order === 'desc' ? desc : asc;
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          sql`(${auditEvents.appId}, ${auditEvents.seq}) > (${appId}, ${lower}::bigint)`,
+          sql`(${auditEvents.appId}, ${auditEvents.seq}) <= (${appId}, ${upper}::bigint)`,
+        ),
+      )
+      .orderBy(direction(auditEvents.appId), direction(auditEvents.seq))
+      .limit(limit);
+    return rows.map(fromRow);
+  }
   return {
     async find({ appId, filter, order, afterSeq, throughSeq, limit }) {
+      if (Object.values(filter).every((value) => value === null)) {
+        // No filter: the app's rows between two seqs, in the order of (app_id, seq).
+        const upper = Math.min(
+          throughSeq ?? LAST_SEQ,
+          order === 'desc' && afterSeq !== null ? afterSeq - 1 : LAST_SEQ,
+        );
+        const lower = order === 'asc' && afterSeq !== null ? afterSeq : 0;
+        return appRows(appId, lower, upper, order, limit);
+      }
       const conditions: (SQL | undefined)[] = [
         eq(auditEvents.appId, appId),
         filter.types ? inArray(auditEvents.type, filter.types) : undefined,
@@ -55,12 +97,7 @@ export function createPostgresAuditSearchStore(database: Database): AuditSearchS
     },
 
     async headSeq(appId) {
-      const [row] = await db
-        .select({ seq: auditEvents.seq })
-        .from(auditEvents)
-        .where(eq(auditEvents.appId, appId))
-        .orderBy(desc(auditEvents.seq))
-        .limit(1);
+      const [row] = await appRows(appId, 0, LAST_SEQ, 'desc', 1);
       return row?.seq ?? 0;
     },
   };

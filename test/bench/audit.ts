@@ -1,7 +1,7 @@
 /**
  * `npm run bench:audit [-- --events N --verify-events M --samples K --parallel P --keep
- * --reuse NAME]`: the audit read side on a large trail, over HTTP against the real server
- * (src/launcher.cjs) on real Postgres and Redis.
+ * --reuse NAME --source]`: the audit read side on a large trail, over HTTP against the real server
+ * on real Postgres and Redis. --help prints this.
  *
  * 1. A throwaway database, migrated; 20 apps, each with an `audit:read` key.
  * 2. M events (default 100,000) appended through tessera_append_audit for one more app, so the
@@ -16,10 +16,12 @@
  * 4. p50/p99 over K sequential requests of: stats over 30 and 90 days, the query API's filters
  *    (phone, ip, type + range, verification), the export (rows/s and the server's peak RSS),
  *    inclusion and consistency proofs, and one chain verification; each with the load average.
- * --keep leaves the seeded database; --reuse NAME runs step 4 only on such a database.
+ * --keep leaves the seeded database; --reuse NAME runs step 4 only on such a database. The server
+ * is the compiled build (`npm run build` first), as deployed; --source runs it through tsx.
  * Goals are printed beside the figures, not asserted: this is not a test.
  */
 
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -41,6 +43,7 @@ import {
   createBenchRedisPrefix,
   dropBenchDatabase,
   POSTGRES_ADMIN_URL,
+  REPO_ROOT,
   startBenchServer,
 } from './server.ts';
 
@@ -49,6 +52,14 @@ const DAY_MS = 86_400_000;
 const APPS = 20;
 const PHONES_PER_APP = 1_000;
 const CHUNK = 250_000;
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  // The usage is this file's opening comment.
+  const source = readFileSync(new URL(import.meta.url), 'utf8');
+  const usage = source.slice(source.indexOf('/**') + 4, source.indexOf('*/'));
+  process.stdout.write(usage.replace(/^ \* ?/gm, ''));
+  process.exit(0);
+}
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -64,6 +75,8 @@ const SAMPLES = option('samples', 100);
 const PARALLEL = option('parallel', 3);
 // --keep leaves the seeded database for another run's --reuse NAME (measures only, no seeding).
 const KEEP = process.argv.includes('--keep');
+// The server measured: dist/ (built first) by default, the sources through tsx with --source.
+const BUILD = process.argv.includes('--source') ? 'source' : 'dist';
 const REUSE = process.argv.includes('--reuse')
   ? process.argv[process.argv.indexOf('--reuse') + 1]
   : undefined;
@@ -128,6 +141,8 @@ interface Seeded {
   verifyApp: { id: string; key: string };
   start: number;
   end: number;
+  events?: number;
+  verifyEvents?: number;
 }
 
 /** Steps 1 to 3 on the empty database at `url`; what the measures need is kept in bench_meta. */
@@ -363,7 +378,15 @@ async function seed(url: string, client: pg.Client): Promise<Seeded> {
   out(
     `hourly table: ${row.hours} rows, counting ${row.counted} events of ${row.events} counted ones (${row.counted === row.events ? 'consistent' : 'INCONSISTENT'})`,
   );
-  const meta = { secretKey, apps, verifyApp, start, end };
+  const meta = {
+    secretKey,
+    apps,
+    verifyApp,
+    start,
+    end,
+    events: EVENTS,
+    verifyEvents: VERIFY_EVENTS,
+  };
   await client.query('create table bench_meta as select $1::jsonb as meta', [JSON.stringify(meta)]);
   return meta;
 }
@@ -375,7 +398,16 @@ async function main(): Promise<void> {
   let server: Awaited<ReturnType<typeof startBenchServer>> | null = null;
   try {
     await client.connect();
-    const { secretKey, apps, verifyApp, start, end } = REUSE
+    // A reused database says how many events it holds (older ones: the options' counts).
+    const {
+      secretKey,
+      apps,
+      verifyApp,
+      start,
+      end,
+      events = EVENTS,
+      verifyEvents = VERIFY_EVENTS,
+    } = REUSE
       ? (await client.query<{ meta: Seeded }>('select meta from bench_meta')).rows[0]!.meta
       : await seed(database.url, client);
     const size = await client.query<{ events: string; nodes: string; stats: string }>(
@@ -387,9 +419,15 @@ async function main(): Promise<void> {
     out(
       `sizes: audit_events ${size.rows[0]!.events}, Merkle log ${size.rows[0]!.nodes}, audit_stats_hourly ${size.rows[0]!.stats}`,
     );
-    // 4. The server, then the measures.
+    // 4. The server (the compiled build, as the production image runs it, unless --source), then
+    // the measures.
+    if (BUILD === 'dist') {
+      out('building dist/ (npm run build) for the server');
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    }
     let started = performance.now();
     server = await startBenchServer({
+      build: BUILD,
       profile: 'otp',
       databaseUrl: database.url,
       redisPrefix: redis.prefix,
@@ -498,12 +536,12 @@ async function main(): Promise<void> {
     );
     const verdict = verifyProof((await proofResponse.json()) as ProofDocument, verifier);
     if (!verdict.ok) throw new Error(`the seeded log gives a bad proof: ${verdict.problem}`);
-    const perApp = Math.floor(EVENTS / APPS);
+    const perApp = Math.floor(events / APPS);
     out(
-      `Merkle log: ${EVENTS} leaves in ${APPS} apps' logs (~${perApp} each, ${Math.ceil(Math.log2(perApp))} levels); a proof checked offline: ok`,
+      `Merkle log: ${events} leaves in ${APPS} apps' logs (~${perApp} each, ${Math.ceil(Math.log2(perApp))} levels); a proof checked offline: ok`,
     );
     // Event i is of app (i / 5) % 20; spread over the whole trail.
-    const eventOf = (i: number) => (i * 1_000_003) % EVENTS;
+    const eventOf = (i: number) => (i * 1_000_003) % events;
     await sample(
       'inclusion proof (newest checkpoint)',
       (i) => `/v1/audit/events/${eventId(eventOf(i))}/proof`,
@@ -520,7 +558,7 @@ async function main(): Promise<void> {
     const verified = await get(port, '/v1/audit/verify', verifyApp.key);
     const body = verified.status;
     out(
-      `verify: ${VERIFY_EVENTS} chained events rehashed over HTTP in ${seconds(started)} s = ${Math.round(VERIFY_EVENTS / ((performance.now() - started) / 1000))} events/s (status ${body}); server peak RSS ${memoryOf(server.pid).peak.toFixed(0)} MB`,
+      `verify: ${verifyEvents} chained events rehashed over HTTP in ${seconds(started)} s = ${Math.round(verifyEvents / ((performance.now() - started) / 1000))} events/s (status ${body}); server peak RSS ${memoryOf(server.pid).peak.toFixed(0)} MB`,
     );
     out(
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os

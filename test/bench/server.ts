@@ -85,6 +85,12 @@ export async function startBenchServer(options: {
   threadpoolSize: number;
   /** The server's SECRET_KEY (hex), when the bench must derive the same keys; random otherwise. */
   secretKey?: string;
+  /**
+   * `source` (default): the TypeScript sources through tsx, as in a checkout. `dist`: the
+   * compiled build (`npm run build`) as the production image runs it, without tsx's compiler
+   * state in the heap: what a memory figure should be taken on.
+   */
+  build?: 'source' | 'dist';
 }): Promise<BenchServer> {
   const port = await freePort();
   const apiKey = generateApiKey(); // BOOTSTRAP_API_KEY must be a generated key
@@ -104,7 +110,9 @@ export async function startBenchServer(options: {
   delete env.NODE_ENV;
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'src/launcher.cjs', 'serve'], {
+  // UV_THREADPOOL_SIZE is in env, so dist/entry.js needs no launcher to set it first.
+  const entry = options.build === 'dist' ? 'dist/entry.js' : 'src/launcher.cjs';
+  const child = spawn(process.execPath, [...nodeArgs, entry, 'serve'], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
