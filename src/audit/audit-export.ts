@@ -1,9 +1,8 @@
 import type { AuditSearchInput } from './audit-filter.ts';
 import { parseAuditSearch } from './audit-filter.ts';
-import type { AuditSearchDeps } from './audit-search.ts';
+import type { AuditRowsQuery, AuditSearchDeps, AuditSearchStore } from './audit-search.ts';
 import { type AuditActor, auditEvent } from './events.ts';
-import type { ExportFormat, ExportTrailer } from './export-format.ts';
-import type { AuditRecord } from './postgres-writer.ts';
+import { csvRow, type ExportFormat, type ExportTrailer } from './export-format.ts';
 import type { AuditEvent } from './types.ts';
 
 // Rows per read of an export: large enough for few round trips, small enough that one batch in
@@ -11,11 +10,34 @@ import type { AuditEvent } from './types.ts';
 export const EXPORT_BATCH = 2000;
 
 export interface AuditExport {
+  format: ExportFormat;
   /** The highest seq the export includes: rows appended after it started are left out. */
   throughSeq: number;
-  /** The matching rows in the search's order, one batch at a time, at most one read ahead. */
-  batches: AsyncIterable<AuditRecord[]>;
+  /**
+   * The matching rows in the search's order as lines of the format (no line end), one batch at a
+   * time, at most one read ahead.
+   */
+  batches: AsyncIterable<string[]>;
 }
+
+interface ExportRow {
+  seq: number;
+  line: string;
+}
+
+/**
+ * How a batch of each format is read: ndjson lines are built by the database (findLines), so the
+ * bulk of an export is never parsed and re-encoded here; CSV rows go through csvRow, whose
+ * formula neutralising is kernel/csv.ts's.
+ */
+const READERS: Record<
+  ExportFormat,
+  (store: AuditSearchStore, query: AuditRowsQuery) => Promise<ExportRow[]>
+> = {
+  ndjson: (store, query) => store.findLines(query),
+  csv: async (store, query) =>
+    (await store.find(query)).map((record) => ({ seq: record.seq, line: csvRow(record) })),
+};
 
 /**
  * Every row of a search, read in keyset batches (seq after the last row of the previous batch),
@@ -28,22 +50,23 @@ export async function exportAuditEvents(
   deps: AuditSearchDeps,
   appId: string,
   input: AuditSearchInput,
+  format: ExportFormat,
 ): Promise<AuditExport> {
   const { limit: _limit, cursor: _cursor, ...filters } = input;
   const search = await parseAuditSearch(deps, appId, filters);
   const throughSeq = await deps.store.headSeq(appId);
   const { store } = deps;
   const read = (afterSeq: number | null) =>
-    store.find({ ...search, afterSeq, throughSeq, limit: EXPORT_BATCH });
+    READERS[format](store, { ...search, afterSeq, throughSeq, limit: EXPORT_BATCH });
   // One batch read ahead: the next read runs while the caller encodes and writes this one, so
   // the database and the socket overlap and memory holds two batches at most.
-  async function* batches(): AsyncGenerator<AuditRecord[]> {
-    let ahead: Promise<AuditRecord[]> | null = read(null);
+  async function* batches(): AsyncGenerator<string[]> {
+    let ahead: Promise<ExportRow[]> | null = read(null);
     try {
       while (ahead) {
-        const rows: AuditRecord[] = await ahead;
+        const rows: ExportRow[] = await ahead;
         ahead = rows.length === EXPORT_BATCH ? read(rows[rows.length - 1]!.seq) : null;
-        if (rows.length > 0) yield rows;
+        if (rows.length > 0) yield rows.map((row) => row.line);
       }
     } finally {
       // A caller that stops early (a cancelled stream) leaves the read ahead unawaited: its
@@ -51,7 +74,7 @@ export async function exportAuditEvents(
       ahead?.catch(() => {});
     }
   }
-  return { throughSeq, batches: batches() };
+  return { format, throughSeq, batches: batches() };
 }
 
 /**

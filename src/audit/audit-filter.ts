@@ -50,6 +50,19 @@ export interface AuditFilter {
   until: Date | null;
 }
 
+/** The filter of a search with none: every row of the app. */
+export const NO_FILTER: AuditFilter = Object.freeze({
+  types: null,
+  outcome: null,
+  reason: null,
+  purpose: null,
+  phoneHmacs: null,
+  ip: null,
+  verificationId: null,
+  since: null,
+  until: null,
+});
+
 export type AuditOrder = 'asc' | 'desc';
 
 /** One checked search: its filter, one page's place and size. */

@@ -27,6 +27,8 @@ export interface AuditRowsQuery {
 /** The audit trail as searches read it. */
 export interface AuditSearchStore {
   find(query: AuditRowsQuery): Promise<AuditRecord[]>;
+  /** The rows `find` reads, each as its ndjson export line (toAuditEventJson's JSON) and its seq. */
+  findLines(query: AuditRowsQuery): Promise<{ seq: number; line: string }[]>;
   get(appId: string, id: string): Promise<AuditRecord | null>;
   /** The highest seq of the app's rows, 0 when it has none. */
   headSeq(appId: string): Promise<number>;

@@ -43,7 +43,8 @@ export interface ExportTrailer {
   sha256: string;
 }
 
-function csvRow(record: AuditRecord): string {
+/** One event as a CSV row (no line end), its cells in CSV_COLUMNS order. */
+export function csvRow(record: AuditRecord): string {
   const json = toAuditEventJson(record);
   return CSV_COLUMNS.map((column) => {
     const value = json[column];
@@ -53,11 +54,6 @@ function csvRow(record: AuditRecord): string {
     return csvCell(cell, 'always');
   }).join(',');
 }
-
-const LINE = {
-  ndjson: (record: AuditRecord) => JSON.stringify(toAuditEventJson(record)),
-  csv: csvRow,
-} satisfies Record<ExportFormat, (record: AuditRecord) => string>;
 
 function trailerLine(format: ExportFormat, trailer: ExportTrailer): string {
   return format === 'ndjson'
@@ -75,16 +71,15 @@ function trailerLine(format: ExportFormat, trailer: ExportTrailer): string {
  */
 export function exportBody(
   data: AuditExport,
-  format: ExportFormat,
   onComplete?: (trailer: ExportTrailer) => Promise<void>,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+  const { format } = data;
   const digest = createHash('sha256');
   const batches = data.batches[Symbol.asyncIterator]();
   let rows = 0;
   let started = false;
   const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
-    const bytes = encoder.encode(text);
+    const bytes = Buffer.from(text, 'utf8');
     digest.update(bytes);
     controller.enqueue(bytes);
   };
@@ -102,12 +97,12 @@ export function exportBody(
         if (next.done) {
           const trailer = { rows, through_seq: data.throughSeq, sha256: digest.digest('hex') };
           await onComplete?.(trailer);
-          controller.enqueue(encoder.encode(`${trailerLine(format, trailer)}\n`));
+          controller.enqueue(Buffer.from(`${trailerLine(format, trailer)}\n`, 'utf8'));
           controller.close();
           return;
         }
         rows += next.value.length;
-        emit(controller, `${next.value.map(LINE[format]).join('\n')}\n`);
+        emit(controller, `${next.value.join('\n')}\n`);
       },
       async cancel() {
         await batches.return?.(undefined);

@@ -291,7 +291,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
       // the filters are checked before answering, so a wrong one is a 422, not a cut download.
       let data: AuditExport;
       try {
-        data = await exportAuditEvents(deps.search, principal.app.id, searchInput(query));
+        data = await exportAuditEvents(deps.search, principal.app.id, searchInput(query), format);
       } catch (error) {
         const field = fieldError(error);
         if (!field) throw error;
@@ -308,7 +308,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<AppEnv> {
             deps.clock.now(),
           ),
         ]);
-      return new Response(exportBody(data, format, recordExport), {
+      return new Response(exportBody(data, recordExport), {
         headers: {
           'Content-Type': EXPORT_CONTENT_TYPES[format],
           'Content-Disposition': `attachment; filename="${name}.${format}"`,

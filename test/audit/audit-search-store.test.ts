@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditCursorCodec } from '../../src/audit/audit-cursor.ts';
 import { EXPORT_BATCH, exportAuditEvents } from '../../src/audit/audit-export.ts';
+import { NO_FILTER } from '../../src/audit/audit-filter.ts';
 import {
   type AuditSearchDeps,
   searchAuditEvents,
   verificationTimeline,
 } from '../../src/audit/audit-search.ts';
-import type { AuditEventJson } from '../../src/audit/event-json.ts';
+import { type AuditEventJson, toAuditEventJson } from '../../src/audit/event-json.ts';
 import { CSV_COLUMNS, exportBody } from '../../src/audit/export-format.ts';
 import { createPostgresAuditSearchStore } from '../../src/audit/postgres-audit-search.ts';
 import {
@@ -63,9 +65,9 @@ describe.each(DATABASE_BACKENDS)('audit search and export on $name', (backend) =
       // Counts the reads, to see that an export reads only what its client takes.
       store: {
         ...store,
-        find: (query) => {
+        findLines: (query) => {
           finds++;
-          return store.find(query);
+          return store.findLines(query);
         },
       },
       phones: {
@@ -177,6 +179,65 @@ describe.each(DATABASE_BACKENDS)('audit search and export on $name', (backend) =
     });
   });
 
+  test('an ndjson line built by the database reads as the API JSON of its row', async () => {
+    const appId = 'app_lines';
+    const awkward = [
+      'quote " backslash \\ slash / tab \t newline \n cr \r nul-ish \u0001 \u001f del \u007f',
+      'é ü 漢字 emoji 🙂 line-sep \u2028 para-sep \u2029 bom \ufeff',
+      ...FORMULA_CELLS,
+      '',
+    ];
+    await writer.append(
+      awkward.map((text, n) =>
+        makeAuditEvent({
+          appId,
+          userAgent: text,
+          purpose: n % 2 ? text : null,
+          reason: n % 3 ? null : text,
+          phoneMasked: n % 2 ? null : text,
+          clientIp: n % 2 ? '2001:db8::1' : null,
+          detail: {
+            text,
+            n: n * 1.5,
+            big: 2 ** 53 - 1,
+            small: -0.000_001,
+            nested: { list: [null, true, false, text], '10': 'integer-like key' },
+          },
+          createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, n)),
+        }),
+      ),
+    );
+    // A time with microseconds (a row not written through the app): both read its milliseconds.
+    await database.db.execute(
+      sql`insert into audit_events (id, app_id, type, outcome, detail, created_at, prev_hash, hash)
+          values ('evt_lines_micro', ${appId}, 'pumping.trip', 'ok', '{}',
+                  '2026-05-06 07:08:09.123987+00', ${'0'.repeat(64)}, ${'f'.repeat(64)})`,
+    );
+    for (const order of ['asc', 'desc'] as const) {
+      const query = {
+        appId,
+        filter: NO_FILTER,
+        order,
+        afterSeq: null,
+        throughSeq: null,
+        limit: 100,
+      };
+      const [records, lines] = await Promise.all([
+        deps.store.find(query),
+        deps.store.findLines(query),
+      ]);
+      expect(records).toHaveLength(awkward.length + 1);
+      expect(lines.map((line) => line.seq)).toEqual(records.map((record) => record.seq));
+      lines.forEach(({ line }, n) => {
+        const expected = toAuditEventJson(records[n]!);
+        const parsed = JSON.parse(line);
+        expect(parsed).toStrictEqual(JSON.parse(JSON.stringify(expected)));
+        expect(Object.keys(parsed)).toEqual(Object.keys(expected));
+        expect(line).not.toMatch(/[\n\r]/);
+      });
+    }
+  });
+
   describe(`an export of ${BIG} rows`, () => {
     const appId = 'app_export';
     beforeAll(async () => {
@@ -186,7 +247,7 @@ describe.each(DATABASE_BACKENDS)('audit search and export on $name', (backend) =
     }, 300_000);
 
     test('as NDJSON: every row once, newest first, then a trailer that vouches for them', async () => {
-      const text = await readAll(exportBody(await exportAuditEvents(deps, appId, {}), 'ndjson'));
+      const text = await readAll(exportBody(await exportAuditEvents(deps, appId, {}, 'ndjson')));
       const lines = text.split('\n');
       expect(lines.pop()).toBe('');
       const trailerLine = lines.pop()!;
@@ -206,11 +267,12 @@ describe.each(DATABASE_BACKENDS)('audit search and export on $name', (backend) =
     test('as CSV: formula cells neutralised, every row re-parsed, the trailer last', async () => {
       const text = await readAll(
         exportBody(
-          await exportAuditEvents(deps, appId, {
-            order: 'asc',
-            type: ['verification.created', 'check.wrong'],
-          }),
-          'csv',
+          await exportAuditEvents(
+            deps,
+            appId,
+            { order: 'asc', type: ['verification.created', 'check.wrong'] },
+            'csv',
+          ),
         ),
       );
       const rows = parseCsv(text);
@@ -242,7 +304,7 @@ describe.each(DATABASE_BACKENDS)('audit search and export on $name', (backend) =
 
     test('reads one batch ahead of the client, no more, and a client that leaves stops it', async () => {
       const before = finds;
-      const reader = exportBody(await exportAuditEvents(deps, appId, {}), 'ndjson').getReader();
+      const reader = exportBody(await exportAuditEvents(deps, appId, {}, 'ndjson')).getReader();
       const first = await reader.read();
       expect(first.done).toBe(false);
       expect(new TextDecoder().decode(first.value).split('\n')).toHaveLength(EXPORT_BATCH + 1);
@@ -257,9 +319,9 @@ describe.each(DATABASE_BACKENDS)('audit search and export on $name', (backend) =
     });
 
     test('rows appended during an export are left for the next one', async () => {
-      const data = await exportAuditEvents(deps, appId, { order: 'asc' });
+      const data = await exportAuditEvents(deps, appId, { order: 'asc' }, 'ndjson');
       await writer.append([makeAuditEvent({ appId, type: 'pumping.trip' })]);
-      const text = await readAll(exportBody(data, 'ndjson'));
+      const text = await readAll(exportBody(data));
       expect(text).not.toContain('pumping.trip');
       expect(text.trimEnd().split('\n').pop()).toContain(`"rows":${BIG}`);
     }, 300_000);

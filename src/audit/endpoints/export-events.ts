@@ -72,13 +72,13 @@ export const exportAuditEventsEndpoint = endpoint(
     const format = parseFormat(formatText);
     const actor = { app: c.get('principal').app, client: endUserAddress(c) };
     const appId = actor.app.id;
-    const data = await exportAuditEvents(deps, appId, filters);
+    const data = await exportAuditEvents(deps, appId, filters, format);
     const stamp = new Date().toISOString().replaceAll(':', '').slice(0, 15);
     const recordExport = (trailer: ExportTrailer) =>
       deps.trail.commitOrSpool([
         auditExportedEvent(actor, { via: 'api', format, filters }, trailer, deps.clock.now()),
       ]);
-    return new Response(exportBody(data, format, recordExport), {
+    return new Response(exportBody(data, recordExport), {
       status: 200,
       headers: {
         'content-type': EXPORT_CONTENT_TYPES[format],
