@@ -3,7 +3,6 @@ import type { Database } from '../db/database.ts';
 import { auditEvents, auditTreeHeads, auditTreeLeaves, auditTreeNodes } from '../db/schema.ts';
 import { canonicalEvent } from './hash-chain.ts';
 import {
-  consistencyRanges,
   createTreeBuilder,
   hashRanges,
   inclusionRanges,
@@ -38,8 +37,6 @@ export interface MerkleLogReader {
   hashes(appId: string, ranges: LeafRange[]): Promise<Buffer[]>;
   /** RFC 9162 §2.1.3 proof of leaf `index` in the app's tree of `size` leaves. */
   inclusionProof(appId: string, index: number, size: number): Promise<Buffer[]>;
-  /** RFC 9162 §2.1.4 proof that the tree of `from` leaves is a prefix of that of `to`. */
-  consistencyProof(appId: string, from: number, to: number): Promise<Buffer[]>;
 }
 
 export function createMerkleLogReader(database: Database): MerkleLogReader {
@@ -116,7 +113,6 @@ export function createMerkleLogReader(database: Database): MerkleLogReader {
         : null;
     },
     inclusionProof: (appId, index, treeSize) => hashesOf(appId, inclusionRanges(index, treeSize)),
-    consistencyProof: (appId, from, to) => hashesOf(appId, consistencyRanges(from, to)),
   };
 }
 
