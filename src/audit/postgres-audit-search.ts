@@ -20,7 +20,7 @@ const LAST_SEQ = Number.MAX_SAFE_INTEGER;
  * an app holding a 20th of the trail, and the whole table for a small app. Only (app_id, seq)
  * serves this order, and the bounds start and stop its scan exactly.
  */
-function readPlan({ appId, filter, order, afterSeq, throughSeq }: AuditRowsQuery): {
+function readPlan({ appId, filter, order, afterSeq, throughSeq }: Omit<AuditRowsQuery, 'limit'>): {
   where: SQL | undefined;
   orderBy: SQL[];
 } {
@@ -139,7 +139,6 @@ export function createPostgresAuditSearchStore(database: Database): AuditSearchS
         order: 'desc',
         afterSeq: null,
         throughSeq: null,
-        limit: 1,
       });
       const [row] = await db
         .select({ seq: auditEvents.seq })
